@@ -1,0 +1,175 @@
+// Package store defines the state the SDK keeps between webhook deliveries and sends,
+// and implements it in memory and in a durable embedded file.
+//
+// Four kinds of state matter, and losing any of them is visible to a user:
+//
+//   - [Windows]: the last window-opening action of each person towards each Page, which
+//     the policy guard needs to know whether a message may be sent now;
+//   - [Tokens]: one-time and recurring notification tokens, each a permission that is
+//     lost when the token is lost and abused when it is used twice;
+//   - [Dedupe]: keys of webhook events already handled, so a redelivery is not answered
+//     twice;
+//   - [Inbox]: verified webhook bodies acknowledged to Meta but not yet handled, so an
+//     acknowledged event survives a crash.
+//
+// Every implementation is safe for concurrent use by many goroutines; the Redis
+// implementation (module github.com/gomessenger/messenger/redisstore) is also safe
+// across processes. Methods take a context for implementations that do I/O.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNoToken is returned by [Tokens.ClaimToken] when no live, unexpired token matches.
+var ErrNoToken = errors.New("store: no usable token")
+
+// ErrClosed is returned by any method called after Close.
+var ErrClosed = errors.New("store: closed")
+
+// ActionKind names a user action that opens (or re-opens) the standard messaging window.
+type ActionKind string
+
+// The window-opening actions of the platform's policy (reference §12).
+const (
+	ActionMessage  ActionKind = "message"  // a message, quick-reply or ice-breaker tap
+	ActionPostback ActionKind = "postback" // a button tap: Get Started, persistent menu, template button
+	ActionReferral ActionKind = "referral" // an m.me link, ad or plugin into an existing thread
+	ActionReaction ActionKind = "reaction" // a reaction to a message
+	ActionOptin    ActionKind = "optin"    // a plugin opt-in (Send to Messenger, checkbox)
+	ActionAdClick  ActionKind = "ad"       // a first message after a Click-to-Messenger ad
+)
+
+// Action is one window-opening user action at a point in time.
+type Action struct {
+	Kind ActionKind
+	At   time.Time
+}
+
+// Window is what a [Windows] store knows about one person and one Page.
+// The zero value means the person never acted.
+type Window struct {
+	// LastAction is the latest window-opening action of any kind.
+	LastAction Action
+	// LastMessage is the latest ActionMessage (the HUMAN_AGENT and CUSTOMER_FEEDBACK
+	// tags count from the person's last message).
+	LastMessage time.Time
+	// LastAdReferral is the latest ActionAdClick, which may grant a longer window.
+	LastAdReferral time.Time
+}
+
+// Windows records window-opening actions per (page, user).
+//
+// RecordAction keeps the latest time per kind: recording an older action than one
+// already stored changes nothing, so webhook redeliveries and out-of-order events are
+// harmless. Implementations may forget a window seven days after its last action;
+// no rule looks further back.
+type Windows interface {
+	RecordAction(ctx context.Context, page, user string, a Action) error
+	Window(ctx context.Context, page, user string) (Window, error)
+}
+
+// TokenKind tells a one-time notification token from a recurring one.
+type TokenKind string
+
+const (
+	OneTimeToken   TokenKind = "one_time_notif_token"
+	RecurringToken TokenKind = "notification_messages_token"
+)
+
+// TokenState is where a token is in its life.
+type TokenState string
+
+const (
+	TokenLive    TokenState = "live"    // may be claimed
+	TokenClaimed TokenState = "claimed" // a send with it is in flight or done
+	TokenDead    TokenState = "dead"    // Graph refused it, or the person stopped it
+)
+
+// Token is a notification permission a person granted to a Page.
+type Token struct {
+	Value    string // the token Graph issued; unique
+	Kind     TokenKind
+	Page     string
+	User     string // PSID of the person who opted in
+	Topic    string // the opt-in payload that names what the person asked to hear about
+	IssuedAt time.Time
+	// ExpiresAt is when the token stops being usable: one year after issue for
+	// one-time tokens, the token_expiry_timestamp for recurring ones.
+	ExpiresAt time.Time
+	// MinInterval is the shortest time between two sends with a recurring token
+	// (24 h for DAILY); zero for one-time tokens.
+	MinInterval time.Duration
+	State       TokenState
+	// LastUsed is when the token was last claimed (zero: never).
+	LastUsed time.Time
+	// Uses counts successful claims.
+	Uses int
+}
+
+// Tokens stores notification tokens.
+//
+// ClaimToken is the single-use contract: among the live tokens of (page, user, topic,
+// kind) that have not expired at now (and, for recurring tokens, whose MinInterval has
+// passed since LastUsed), it picks the one that expires first and, atomically with the
+// pick, marks a one-time token claimed or stamps a recurring token's LastUsed and Uses.
+// Concurrent claimers never get the same one-time token; when none qualifies it returns
+// ErrNoToken.
+type Tokens interface {
+	// PutToken inserts or replaces a token by its Value.
+	PutToken(ctx context.Context, t Token) error
+	ClaimToken(ctx context.Context, page, user, topic string, kind TokenKind, now time.Time) (Token, error)
+	// ReleaseToken undoes a claim that provably sent nothing: a one-time token becomes
+	// live again, a recurring token gets back the LastUsed and Uses it had before.
+	ReleaseToken(ctx context.Context, claimed Token) error
+	// KillToken marks a token dead (Graph said it is invalid or used, or the person
+	// stopped notifications).
+	KillToken(ctx context.Context, value string) error
+	// ListTokens returns the tokens of (page, user), any state, oldest first.
+	ListTokens(ctx context.Context, page, user string) ([]Token, error)
+	// PurgeTokens deletes tokens that expired at or before now, or are dead or used-up
+	// one-time tokens, and returns how many it deleted.
+	PurgeTokens(ctx context.Context, now time.Time) (int, error)
+}
+
+// Dedupe remembers keys of work already done.
+//
+// FirstSeen atomically records key for ttl and reports whether this call was the
+// first to record it (true) or the key was already present and unexpired (false).
+// Of any number of concurrent callers with one key, exactly one gets true.
+type Dedupe interface {
+	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	// Forget removes key, so that a redelivery of work that failed is handled again.
+	Forget(ctx context.Context, key string) error
+}
+
+// InboxEntry is one acknowledged webhook body.
+type InboxEntry struct {
+	ID       string
+	Body     []byte
+	Received time.Time
+}
+
+// Inbox is a durable queue of webhook bodies that were verified and acknowledged but
+// not yet fully handled.
+//
+// Append must not return before the body is durable (for the file store, synced to
+// disk): the webhook answers 200 only after it returns. Done removes an entry once
+// every event in it was handled. Pending lists unfinished entries received before
+// the given time, oldest first, for replay after a restart.
+type Inbox interface {
+	Append(ctx context.Context, body []byte, received time.Time) (id string, err error)
+	Done(ctx context.Context, id string) error
+	Pending(ctx context.Context, receivedBefore time.Time) ([]InboxEntry, error)
+}
+
+// Store is every kind of state at once, as the memory, file and Redis stores provide.
+type Store interface {
+	Windows
+	Tokens
+	Dedupe
+	Inbox
+	Close() error
+}
