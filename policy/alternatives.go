@@ -13,10 +13,11 @@ type candidate struct {
 	note string
 }
 
-// Alternatives returns the requests r allows now instead of req, most useful first:
-// the same message inside a window, the refused tag's replacements, a news tag for
-// news Pages, a utility template, the person's notification token, a human agent's
-// reply, a private reply to the person's comment, a feedback survey. Each one,
+// Alternatives returns the requests r allows now instead of req, most useful first
+// (those that keep the message as it is come first): the same message inside a
+// window, the refused tag's replacements, the person's notification token, a human
+// agent's reply, a news tag for news Pages, a private reply to the person's comment,
+// a utility template, a feedback survey. Each one,
 // checked again, is allowed. It is what [Rules.Check] puts in refused decisions;
 // call it directly to list the options for an allowed request too.
 func (r *Rules) Alternatives(req Request, conv Conversation, now time.Time) []Alternative {
@@ -69,12 +70,8 @@ func candidates(req *Request, conv *Conversation, now time.Time) []candidate {
 				add(MessageTag, t, req.Recipient, req.Template, "the replacement tag: only for its use, never promotional")
 			}
 		}
-		if req.NewsPage {
-			add(MessageTag, tags.NonPromotionalSubscription, req.Recipient, req.Template, "news content only, never promotional")
-		}
-		add(Utility, "", req.Recipient, UtilityTemplate, "an approved utility message template, never promotional")
 	}
-	if kind := tokenKind(conv); kind != "" && !conv.TokenIssued.IsZero() {
+	if kind := tokenKind(conv); !conv.TokenIssued.IsZero() {
 		note := "uses the person's one-time notification token (once)"
 		if kind == RecurringToken {
 			note = "uses the person's recurring notification token"
@@ -85,9 +82,13 @@ func candidates(req *Request, conv *Conversation, now time.Time) []candidate {
 		if req.HumanAgentApproved {
 			add(MessageTag, tags.HumanAgent, req.Recipient, req.Template, "only a reply written by a person")
 		}
+		if req.NewsPage {
+			add(MessageTag, tags.NonPromotionalSubscription, req.Recipient, req.Template, "news content only, never promotional")
+		}
 		if !conv.CommentCreated.IsZero() {
 			add(Response, "", Comment, req.Template, "the one private reply to the person's comment")
 		}
+		add(Utility, "", req.Recipient, UtilityTemplate, "an approved utility message template, never promotional")
 		add(MessageTag, tags.CustomerFeedback, req.Recipient, CustomerFeedbackTemplate, "only the customer feedback template")
 	}
 	return cs

@@ -192,7 +192,7 @@ func (r *Rules) refusedBy(x *Rule, cond int, notBefore time.Time, req *Request, 
 	} else {
 		var why []string
 		for i := range x.Conditions {
-			why = append(why, explainHolding(&x.Conditions[i], req))
+			why = append(why, explainHolding(&x.Conditions[i], req, conv, now))
 		}
 		if len(why) > 0 {
 			b.WriteString(": ")
@@ -310,6 +310,9 @@ func explainFailure(c *Condition, req *Request, conv *Conversation, now time.Tim
 	switch c.Kind {
 	case CondWithin, CondWindowClosed, CondBefore, CondSet:
 		if a.IsZero() {
+			if c.Anchor == AnchorLastUserAction {
+				return "Conversation.LastUserMessage and LastUserAction are zero: no record of the person's last message or action"
+			}
 			return fmt.Sprintf("Conversation.%s is zero: no record of %s", c.Anchor, anchorEvent(c.Anchor))
 		}
 	}
@@ -341,7 +344,12 @@ func explainFailure(c *Condition, req *Request, conv *Conversation, now time.Tim
 }
 
 // explainHolding says why a condition of a triggered Refuse rule holds.
-func explainHolding(c *Condition, req *Request) string {
+func explainHolding(c *Condition, req *Request, conv *Conversation, now time.Time) string {
+	if c.Kind == CondFunc && c.Func != nil {
+		if _, _, reason := c.Func(*req, *conv, now); reason != "" {
+			return reason
+		}
+	}
 	if c.Reason != "" {
 		return c.Reason
 	}

@@ -257,8 +257,10 @@ type Condition struct {
 	Template string
 	// Max bounds CondFewerAfterWindow.
 	Max int
-	// Func decides CondFunc: whether it holds, the deadline it sets (zero: none)
-	// and, when it does not hold, why. It must be pure and safe for concurrent use.
+	// Func decides CondFunc: whether it holds, the deadline it sets (zero: none;
+	// a deadline not after now fails the condition) and a reason that explains the
+	// outcome in decisions (why it fails an Allow rule, why it triggers a Refuse
+	// rule). It must be pure and safe for concurrent use.
 	Func func(req Request, conv Conversation, now time.Time) (ok bool, until time.Time, reason string)
 	// ErrorCode and ErrorSubcode, when ErrorCode is not zero, replace the rule's
 	// error when this condition fails an Allow rule.
