@@ -48,3 +48,24 @@ func BenchmarkCheck(b *testing.B) {
 		}
 	})
 }
+
+// The common case must not allocate; timing is left to the benchmark.
+func TestCheckDoesNotAllocateWhenAllowed(t *testing.T) {
+	if testing.CoverMode() != "" {
+		t.Skip("coverage counters change allocation counts")
+	}
+	now := T0
+	cases := []struct {
+		req  Request
+		conv Conversation
+	}{
+		{Request{MessagingType: Response}, Conversation{LastUserMessage: now.Add(-time.Hour)}},
+		{Request{MessagingType: MessageTag, Tag: tags.HumanAgent, HumanAgentApproved: true}, Conversation{LastUserMessage: now.Add(-72 * time.Hour)}},
+		{Request{MessagingType: Update, Recipient: OTNToken}, Conversation{TokenIssued: now.Add(-time.Hour)}},
+	}
+	for _, c := range cases {
+		if n := testing.AllocsPerRun(100, func() { sink = Check(c.req, c.conv, now) }); n != 0 || !sink.Allowed {
+			t.Errorf("Check(%+v) allocates %v times (allowed %v)", c.req, n, sink.Allowed)
+		}
+	}
+}

@@ -91,7 +91,7 @@ func (r *Rules) decide(req *Request, conv *Conversation, now time.Time) (d Decis
 		x := r.allow[best].rule
 		until := r.capByRefusals(bestUntil, sl, short, tb, rb, req, conv, now)
 		if until.IsZero() {
-			until = NoDeadline
+			until = noDeadline
 		}
 		return Decision{
 			Allowed:    true,

@@ -9,8 +9,12 @@ import (
 )
 
 // NoDeadline is the Until of a permission with no known end: no window, no expiry
-// and no dated rule ahead that would end it.
-var NoDeadline = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+// and no dated rule ahead that would end it. Compare with [Decision.HasDeadline]
+// or Equal; changing this variable changes nothing in the package.
+var NoDeadline = noDeadline
+
+// noDeadline is what the package uses, safe from callers assigning NoDeadline.
+var noDeadline = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
 
 // Decision is the answer to "may this message go to this person now?".
 type Decision struct {
@@ -62,13 +66,17 @@ type Alternative struct {
 // than applying a platform rule to it.
 func (d Decision) BadInput() bool { return strings.HasPrefix(d.Rule, inputPrefix) }
 
+// HasDeadline reports whether an allowed decision's permission has a known end
+// (Until is not [NoDeadline]).
+func (d Decision) HasDeadline() bool { return d.Allowed && !d.Until.Equal(noDeadline) }
+
 // String formats the decision on one line, for logs and command-line output.
 func (d Decision) String() string {
 	var b strings.Builder
 	if d.Allowed {
 		b.WriteString("allowed by ")
 		b.WriteString(d.Rule)
-		if d.Until.Equal(NoDeadline) {
+		if !d.HasDeadline() {
 			b.WriteString(", no deadline")
 		} else {
 			b.WriteString(" until ")

@@ -118,13 +118,13 @@ type Anchor int
 const (
 	// AnchorLastUserAction is the later of Conversation.LastUserMessage and
 	// Conversation.LastUserAction: what opens the standard window.
-	AnchorLastUserAction Anchor = iota + 1
-	AnchorLastUserMessage
-	AnchorAdReferral
-	AnchorCommentCreated
-	AnchorTokenIssued
-	AnchorTokenExpires
-	AnchorTokenLastUsed
+	AnchorLastUserAction  Anchor = iota + 1
+	AnchorLastUserMessage        // Conversation.LastUserMessage
+	AnchorAdReferral             // Conversation.AdReferral
+	AnchorCommentCreated         // Conversation.CommentCreated
+	AnchorTokenIssued            // Conversation.TokenIssued
+	AnchorTokenExpires           // Conversation.TokenExpires
+	AnchorTokenLastUsed          // Conversation.TokenLastUsed
 )
 
 // String names the anchor as the Conversation field(s) it reads.

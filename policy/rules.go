@@ -452,55 +452,56 @@ func validateRule(x *Rule) error {
 		return bad("Match lists %d values, at most %d", n, maxMatchValues)
 	}
 	for i := range x.Conditions {
-		if err := validateCondition(&x.Conditions[i]); err != nil {
-			return bad("Conditions[%d]: %v", i, err)
+		if problem := validateCondition(&x.Conditions[i]); problem != "" {
+			return bad("Conditions[%d].%s", i, problem)
 		}
 	}
 	return nil
 }
 
-func validateCondition(c *Condition) error {
+// validateCondition returns what is wrong with c, starting with the field, or "".
+func validateCondition(c *Condition) string {
 	if c.ErrorCode < 0 || c.ErrorSubcode < 0 {
-		return fmt.Errorf("ErrorCode %d and ErrorSubcode %d must not be negative", c.ErrorCode, c.ErrorSubcode)
+		return fmt.Sprintf("ErrorCode %d and ErrorSubcode %d must not be negative", c.ErrorCode, c.ErrorSubcode)
 	}
 	switch c.Kind {
 	case CondWithin, CondWindowClosed:
 		if !c.Anchor.valid() {
-			return fmt.Errorf("Anchor %d is not an Anchor", int(c.Anchor))
+			return fmt.Sprintf("Anchor %d is not an Anchor", int(c.Anchor))
 		}
 		if c.Window < 0 || c.Years < 0 || (c.Window == 0 && c.Years == 0) {
-			return fmt.Errorf("Window %v and Years %d must not be negative and not both zero", c.Window, c.Years)
+			return fmt.Sprintf("Window %v and Years %d must not be negative and not both zero", c.Window, c.Years)
 		}
 	case CondBefore, CondSet:
 		if !c.Anchor.valid() {
-			return fmt.Errorf("Anchor %d is not an Anchor", int(c.Anchor))
+			return fmt.Sprintf("Anchor %d is not an Anchor", int(c.Anchor))
 		}
 	case CondSpaced:
 		if !c.Anchor.valid() {
-			return fmt.Errorf("Anchor %d is not an Anchor", int(c.Anchor))
+			return fmt.Sprintf("Anchor %d is not an Anchor", int(c.Anchor))
 		}
 		if c.Window < 0 {
-			return fmt.Errorf("Window %v must not be negative", c.Window)
+			return fmt.Sprintf("Window %v must not be negative", c.Window)
 		}
 	case CondFlag:
 		if !c.Flag.valid() {
-			return fmt.Errorf("Flag %d is not a Flag", int(c.Flag))
+			return fmt.Sprintf("Flag %d is not a Flag", int(c.Flag))
 		}
 	case CondTemplate:
 		if c.Template == "" {
-			return errors.New("Template must not be empty (use AnyTemplate)")
+			return "Template must not be empty (use AnyTemplate)"
 		}
 	case CondAnyTemplate:
 	case CondFewerAfterWindow:
 		if c.Max < 1 {
-			return fmt.Errorf("Max %d must be at least 1", c.Max)
+			return fmt.Sprintf("Max %d must be at least 1", c.Max)
 		}
 	case CondFunc:
 		if c.Func == nil {
-			return errors.New("Func must not be nil")
+			return "Func must not be nil"
 		}
 	default:
-		return fmt.Errorf("Kind %d is not a ConditionKind", int(c.Kind))
+		return fmt.Sprintf("Kind %d is not a ConditionKind", int(c.Kind))
 	}
-	return nil
+	return ""
 }

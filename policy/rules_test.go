@@ -233,3 +233,48 @@ func TestStrings(t *testing.T) {
 		}
 	}
 }
+
+// Check on shared rules from many goroutines at once, for the race detector.
+func TestConcurrentCheck(t *testing.T) {
+	t.Parallel()
+	shared := Default()
+	done := make(chan Decision)
+	for i := range 8 {
+		go func() {
+			var d Decision
+			for j := range 200 {
+				now := T0.Add(time.Duration(i*200+j) * time.Minute)
+				conv := Conversation{LastUserMessage: T0}
+				if i%2 == 0 {
+					d = Check(response, conv, now)
+				} else {
+					d = shared.Check(tagged(tags.ShippingUpdate), conv, now)
+				}
+			}
+			done <- d
+		}()
+	}
+	for range 8 {
+		if d := <-done; d.Rule == "" {
+			t.Error("empty decision")
+		}
+	}
+}
+
+func TestHasDeadline(t *testing.T) {
+	t.Parallel()
+	news := Request{MessagingType: MessageTag, Tag: tags.NonPromotionalSubscription, NewsPage: true}
+	tests := []struct {
+		d    Decision
+		want bool
+	}{
+		{Check(response, Conversation{LastUserMessage: T0}, T0), true},
+		{Check(news, Conversation{LastUserMessage: T0}, T0), false},
+		{Check(response, Conversation{}, T0), false},
+	}
+	for _, tt := range tests {
+		if got := tt.d.HasDeadline(); got != tt.want {
+			t.Errorf("%v: HasDeadline() = %v, want %v", tt.d, got, tt.want)
+		}
+	}
+}

@@ -26,8 +26,8 @@ func (r *Rules) validate(req *Request, conv *Conversation, now time.Time) *Decis
 	if now.IsZero() {
 		return badInput(RuleInputNow, 0, "now is the zero time; pass the current time (policy has no clock of its own)")
 	}
-	if !now.Before(NoDeadline) {
-		return badInput(RuleInputNow, 0, fmt.Sprintf("now %s is past the last instant policy models (%s)", stamp(now), stamp(NoDeadline)))
+	if !now.Before(noDeadline) {
+		return badInput(RuleInputNow, 0, fmt.Sprintf("now %s is past the last instant policy models (%s)", stamp(now), stamp(noDeadline)))
 	}
 	if r.typeBit(req.MessagingType) == 0 {
 		return badInput(RuleInputMessagingType, codeInvalidParameter,
