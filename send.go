@@ -79,7 +79,7 @@ func (t MessagingType) IsZero() bool { return t.Kind == "" && t.Tag == "" }
 
 func (t MessagingType) validate(v *validator, r *SendRequest) {
 	if t.IsZero() {
-		if r.Message != nil && r.To.isPersonAddress() {
+		if r.Message != nil && r.Action == "" && r.To.isPersonAddress() {
 			v.fail("messaging_type", "required: RESPONSE, UPDATE, MESSAGE_TAG or UTILITY", `""`,
 				"a message to a PSID, user_ref or phone number needs a messaging type")
 		}
