@@ -49,17 +49,17 @@ type RetryPolicy struct {
 var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 4, MinWait: 500 * time.Millisecond, MaxWait: 30 * time.Second}
 
 type config struct {
-	baseURL     string
-	appSecret   string
-	version     string
-	httpClient  *http.Client
-	limit       rate.Limit
-	burst       int
-	retry       RetryPolicy
-	logger      *slog.Logger
-	clock       func() time.Time
-	pageID      string
-	onUsage     func(Usage)
+	baseURL    string
+	appSecret  string
+	version    string
+	httpClient *http.Client
+	limit      rate.Limit
+	burst      int
+	retry      RetryPolicy
+	logger     *slog.Logger
+	clock      func() time.Time
+	pageID     string
+	onUsage    func(Usage)
 }
 
 var versionPattern = regexp.MustCompile(`^v[0-9]+\.[0-9]+$`)
