@@ -121,7 +121,11 @@ func validateButtons(v *validator, path string, bs []Button, min, max int) {
 	}
 }
 
-func (b *Button) validate(v *validator, path string) {
+func (b *Button) validate(v *validator, path string) { b.validateWithTitle(v, path, MaxButtonTitle) }
+
+// validateWithTitle checks b with titles of at most maxTitle characters (menu items
+// allow 30).
+func (b *Button) validateWithTitle(v *validator, path string, maxTitle int) {
 	if !v.oneOf(path+".type", string(b.Type), string(ButtonURL), string(ButtonPostback), string(ButtonCall),
 		string(ButtonAccountLink), string(ButtonAccountUnlink), string(ButtonGamePlay)) {
 		return
@@ -156,7 +160,7 @@ func (b *Button) validate(v *validator, path string) {
 			v.fail(path+".game_metadata", "one of player_id, context_id", "both", "a game is played with a player or in a context")
 		}
 	}
-	v.maxRunes(path+".title", b.Title, MaxButtonTitle)
+	v.maxRunes(path+".title", b.Title, maxTitle)
 }
 
 // validateWebview checks the fields shared by URL buttons and default actions.

@@ -78,7 +78,7 @@ func (q *QuickReply) validate(v *validator, path string) {
 	if q.ContentType == QuickReplyText {
 		v.required(path+".title", q.Title, "a text quick reply needs a title")
 		if q.Payload == "" && q.ImageURL == "" {
-			v.fail(path+".payload", "required unless image_url is set", `""`, "a text quick reply needs a payload")
+			v.fail(path+".payload", "set unless image_url is set", `""`, "a text quick reply needs a payload")
 		}
 	}
 	v.maxRunes(path+".title", q.Title, MaxQuickReplyTitle)

@@ -80,7 +80,7 @@ func (t MessagingType) IsZero() bool { return t.Kind == "" && t.Tag == "" }
 func (t MessagingType) validate(v *validator, r *SendRequest) {
 	if t.IsZero() {
 		if r.Message != nil && r.Action == "" && r.To.isPersonAddress() {
-			v.fail("messaging_type", "required: RESPONSE, UPDATE, MESSAGE_TAG or UTILITY", `""`,
+			v.fail("messaging_type", "one of RESPONSE, UPDATE, MESSAGE_TAG, UTILITY", `""`,
 				"a message to a PSID, user_ref or phone number needs a messaging type")
 		}
 		return
@@ -95,7 +95,7 @@ func (t MessagingType) validate(v *validator, r *SendRequest) {
 	}
 	switch {
 	case t.Kind == kindMessageTag && t.Tag == "":
-		v.fail("tag", "required with messaging_type MESSAGE_TAG", `""`, "MESSAGE_TAG needs a tag")
+		v.fail("tag", "set with messaging_type MESSAGE_TAG", `""`, "MESSAGE_TAG needs a tag")
 	case t.Kind != kindMessageTag && t.Tag != "":
 		v.fail("tag", "only with messaging_type MESSAGE_TAG", preview(string(t.Tag)),
 			"a tag is sent only with MESSAGE_TAG, not "+t.Kind)
@@ -208,7 +208,7 @@ func (r *SendRequest) validate(v *validator) {
 	if r.Message != nil {
 		r.Message.validate(v, "message")
 		if r.Type.Tag == tags.CustomerFeedback && !r.Message.isTemplate("customer_feedback") {
-			v.fail("tag", "CUSTOMER_FEEDBACK only with the customer_feedback template", string(r.Type.Tag),
+			v.fail("tag", "another tag unless the message is a customer_feedback template", string(r.Type.Tag),
 				"the CUSTOMER_FEEDBACK tag may only carry a customer feedback template")
 		}
 	}

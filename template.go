@@ -107,7 +107,7 @@ func (e *GenericElement) validate(v *validator, path string) {
 	v.maxRunes(path+".title", e.Title, MaxElementTitle)
 	v.maxRunes(path+".subtitle", e.Subtitle, MaxElementSubtitle)
 	if e.Subtitle == "" && e.ImageURL == "" && e.DefaultAction == nil && len(e.Buttons) == 0 {
-		v.fail(path, "title and one of subtitle, image_url, default_action, buttons", "title only",
+		v.fail(path, "a title plus one of subtitle, image_url, default_action, buttons", "title only",
 			"an element needs a property besides its title")
 	}
 	if e.ImageURL != "" {
@@ -304,6 +304,6 @@ func (t RawTemplate) validateTemplate(v *validator, path string) {
 		return
 	}
 	if t.TemplateType() == "" {
-		v.fail(path+".template_type", "required", `""`, "a template needs its template_type")
+		v.fail(path+".template_type", "set", `""`, "a template needs its template_type")
 	}
 }

@@ -123,7 +123,7 @@ func (t *CustomerFeedbackTemplate) MarshalJSON() ([]byte, error) {
 func noURL(v *validator, field, s string) {
 	l := strings.ToLower(s)
 	if strings.Contains(l, "://") || strings.Contains(l, "www.") {
-		v.fail(field, "no URLs", preview(s), "the feedback template's texts may not contain URLs")
+		v.fail(field, "free of URLs", preview(s), "the feedback template's texts may not contain URLs")
 	}
 }
 
@@ -158,7 +158,7 @@ func (q *FeedbackQuestion) validate(v *validator, path string) {
 		v.maxRunes(path+".id", q.ID, MaxFeedbackQuestionID)
 		for _, r := range q.ID {
 			if !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-				v.fail(path+".id", "letters, digits and underscores", preview(q.ID), "invalid character in question id")
+				v.fail(path+".id", "letters, digits and underscores only", preview(q.ID), "invalid character in question id")
 				break
 			}
 		}

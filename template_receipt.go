@@ -102,7 +102,7 @@ func (t *ReceiptTemplate) validateTemplate(v *validator, path string) {
 		v.required(p+".postal_code", a.PostalCode, "an address needs a postal code")
 		v.required(p+".state", a.State, "an address needs a state")
 		if len(a.Country) != 2 {
-			v.fail(p+".country", "two-letter country code", preview(a.Country), "not a two-letter country code")
+			v.fail(p+".country", "a two-letter country code", preview(a.Country), "not a two-letter country code")
 		}
 	}
 	for i := range t.Adjustments {
@@ -128,6 +128,6 @@ func checkCurrency(v *validator, field, c string) {
 		ok = c[i] >= 'A' && c[i] <= 'Z'
 	}
 	if !ok {
-		v.fail(field, "ISO 4217 code, three upper-case letters", preview(c), "not a currency code")
+		v.fail(field, "an ISO 4217 code of three upper-case letters", preview(c), "not a currency code")
 	}
 }

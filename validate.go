@@ -76,7 +76,7 @@ func (v *validator) lessRunes(field, s string, limit int) {
 // required checks that s is set.
 func (v *validator) required(field, s, reason string) bool {
 	if s == "" {
-		v.fail(field, "required", `""`, reason)
+		v.fail(field, "set", `""`, reason)
 		return false
 	}
 	return true
@@ -114,9 +114,9 @@ func (v *validator) webURL(field, s string, httpsOnly bool) {
 	if ok {
 		return
 	}
-	limit := "absolute http or https URL"
+	limit := "an absolute http or https URL"
 	if httpsOnly {
-		limit = "absolute https URL"
+		limit = "an absolute https URL"
 	}
 	v.fail(field, limit, preview(s), "not a usable URL")
 }
