@@ -42,7 +42,9 @@ func fields(err error) []string {
 // count would overshoot every limit: the platform counts characters.
 func s(n int) string { return strings.Repeat("é", n) }
 
-func text(body string) SendRequest { return SendRequest{To: PSID("1"), Type: Response, Message: Text(body)} }
+func text(body string) SendRequest {
+	return SendRequest{To: PSID("1"), Type: Response, Message: Text(body)}
+}
 
 func tpl(t Template) SendRequest {
 	return SendRequest{To: PSID("1"), Type: Response, Message: TemplateMessage(t)}
@@ -99,7 +101,9 @@ func media(buttons int) *MediaTemplate {
 	return NewMediaTemplate(MediaElement{MediaType: MediaVideo, URL: "https://www.facebook.com/page/videos/1", Buttons: postbacks(buttons)})
 }
 
-func withMessage(m *Message) SendRequest { return SendRequest{To: PSID("1"), Type: Response, Message: m} }
+func withMessage(m *Message) SendRequest {
+	return SendRequest{To: PSID("1"), Type: Response, Message: m}
+}
 
 // TestValidateLimits checks every limit of reference §1.13 (and the template rules
 // of §1.12) with one case just inside (want "") and one just outside (want the one
