@@ -143,7 +143,7 @@ func feedbackTemplate() *CustomerFeedbackTemplate {
 
 // decodeJSON decodes b into a generic value so that comparisons ignore key order
 // and spacing.
-func decodeJSON(t *testing.T, b []byte) any {
+func wireValue(t *testing.T, b []byte) any {
 	t.Helper()
 	var v any
 	if err := json.Unmarshal(b, &v); err != nil {
@@ -169,14 +169,14 @@ func TestSendWireJSON(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(decodeJSON(t, want), decodeJSON(t, got)); diff != "" {
+			if diff := cmp.Diff(wireValue(t, want), wireValue(t, got)); diff != "" {
 				t.Errorf("MarshalJSON mismatch (-want +got):\n%s", diff)
 			}
 			got, err = json.Marshal(tc.req.wire())
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(decodeJSON(t, want), decodeJSON(t, got)); diff != "" {
+			if diff := cmp.Diff(wireValue(t, want), wireValue(t, got)); diff != "" {
 				t.Errorf("wire mismatch (-want +got):\n%s", diff)
 			}
 		})
