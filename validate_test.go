@@ -184,8 +184,12 @@ func TestValidateLimits(t *testing.T) {
 		{"feedback question title 85", tplReq(feedbackWith(func(f *CustomerFeedbackTemplate) { f.FeedbackScreens[0].Questions[0].Title = runesOf(85) })), ""},
 		{"feedback question title 86", tplReq(feedbackWith(func(f *CustomerFeedbackTemplate) { f.FeedbackScreens[0].Questions[0].Title = runesOf(86) })),
 			"message.attachment.payload.feedback_screens[0].questions[0].title"},
-		{"feedback placeholder 65", tplReq(feedbackWith(func(f *CustomerFeedbackTemplate) { f.FeedbackScreens[0].Questions[0].FollowUp.Placeholder = runesOf(65) })), ""},
-		{"feedback placeholder 66", tplReq(feedbackWith(func(f *CustomerFeedbackTemplate) { f.FeedbackScreens[0].Questions[0].FollowUp.Placeholder = runesOf(66) })),
+		{"feedback placeholder 65", tplReq(feedbackWith(func(f *CustomerFeedbackTemplate) {
+			f.FeedbackScreens[0].Questions[0].FollowUp.Placeholder = runesOf(65)
+		})), ""},
+		{"feedback placeholder 66", tplReq(feedbackWith(func(f *CustomerFeedbackTemplate) {
+			f.FeedbackScreens[0].Questions[0].FollowUp.Placeholder = runesOf(66)
+		})),
 			"message.attachment.payload.feedback_screens[0].questions[0].follow_up.placeholder"},
 		{"feedback score option for nps", tplReq(feedbackWith(func(f *CustomerFeedbackTemplate) { f.FeedbackScreens[0].Questions[0].Type = FeedbackNPS })),
 			"message.attachment.payload.feedback_screens[0].questions[0].score_option"},
