@@ -79,34 +79,34 @@ func (a *Attachment) wire() attachmentWire {
 func (a *Attachment) MarshalJSON() ([]byte, error) { return json.Marshal(a.wire()) }
 
 func (a *Attachment) validate(v *validator, path string) {
-	if !v.oneOf(path+".type", string(a.Type), string(AttachmentImage), string(AttachmentAudio),
+	if !v.oneOf(path, ".type", string(a.Type), string(AttachmentImage), string(AttachmentAudio),
 		string(AttachmentVideo), string(AttachmentFile), string(AttachmentTemplate)) {
 		return
 	}
 	if a.Type == AttachmentTemplate {
 		if a.Template == nil {
-			v.fail(path+".payload", "a template", "none", "a template attachment needs a template")
+			v.fail(path, ".payload", "a template", "none", "a template attachment needs a template")
 			return
 		}
 		if a.URL != "" || a.AttachmentID != "" || a.IsReusable {
-			v.fail(path+".payload", "template fields only", "url or attachment_id",
+			v.fail(path, ".payload", "template fields only", "url or attachment_id",
 				"a template attachment carries no media")
 		}
 		a.Template.validateTemplate(v, path+".payload")
 		return
 	}
 	if a.Template != nil {
-		v.fail(path+".type", "template", string(a.Type), "a template needs the attachment type template")
+		v.fail(path, ".type", "template", string(a.Type), "a template needs the attachment type template")
 		return
 	}
 	switch {
 	case a.URL != "" && a.AttachmentID != "":
-		v.fail(path+".payload", "exactly one of url, attachment_id", "both", "media is sent by URL or by saved id, not both")
+		v.fail(path, ".payload", "exactly one of url, attachment_id", "both", "media is sent by URL or by saved id, not both")
 	case a.URL == "" && a.AttachmentID == "":
-		v.fail(path+".payload", "exactly one of url, attachment_id", "neither", "media needs a URL or a saved attachment id")
+		v.fail(path, ".payload", "exactly one of url, attachment_id", "neither", "media needs a URL or a saved attachment id")
 	case a.URL != "":
-		v.webURL(path+".payload.url", a.URL, false)
+		v.webURL(path, ".payload.url", a.URL, false)
 	case a.IsReusable:
-		v.fail(path+".payload.is_reusable", "only with url", "true", "a saved attachment is already reusable")
+		v.fail(path, ".payload.is_reusable", "only with url", "true", "a saved attachment is already reusable")
 	}
 }

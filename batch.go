@@ -64,11 +64,11 @@ type batchItemWire struct {
 // with DependsOn; don't put typing_on and typing_off in one batch.
 func (c *Client) Batch(ctx context.Context, reqs []BatchRequest) ([]BatchResponse, error) {
 	var v validator
-	v.count("batch", len(reqs), 1, MaxBatch, "requests")
+	v.count("batch", "", len(reqs), 1, MaxBatch, "requests")
 	for i := range reqs {
 		p := index("batch", i)
-		v.oneOf(p+".method", reqs[i].Method, http.MethodGet, http.MethodPost, http.MethodDelete)
-		v.required(p+".relative_url", reqs[i].RelativeURL, "an operation needs a path")
+		v.oneOf(p, ".method", reqs[i].Method, http.MethodGet, http.MethodPost, http.MethodDelete)
+		v.required(p, ".relative_url", reqs[i].RelativeURL, "an operation needs a path")
 	}
 	if err := v.err(); err != nil {
 		return nil, err
@@ -130,7 +130,7 @@ type BatchSend struct {
 // any breaks a rule, nothing is sent and the error names it ("batch[3].message.text").
 func (c *Client) SendBatch(ctx context.Context, reqs []SendRequest) ([]BatchSend, error) {
 	var v validator
-	v.count("batch", len(reqs), 1, MaxBatch, "requests")
+	v.count("batch", "", len(reqs), 1, MaxBatch, "requests")
 	ops := make([]BatchRequest, len(reqs))
 	for i := range reqs {
 		var iv validator

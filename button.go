@@ -115,7 +115,7 @@ func DefaultAction(url string) *Button { return &Button{Type: ButtonURL, URL: ur
 
 // validateButtons checks a list of buttons: between min and max of them, each valid.
 func validateButtons(v *validator, path string, bs []Button, min, max int) {
-	v.count(path, len(bs), min, max, "buttons")
+	v.count(path, "", len(bs), min, max, "buttons")
 	for i := range bs {
 		bs[i].validate(v, index(path, i))
 	}
@@ -126,59 +126,59 @@ func (b *Button) validate(v *validator, path string) { b.validateWithTitle(v, pa
 // validateWithTitle checks b with titles of at most maxTitle characters (menu items
 // allow 30).
 func (b *Button) validateWithTitle(v *validator, path string, maxTitle int) {
-	if !v.oneOf(path+".type", string(b.Type), string(ButtonURL), string(ButtonPostback), string(ButtonCall),
+	if !v.oneOf(path, ".type", string(b.Type), string(ButtonURL), string(ButtonPostback), string(ButtonCall),
 		string(ButtonAccountLink), string(ButtonAccountUnlink), string(ButtonGamePlay)) {
 		return
 	}
 	switch b.Type {
 	case ButtonURL:
-		v.required(path+".title", b.Title, "a URL button needs a title")
+		v.required(path, ".title", b.Title, "a URL button needs a title")
 		b.validateWebview(v, path)
 	case ButtonPostback:
-		v.required(path+".title", b.Title, "a postback button needs a title")
-		v.required(path+".payload", b.Payload, "a postback button needs a payload")
-		v.maxRunes(path+".payload", b.Payload, MaxPayloadLen)
+		v.required(path, ".title", b.Title, "a postback button needs a title")
+		v.required(path, ".payload", b.Payload, "a postback button needs a payload")
+		v.maxRunes(path, ".payload", b.Payload, MaxPayloadLen)
 	case ButtonCall:
-		v.required(path+".title", b.Title, "a call button needs a title")
+		v.required(path, ".title", b.Title, "a call button needs a title")
 		if !strings.HasPrefix(b.Payload, "+") || len(b.Payload) < 2 || strings.ContainsAny(b.Payload, " \t") {
-			v.fail(path+".payload", `"+" then country code and number, no spaces`, preview(b.Payload),
+			v.fail(path, ".payload", `"+" then country code and number, no spaces`, preview(b.Payload),
 				"not a phone number the platform can dial")
 		}
 	case ButtonAccountLink:
-		v.webURL(path+".url", b.URL, true)
+		v.webURL(path, ".url", b.URL, true)
 		if b.Title != "" {
-			v.fail(path+".title", "absent", preview(b.Title), "an account link button has no title")
+			v.fail(path, ".title", "absent", preview(b.Title), "an account link button has no title")
 		}
 	case ButtonAccountUnlink:
 		if b.Title != "" {
-			v.fail(path+".title", "absent", preview(b.Title), "an account unlink button has no title")
+			v.fail(path, ".title", "absent", preview(b.Title), "an account unlink button has no title")
 		}
 	case ButtonGamePlay:
-		v.required(path+".title", b.Title, "a game play button needs a title")
-		v.maxRunes(path+".payload", b.Payload, MaxPayloadLen)
+		v.required(path, ".title", b.Title, "a game play button needs a title")
+		v.maxRunes(path, ".payload", b.Payload, MaxPayloadLen)
 		if m := b.GameMetadata; m != nil && m.PlayerID != "" && m.ContextID != "" {
-			v.fail(path+".game_metadata", "one of player_id, context_id", "both", "a game is played with a player or in a context")
+			v.fail(path, ".game_metadata", "one of player_id, context_id", "both", "a game is played with a player or in a context")
 		}
 	}
-	v.maxRunes(path+".title", b.Title, maxTitle)
+	v.maxRunes(path, ".title", b.Title, maxTitle)
 }
 
 // validateWebview checks the fields shared by URL buttons and default actions.
 func (b *Button) validateWebview(v *validator, path string) {
-	v.webURL(path+".url", b.URL, false)
+	v.webURL(path, ".url", b.URL, false)
 	if b.WebviewHeightRatio != "" {
-		v.oneOf(path+".webview_height_ratio", string(b.WebviewHeightRatio),
+		v.oneOf(path, ".webview_height_ratio", string(b.WebviewHeightRatio),
 			string(WebviewCompact), string(WebviewTall), string(WebviewFull))
 	}
 	if b.WebviewShareButton != "" {
-		v.oneOf(path+".webview_share_button", b.WebviewShareButton, "hide")
+		v.oneOf(path, ".webview_share_button", b.WebviewShareButton, "hide")
 	}
 	if b.FallbackURL != "" {
 		if !b.MessengerExtensions {
-			v.fail(path+".fallback_url", "only with messenger_extensions", preview(b.FallbackURL),
+			v.fail(path, ".fallback_url", "only with messenger_extensions", preview(b.FallbackURL),
 				"a fallback URL is used only where Messenger Extensions are unsupported")
 		}
-		v.webURL(path+".fallback_url", b.FallbackURL, false)
+		v.webURL(path, ".fallback_url", b.FallbackURL, false)
 	}
 }
 
@@ -186,11 +186,11 @@ func (b *Button) validateWebview(v *validator, path string) {
 // without a title (reference §1.11).
 func (b *Button) validateDefaultAction(v *validator, path string) {
 	if b.Type != ButtonURL {
-		v.fail(path+".type", string(ButtonURL), preview(string(b.Type)), "a default action opens a URL")
+		v.fail(path, ".type", string(ButtonURL), preview(string(b.Type)), "a default action opens a URL")
 		return
 	}
 	if b.Title != "" {
-		v.fail(path+".title", "absent", preview(b.Title), "a default action has no title")
+		v.fail(path, ".title", "absent", preview(b.Title), "a default action has no title")
 	}
 	b.validateWebview(v, path)
 }

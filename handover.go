@@ -76,8 +76,8 @@ func (s successWire) err(call string) error {
 
 // checkPSID refuses an empty id or one that would change the request path.
 func checkPSID(v *validator, field, psid string) {
-	if v.required(field, psid, "a person's page-scoped id is needed") && strings.ContainsAny(psid, "/?#&% \t\n") {
-		v.fail(field, "a page-scoped id", preview(psid), "characters not allowed in an id")
+	if v.required(field, "", psid, "a person's page-scoped id is needed") && strings.ContainsAny(psid, "/?#&% \t\n") {
+		v.fail(field, "", "a page-scoped id", preview(psid), "characters not allowed in an id")
 	}
 }
 
@@ -86,7 +86,7 @@ func (c *Client) threadControl(ctx context.Context, call, psid, targetAppID, met
 	checkPSID(&v, "recipient.id", psid)
 	if targetAppID != "" {
 		if _, err := strconv.ParseUint(targetAppID, 10, 64); err != nil {
-			v.fail("target_app_id", "a numeric app id", preview(targetAppID), "not an app id")
+			v.fail("target_app_id", "", "a numeric app id", preview(targetAppID), "not an app id")
 		}
 	}
 	if err := v.err(); err != nil {

@@ -115,29 +115,29 @@ func (m *Message) validate(v *validator, path string) {
 	}
 	switch len(parts) {
 	case 0:
-		v.fail(path, "exactly one of text, attachment, attachments", "none", "the message is empty")
+		v.fail(path, "", "exactly one of text, attachment, attachments", "none", "the message is empty")
 	case 1:
 	default:
-		v.fail(path, "exactly one of text, attachment, attachments", strings.Join(parts, " and "),
+		v.fail(path, "", "exactly one of text, attachment, attachments", strings.Join(parts, " and "),
 			"text and attachments are mutually exclusive")
 	}
-	v.lessRunes(path+".text", m.Text, MaxTextLen)
-	v.lessRunes(path+".metadata", m.Metadata, MaxMetadataLen)
+	v.lessRunes(path, ".text", m.Text, MaxTextLen)
+	v.lessRunes(path, ".metadata", m.Metadata, MaxMetadataLen)
 	if m.Attachment != nil {
 		m.Attachment.validate(v, path+".attachment")
 	}
 	if len(m.Attachments) > 0 {
-		v.count(path+".attachments", len(m.Attachments), 1, MaxImages, "images")
+		v.count(path, ".attachments", len(m.Attachments), 1, MaxImages, "images")
 		for i := range m.Attachments {
 			p := index(path+".attachments", i)
 			if a := &m.Attachments[i]; a.Type != AttachmentImage {
-				v.fail(p+".type", "image", preview(string(a.Type)), "several attachments can only be images")
+				v.fail(p, ".type", "image", preview(string(a.Type)), "several attachments can only be images")
 			} else {
 				a.validate(v, p)
 			}
 		}
 	}
-	v.count(path+".quick_replies", len(m.QuickReplies), 0, MaxQuickReplies, "quick replies")
+	v.count(path, ".quick_replies", len(m.QuickReplies), 0, MaxQuickReplies, "quick replies")
 	for i := range m.QuickReplies {
 		m.QuickReplies[i].validate(v, index(path+".quick_replies", i))
 	}

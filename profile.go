@@ -115,19 +115,19 @@ func (p *MessengerProfile) Validate() error {
 func (p *MessengerProfile) validate(v *validator) {
 	if p.GetStarted == nil && p.Greeting == nil && p.PersistentMenu == nil && p.IceBreakers == nil &&
 		p.WhitelistedDomains == nil && p.AccountLinkingURL == "" {
-		v.fail("messenger_profile", "at least one property", "none", "nothing to set")
+		v.fail("messenger_profile", "", "at least one property", "none", "nothing to set")
 	}
 	if p.GetStarted != nil {
-		v.required("get_started.payload", p.GetStarted.Payload, "the Get Started button needs a payload")
-		v.maxRunes("get_started.payload", p.GetStarted.Payload, MaxPayloadLen)
+		v.required("get_started.payload", "", p.GetStarted.Payload, "the Get Started button needs a payload")
+		v.maxRunes("get_started.payload", "", p.GetStarted.Payload, MaxPayloadLen)
 	}
 	if p.Greeting != nil {
 		locales := make([]string, len(p.Greeting))
 		for i, g := range p.Greeting {
 			f := index("greeting", i)
 			locales[i] = g.Locale
-			v.required(f+".text", g.Text, "a greeting needs a text")
-			v.maxRunes(f+".text", g.Text, MaxGreetingLen)
+			v.required(f, ".text", g.Text, "a greeting needs a text")
+			v.maxRunes(f, ".text", g.Text, MaxGreetingLen)
 		}
 		checkLocales(v, "greeting", locales)
 	}
@@ -136,17 +136,17 @@ func (p *MessengerProfile) validate(v *validator) {
 		for i := range p.PersistentMenu {
 			m, f := &p.PersistentMenu[i], index("persistent_menu", i)
 			locales[i] = m.Locale
-			v.count(f+".call_to_actions", len(m.CallToActions), 1, MaxMenuItems, "items")
+			v.count(f, ".call_to_actions", len(m.CallToActions), 1, MaxMenuItems, "items")
 			for j := range m.CallToActions {
 				b, bf := &m.CallToActions[j], index(f+".call_to_actions", j)
 				if b.Type != ButtonURL && b.Type != ButtonPostback {
-					v.fail(bf+".type", "web_url or postback", preview(string(b.Type)), "a menu item opens a URL or sends a postback")
+					v.fail(bf, ".type", "web_url or postback", preview(string(b.Type)), "a menu item opens a URL or sends a postback")
 					continue
 				}
 				b.validateWithTitle(v, bf, MaxMenuItemTitle)
 			}
 			for j, s := range m.DisabledSurfaces {
-				v.oneOf(index(f+".disabled_surfaces", j), s, "CUSTOMER_CHAT_PLUGIN")
+				v.oneOf(index(f+".disabled_surfaces", j), "", s, "CUSTOMER_CHAT_PLUGIN")
 			}
 		}
 		checkLocales(v, "persistent_menu", locales)
@@ -156,24 +156,24 @@ func (p *MessengerProfile) validate(v *validator) {
 		for i := range p.IceBreakers {
 			ib, f := &p.IceBreakers[i], index("ice_breakers", i)
 			locales[i] = ib.Locale
-			v.count(f+".call_to_actions", len(ib.CallToActions), 1, MaxIceBreakers, "questions")
+			v.count(f, ".call_to_actions", len(ib.CallToActions), 1, MaxIceBreakers, "questions")
 			for j, q := range ib.CallToActions {
 				qf := index(f+".call_to_actions", j)
-				v.required(qf+".question", q.Question, "an ice breaker needs a question")
-				v.required(qf+".payload", q.Payload, "an ice breaker needs a payload")
-				v.maxRunes(qf+".payload", q.Payload, MaxPayloadLen)
+				v.required(qf, ".question", q.Question, "an ice breaker needs a question")
+				v.required(qf, ".payload", q.Payload, "an ice breaker needs a payload")
+				v.maxRunes(qf, ".payload", q.Payload, MaxPayloadLen)
 			}
 		}
 		checkLocales(v, "ice_breakers", locales)
 	}
 	if p.WhitelistedDomains != nil {
-		v.count("whitelisted_domains", len(p.WhitelistedDomains), 1, MaxWhitelistedDomains, "domains")
+		v.count("whitelisted_domains", "", len(p.WhitelistedDomains), 1, MaxWhitelistedDomains, "domains")
 		for i, d := range p.WhitelistedDomains {
 			checkDomain(v, index("whitelisted_domains", i), d)
 		}
 	}
 	if p.AccountLinkingURL != "" {
-		v.webURL("account_linking_url", p.AccountLinkingURL, true)
+		v.webURL("account_linking_url", "", p.AccountLinkingURL, true)
 	}
 }
 
@@ -182,16 +182,16 @@ func checkLocales(v *validator, field string, locales []string) {
 	seen := make(map[string]bool, len(locales))
 	for i, l := range locales {
 		if l == "" {
-			v.fail(index(field, i)+".locale", "set", `""`, "each entry names its locale")
+			v.fail(index(field, i), ".locale", "set", `""`, "each entry names its locale")
 			continue
 		}
 		if seen[l] {
-			v.fail(index(field, i)+".locale", "unique", preview(l), "locale given twice")
+			v.fail(index(field, i), ".locale", "unique", preview(l), "locale given twice")
 		}
 		seen[l] = true
 	}
 	if !seen[DefaultLocale] {
-		v.fail(field, `an entry with locale "default"`, strings.Join(locales, ", "), "the default locale is required")
+		v.fail(field, "", `an entry with locale "default"`, strings.Join(locales, ", "), "the default locale is required")
 	}
 }
 
@@ -206,7 +206,7 @@ func checkDomain(v *validator, field, d string) {
 		ok = strings.Contains(h, ".") && net.ParseIP(h) == nil && !strings.EqualFold(h, "localhost")
 	}
 	if !ok {
-		v.fail(field, "an https URL of a fully qualified domain", preview(d), "not a domain Meta can whitelist")
+		v.fail(field, "", "an https URL of a fully qualified domain", preview(d), "not a domain Meta can whitelist")
 	}
 }
 
@@ -272,10 +272,10 @@ type iceBreakersWire struct {
 func (c *Client) DeleteProfile(ctx context.Context, fields ...ProfileField) error {
 	var v validator
 	if len(fields) == 0 {
-		v.fail("fields", "at least one property", "none", "nothing to delete")
+		v.fail("fields", "", "at least one property", "none", "nothing to delete")
 	}
 	for i, f := range fields {
-		v.required(index("fields", i), string(f), "a property name is needed")
+		v.required(index("fields", i), "", string(f), "a property name is needed")
 	}
 	if err := v.err(); err != nil {
 		return err

@@ -72,18 +72,18 @@ func (q *QuickReply) wire() quickReplyWire {
 func (q QuickReply) MarshalJSON() ([]byte, error) { return json.Marshal(q.wire()) }
 
 func (q *QuickReply) validate(v *validator, path string) {
-	if !v.oneOf(path+".content_type", string(q.ContentType), string(QuickReplyText), string(QuickReplyPhone), string(QuickReplyEmail)) {
+	if !v.oneOf(path, ".content_type", string(q.ContentType), string(QuickReplyText), string(QuickReplyPhone), string(QuickReplyEmail)) {
 		return
 	}
 	if q.ContentType == QuickReplyText {
-		v.required(path+".title", q.Title, "a text quick reply needs a title")
+		v.required(path, ".title", q.Title, "a text quick reply needs a title")
 		if q.Payload == "" && q.ImageURL == "" {
-			v.fail(path+".payload", "set unless image_url is set", `""`, "a text quick reply needs a payload")
+			v.fail(path, ".payload", "set unless image_url is set", `""`, "a text quick reply needs a payload")
 		}
 	}
-	v.maxRunes(path+".title", q.Title, MaxQuickReplyTitle)
-	v.maxRunes(path+".payload", q.Payload, MaxPayloadLen)
+	v.maxRunes(path, ".title", q.Title, MaxQuickReplyTitle)
+	v.maxRunes(path, ".payload", q.Payload, MaxPayloadLen)
 	if q.ImageURL != "" {
-		v.webURL(path+".image_url", q.ImageURL, false)
+		v.webURL(path, ".image_url", q.ImageURL, false)
 	}
 }

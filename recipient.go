@@ -94,13 +94,13 @@ func (r *Recipient) validate(v *validator, path string) {
 	ids := r.identifiers()
 	switch len(ids) {
 	case 0:
-		v.fail(path, "exactly one identifier", "none",
+		v.fail(path, "", "exactly one identifier", "none",
 			"a recipient needs one of id, user_ref, comment_id, post_id, one_time_notif_token, notification_messages_token, phone_number")
 	case 1:
 	default:
-		v.fail(path, "exactly one identifier", strings.Join(ids, ", "), "a recipient carries one identifier only")
+		v.fail(path, "", "exactly one identifier", strings.Join(ids, ", "), "a recipient carries one identifier only")
 	}
 	if r.Name != nil && r.PhoneNumber == "" {
-		v.fail(path+".name", "only with phone_number", "set", "a name only helps match a phone number")
+		v.fail(path, ".name", "only with phone_number", "set", "a name only helps match a phone number")
 	}
 }

@@ -80,24 +80,24 @@ func (t MessagingType) IsZero() bool { return t.Kind == "" && t.Tag == "" }
 func (t MessagingType) validate(v *validator, r *SendRequest) {
 	if t.IsZero() {
 		if r.Message != nil && r.Action == "" && r.To.isPersonAddress() {
-			v.fail("messaging_type", "one of RESPONSE, UPDATE, MESSAGE_TAG, UTILITY", `""`,
+			v.fail("messaging_type", "", "one of RESPONSE, UPDATE, MESSAGE_TAG, UTILITY", `""`,
 				"a message to a PSID, user_ref or phone number needs a messaging type")
 		}
 		return
 	}
 	if r.Action != "" {
-		v.fail("messaging_type", "absent with sender_action", preview(t.Kind),
+		v.fail("messaging_type", "", "absent with sender_action", preview(t.Kind),
 			"a sender action is sent with only recipient and persona_id")
 		return
 	}
-	if !v.oneOf("messaging_type", t.Kind, kindResponse, kindUpdate, kindMessageTag, kindUtility) {
+	if !v.oneOf("messaging_type", "", t.Kind, kindResponse, kindUpdate, kindMessageTag, kindUtility) {
 		return
 	}
 	switch {
 	case t.Kind == kindMessageTag && t.Tag == "":
-		v.fail("tag", "set with messaging_type MESSAGE_TAG", `""`, "MESSAGE_TAG needs a tag")
+		v.fail("tag", "", "set with messaging_type MESSAGE_TAG", `""`, "MESSAGE_TAG needs a tag")
 	case t.Kind != kindMessageTag && t.Tag != "":
-		v.fail("tag", "only with messaging_type MESSAGE_TAG", preview(string(t.Tag)),
+		v.fail("tag", "", "only with messaging_type MESSAGE_TAG", preview(string(t.Tag)),
 			"a tag is sent only with MESSAGE_TAG, not "+t.Kind)
 	}
 }
@@ -179,36 +179,36 @@ func (r *SendRequest) validate(v *validator) {
 	r.To.validate(v, "recipient")
 	switch {
 	case r.Message != nil && r.Action != "":
-		v.fail("sender_action", "either message or sender_action", "both",
+		v.fail("sender_action", "", "either message or sender_action", "both",
 			"a request carries a message or a sender action, not both")
 	case r.Message == nil && r.Action == "":
-		v.fail("message", "either message or sender_action", "neither",
+		v.fail("message", "", "either message or sender_action", "neither",
 			"a request needs a message or a sender action")
 	}
 	r.Type.validate(v, r)
 	if r.Notification != "" {
-		v.oneOf("notification_type", string(r.Notification),
+		v.oneOf("notification_type", "", string(r.Notification),
 			string(NotifyRegular), string(NotifySilentPush), string(NotifyNoPush))
 	}
 	if r.Action != "" {
-		if v.oneOf("sender_action", string(r.Action), string(TypingOn), string(TypingOff), string(MarkSeen)) &&
+		if v.oneOf("sender_action", "", string(r.Action), string(TypingOn), string(TypingOff), string(MarkSeen)) &&
 			r.PersonaID != "" && r.Action == MarkSeen {
-			v.fail("persona_id", "only with typing_on or typing_off", string(r.Action),
+			v.fail("persona_id", "", "only with typing_on or typing_off", string(r.Action),
 				"personas can only show typing indicators")
 		}
 		if r.Notification != "" {
-			v.fail("notification_type", "absent with sender_action", string(r.Notification),
+			v.fail("notification_type", "", "absent with sender_action", string(r.Notification),
 				"a sender action is sent with only recipient and persona_id")
 		}
 		if r.ReplyTo != "" {
-			v.fail("reply_to", "absent with sender_action", preview(r.ReplyTo),
+			v.fail("reply_to", "", "absent with sender_action", preview(r.ReplyTo),
 				"only a message can quote another message")
 		}
 	}
 	if r.Message != nil {
 		r.Message.validate(v, "message")
 		if r.Type.Tag == tags.CustomerFeedback && !r.Message.isTemplate("customer_feedback") {
-			v.fail("tag", "another tag unless the message is a customer_feedback template", string(r.Type.Tag),
+			v.fail("tag", "", "another tag unless the message is a customer_feedback template", string(r.Type.Tag),
 				"the CUSTOMER_FEEDBACK tag may only carry a customer feedback template")
 		}
 	}

@@ -94,24 +94,24 @@ func (t *GenericTemplate) MarshalJSON() ([]byte, error) { return json.Marshal(t.
 
 func (t *GenericTemplate) validateTemplate(v *validator, path string) {
 	if t.ImageAspectRatio != "" {
-		v.oneOf(path+".image_aspect_ratio", string(t.ImageAspectRatio), string(AspectHorizontal), string(AspectSquare))
+		v.oneOf(path, ".image_aspect_ratio", string(t.ImageAspectRatio), string(AspectHorizontal), string(AspectSquare))
 	}
-	v.count(path+".elements", len(t.Elements), 1, MaxGenericElements, "elements")
+	v.count(path, ".elements", len(t.Elements), 1, MaxGenericElements, "elements")
 	for i := range t.Elements {
 		t.Elements[i].validate(v, index(path+".elements", i))
 	}
 }
 
 func (e *GenericElement) validate(v *validator, path string) {
-	v.required(path+".title", e.Title, "an element needs a title")
-	v.maxRunes(path+".title", e.Title, MaxElementTitle)
-	v.maxRunes(path+".subtitle", e.Subtitle, MaxElementSubtitle)
+	v.required(path, ".title", e.Title, "an element needs a title")
+	v.maxRunes(path, ".title", e.Title, MaxElementTitle)
+	v.maxRunes(path, ".subtitle", e.Subtitle, MaxElementSubtitle)
 	if e.Subtitle == "" && e.ImageURL == "" && e.DefaultAction == nil && len(e.Buttons) == 0 {
-		v.fail(path, "a title plus one of subtitle, image_url, default_action, buttons", "title only",
+		v.fail(path, "", "a title plus one of subtitle, image_url, default_action, buttons", "title only",
 			"an element needs a property besides its title")
 	}
 	if e.ImageURL != "" {
-		v.webURL(path+".image_url", e.ImageURL, false)
+		v.webURL(path, ".image_url", e.ImageURL, false)
 	}
 	if e.DefaultAction != nil {
 		e.DefaultAction.validateDefaultAction(v, path+".default_action")
@@ -147,8 +147,8 @@ func (t *ButtonTemplate) templatePayload() any {
 func (t *ButtonTemplate) MarshalJSON() ([]byte, error) { return json.Marshal(t.templatePayload()) }
 
 func (t *ButtonTemplate) validateTemplate(v *validator, path string) {
-	v.required(path+".text", t.Text, "a button template needs a text")
-	v.maxRunes(path+".text", t.Text, MaxButtonTemplateText)
+	v.required(path, ".text", t.Text, "a button template needs a text")
+	v.maxRunes(path, ".text", t.Text, MaxButtonTemplateText)
 	validateButtons(v, path+".buttons", t.Buttons, 1, MaxElementButtons)
 }
 
@@ -200,17 +200,17 @@ func (t *MediaTemplate) templatePayload() any {
 func (t *MediaTemplate) MarshalJSON() ([]byte, error) { return json.Marshal(t.templatePayload()) }
 
 func (t *MediaTemplate) validateTemplate(v *validator, path string) {
-	v.count(path+".elements", len(t.Elements), 1, 1, "elements")
+	v.count(path, ".elements", len(t.Elements), 1, 1, "elements")
 	for i := range t.Elements {
 		e, p := &t.Elements[i], index(path+".elements", i)
-		v.oneOf(p+".media_type", string(e.MediaType), string(MediaImage), string(MediaVideo))
+		v.oneOf(p, ".media_type", string(e.MediaType), string(MediaImage), string(MediaVideo))
 		switch {
 		case e.AttachmentID != "" && e.URL != "":
-			v.fail(p, "exactly one of attachment_id, url", "both", "media is given by saved id or by Facebook URL, not both")
+			v.fail(p, "", "exactly one of attachment_id, url", "both", "media is given by saved id or by Facebook URL, not both")
 		case e.AttachmentID == "" && e.URL == "":
-			v.fail(p, "exactly one of attachment_id, url", "neither", "a media element needs an attachment id or a Facebook URL")
+			v.fail(p, "", "exactly one of attachment_id, url", "neither", "a media element needs an attachment id or a Facebook URL")
 		case e.URL != "" && !isFacebookURL(e.URL):
-			v.fail(p+".url", "a Facebook photo or video URL", preview(e.URL),
+			v.fail(p, ".url", "a Facebook photo or video URL", preview(e.URL),
 				"external media must be uploaded first and sent by attachment_id")
 		}
 		validateButtons(v, p+".buttons", e.Buttons, 0, MaxElementButtons)
@@ -265,9 +265,9 @@ func (t *ProductTemplate) templatePayload() any {
 func (t *ProductTemplate) MarshalJSON() ([]byte, error) { return json.Marshal(t.templatePayload()) }
 
 func (t *ProductTemplate) validateTemplate(v *validator, path string) {
-	v.count(path+".elements", len(t.ProductIDs), 1, MaxProducts, "products")
+	v.count(path, ".elements", len(t.ProductIDs), 1, MaxProducts, "products")
 	for i, id := range t.ProductIDs {
-		v.required(index(path+".elements", i)+".id", id, "a product needs its id")
+		v.required(index(path+".elements", i), ".id", id, "a product needs its id")
 	}
 }
 
@@ -300,10 +300,10 @@ func (t RawTemplate) MarshalJSON() ([]byte, error) {
 func (t RawTemplate) validateTemplate(v *validator, path string) {
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(t, &obj); err != nil || obj == nil {
-		v.fail(path, "a JSON object", preview(string(t)), "a raw template must be a JSON object")
+		v.fail(path, "", "a JSON object", preview(string(t)), "a raw template must be a JSON object")
 		return
 	}
 	if t.TemplateType() == "" {
-		v.fail(path+".template_type", "set", `""`, "a template needs its template_type")
+		v.fail(path, ".template_type", "set", `""`, "a template needs its template_type")
 	}
 }

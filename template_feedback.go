@@ -123,30 +123,30 @@ func (t *CustomerFeedbackTemplate) MarshalJSON() ([]byte, error) {
 func noURL(v *validator, field, s string) {
 	l := strings.ToLower(s)
 	if strings.Contains(l, "://") || strings.Contains(l, "www.") {
-		v.fail(field, "free of URLs", preview(s), "the feedback template's texts may not contain URLs")
+		v.fail(field, "", "free of URLs", preview(s), "the feedback template's texts may not contain URLs")
 	}
 }
 
 func (t *CustomerFeedbackTemplate) validateTemplate(v *validator, path string) {
-	v.required(path+".title", t.Title, "a feedback template needs a title")
-	v.maxRunes(path+".title", t.Title, MaxFeedbackTitle)
+	v.required(path, ".title", t.Title, "a feedback template needs a title")
+	v.maxRunes(path, ".title", t.Title, MaxFeedbackTitle)
 	noURL(v, path+".title", t.Title)
-	v.maxRunes(path+".subtitle", t.Subtitle, MaxFeedbackSubtitle)
+	v.maxRunes(path, ".subtitle", t.Subtitle, MaxFeedbackSubtitle)
 	noURL(v, path+".subtitle", t.Subtitle)
-	v.required(path+".button_title", t.ButtonTitle, "a feedback template needs a button title")
-	v.maxRunes(path+".button_title", t.ButtonTitle, MaxFeedbackButtonTitle)
+	v.required(path, ".button_title", t.ButtonTitle, "a feedback template needs a button title")
+	v.maxRunes(path, ".button_title", t.ButtonTitle, MaxFeedbackButtonTitle)
 	noURL(v, path+".button_title", t.ButtonTitle)
-	if v.required(path+".business_privacy.url", t.BusinessPrivacy.URL, "a feedback template links a privacy policy") {
-		v.webURL(path+".business_privacy.url", t.BusinessPrivacy.URL, false)
+	if v.required(path, ".business_privacy.url", t.BusinessPrivacy.URL, "a feedback template links a privacy policy") {
+		v.webURL(path, ".business_privacy.url", t.BusinessPrivacy.URL, false)
 	}
 	if t.ExpiresInDays < 0 || t.ExpiresInDays > MaxFeedbackExpiryDays {
-		v.fail(path+".expires_in_days", "1 to 7", itoa(t.ExpiresInDays), "out of range")
+		v.fail(path, ".expires_in_days", "1 to 7", itoa(t.ExpiresInDays), "out of range")
 	}
-	v.count(path+".feedback_screens", len(t.FeedbackScreens), 1, 1, "screens")
+	v.count(path, ".feedback_screens", len(t.FeedbackScreens), 1, 1, "screens")
 	for i := range t.FeedbackScreens {
 		sp := index(path+".feedback_screens", i)
 		qs := t.FeedbackScreens[i].Questions
-		v.count(sp+".questions", len(qs), 1, 1, "questions")
+		v.count(sp, ".questions", len(qs), 1, 1, "questions")
 		for j := range qs {
 			qs[j].validate(v, index(sp+".questions", j))
 		}
@@ -154,18 +154,18 @@ func (t *CustomerFeedbackTemplate) validateTemplate(v *validator, path string) {
 }
 
 func (q *FeedbackQuestion) validate(v *validator, path string) {
-	if v.required(path+".id", q.ID, "a question needs an id") {
-		v.maxRunes(path+".id", q.ID, MaxFeedbackQuestionID)
+	if v.required(path, ".id", q.ID, "a question needs an id") {
+		v.maxRunes(path, ".id", q.ID, MaxFeedbackQuestionID)
 		for _, r := range q.ID {
 			if !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-				v.fail(path+".id", "letters, digits and underscores only", preview(q.ID), "invalid character in question id")
+				v.fail(path, ".id", "letters, digits and underscores only", preview(q.ID), "invalid character in question id")
 				break
 			}
 		}
 	}
 	if q.Title != "" {
 		if n := runeCount(q.Title); n < MinFeedbackQuestionTitle || n > MaxFeedbackQuestionTitle {
-			v.fail(path+".title", "5 to 85 characters", lengthValue(q.Title, n), "custom question title out of range")
+			v.fail(path, ".title", "5 to 85 characters", lengthValue(q.Title, n), "custom question title out of range")
 		}
 	}
 	var options []string
@@ -178,20 +178,20 @@ func (q *FeedbackQuestion) validate(v *validator, path string) {
 		options = []string{string(ScoreOneToSeven)}
 	case FeedbackFreeForm:
 		if q.ScoreOption != "" {
-			v.fail(path+".score_option", "absent for free_form", string(q.ScoreOption), "a free-form question has no scale")
+			v.fail(path, ".score_option", "absent for free_form", string(q.ScoreOption), "a free-form question has no scale")
 		}
 	default:
-		v.oneOf(path+".type", string(q.Type), string(FeedbackCSAT), string(FeedbackNPS), string(FeedbackCES), string(FeedbackFreeForm))
+		v.oneOf(path, ".type", string(q.Type), string(FeedbackCSAT), string(FeedbackNPS), string(FeedbackCES), string(FeedbackFreeForm))
 	}
 	if options != nil && q.ScoreOption != "" {
-		v.oneOf(path+".score_option", string(q.ScoreOption), options...)
+		v.oneOf(path, ".score_option", string(q.ScoreOption), options...)
 	}
 	if q.ScoreLabel != "" {
-		v.oneOf(path+".score_label", string(q.ScoreLabel), string(ScoreNegPos), string(ScoreHardEasy),
+		v.oneOf(path, ".score_label", string(q.ScoreLabel), string(ScoreNegPos), string(ScoreHardEasy),
 			string(ScoreDisSat), string(ScoreUnlike), string(ScorePoorGreat), string(ScoreNone))
 	}
 	if f := q.FollowUp; f != nil {
-		v.oneOf(path+".follow_up.type", f.Type, "free_form")
-		v.maxRunes(path+".follow_up.placeholder", f.Placeholder, MaxFeedbackPlaceholder)
+		v.oneOf(path, ".follow_up.type", f.Type, "free_form")
+		v.maxRunes(path, ".follow_up.placeholder", f.Placeholder, MaxFeedbackPlaceholder)
 	}
 }

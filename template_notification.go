@@ -32,9 +32,9 @@ func (t *OneTimeNotifRequest) templatePayload() any {
 func (t *OneTimeNotifRequest) MarshalJSON() ([]byte, error) { return json.Marshal(t.templatePayload()) }
 
 func (t *OneTimeNotifRequest) validateTemplate(v *validator, path string) {
-	v.required(path+".title", t.Title, "a notification request needs a title")
-	v.maxRunes(path+".title", t.Title, MaxNotifRequestTitle)
-	v.maxRunes(path+".payload", t.Payload, MaxPayloadLen)
+	v.required(path, ".title", t.Title, "a notification request needs a title")
+	v.maxRunes(path, ".title", t.Title, MaxNotifRequestTitle)
+	v.maxRunes(path, ".payload", t.Payload, MaxPayloadLen)
 }
 
 // NotificationFrequency is how often recurring notifications may be sent.
@@ -86,17 +86,17 @@ func (t *RecurringNotifRequest) MarshalJSON() ([]byte, error) {
 }
 
 func (t *RecurringNotifRequest) validateTemplate(v *validator, path string) {
-	v.required(path+".title", t.Title, "a notification request needs a title")
-	v.maxRunes(path+".title", t.Title, MaxNotifRequestTitle)
-	v.maxRunes(path+".payload", t.Payload, MaxPayloadLen)
+	v.required(path, ".title", t.Title, "a notification request needs a title")
+	v.maxRunes(path, ".title", t.Title, MaxNotifRequestTitle)
+	v.maxRunes(path, ".payload", t.Payload, MaxPayloadLen)
 	if t.ImageURL != "" {
-		v.webURL(path+".image_url", t.ImageURL, false)
+		v.webURL(path, ".image_url", t.ImageURL, false)
 	}
 	if t.Frequency != "" {
-		v.oneOf(path+".notification_messages_frequency", string(t.Frequency),
+		v.oneOf(path, ".notification_messages_frequency", string(t.Frequency),
 			string(FrequencyDaily), string(FrequencyWeekly), string(FrequencyMonthly))
 	}
 	if t.Reoptin != "" {
-		v.oneOf(path+".notification_messages_reoptin", t.Reoptin, "ENABLED", "DISABLED")
+		v.oneOf(path, ".notification_messages_reoptin", t.Reoptin, "ENABLED", "DISABLED")
 	}
 }

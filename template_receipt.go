@@ -86,37 +86,37 @@ func (t *ReceiptTemplate) templatePayload() any {
 func (t *ReceiptTemplate) MarshalJSON() ([]byte, error) { return json.Marshal(t.templatePayload()) }
 
 func (t *ReceiptTemplate) validateTemplate(v *validator, path string) {
-	v.required(path+".recipient_name", t.RecipientName, "a receipt names its recipient")
-	v.required(path+".order_number", t.OrderNumber, "a receipt needs an order number")
-	v.required(path+".payment_method", t.PaymentMethod, "a receipt names the payment method")
-	if v.required(path+".currency", t.Currency, "a receipt needs a currency") {
+	v.required(path, ".recipient_name", t.RecipientName, "a receipt names its recipient")
+	v.required(path, ".order_number", t.OrderNumber, "a receipt needs an order number")
+	v.required(path, ".payment_method", t.PaymentMethod, "a receipt names the payment method")
+	if v.required(path, ".currency", t.Currency, "a receipt needs a currency") {
 		checkCurrency(v, path+".currency", t.Currency)
 	}
 	if t.OrderURL != "" {
-		v.webURL(path+".order_url", t.OrderURL, false)
+		v.webURL(path, ".order_url", t.OrderURL, false)
 	}
 	if a := t.Address; a != nil {
 		p := path + ".address"
-		v.required(p+".street_1", a.Street1, "an address needs a street")
-		v.required(p+".city", a.City, "an address needs a city")
-		v.required(p+".postal_code", a.PostalCode, "an address needs a postal code")
-		v.required(p+".state", a.State, "an address needs a state")
+		v.required(p, ".street_1", a.Street1, "an address needs a street")
+		v.required(p, ".city", a.City, "an address needs a city")
+		v.required(p, ".postal_code", a.PostalCode, "an address needs a postal code")
+		v.required(p, ".state", a.State, "an address needs a state")
 		if len(a.Country) != 2 {
-			v.fail(p+".country", "a two-letter country code", preview(a.Country), "not a two-letter country code")
+			v.fail(p, ".country", "a two-letter country code", preview(a.Country), "not a two-letter country code")
 		}
 	}
 	for i := range t.Adjustments {
-		v.required(index(path+".adjustments", i)+".name", t.Adjustments[i].Name, "an adjustment needs a name")
+		v.required(index(path+".adjustments", i), ".name", t.Adjustments[i].Name, "an adjustment needs a name")
 	}
-	v.count(path+".elements", len(t.Elements), 0, MaxReceiptElements, "elements")
+	v.count(path, ".elements", len(t.Elements), 0, MaxReceiptElements, "elements")
 	for i := range t.Elements {
 		e, p := &t.Elements[i], index(path+".elements", i)
-		v.required(p+".title", e.Title, "a receipt item needs a title")
+		v.required(p, ".title", e.Title, "a receipt item needs a title")
 		if e.Currency != "" {
 			checkCurrency(v, p+".currency", e.Currency)
 		}
 		if e.ImageURL != "" {
-			v.webURL(p+".image_url", e.ImageURL, false)
+			v.webURL(p, ".image_url", e.ImageURL, false)
 		}
 	}
 }
@@ -128,6 +128,6 @@ func checkCurrency(v *validator, field, c string) {
 		ok = c[i] >= 'A' && c[i] <= 'Z'
 	}
 	if !ok {
-		v.fail(field, "an ISO 4217 code of three upper-case letters", preview(c), "not a currency code")
+		v.fail(field, "", "an ISO 4217 code of three upper-case letters", preview(c), "not a currency code")
 	}
 }

@@ -16,7 +16,7 @@ import (
 func (c *Client) UploadURL(ctx context.Context, t AttachmentType, url string) (string, error) {
 	var v validator
 	checkUploadType(&v, t)
-	v.webURL("message.attachment.payload.url", url, false)
+	v.webURL("message.attachment.payload.url", "", url, false)
 	if err := v.err(); err != nil {
 		return "", err
 	}
@@ -34,10 +34,10 @@ func (c *Client) UploadURL(ctx context.Context, t AttachmentType, url string) (s
 func (c *Client) Upload(ctx context.Context, t AttachmentType, r io.Reader, fileName, contentType string) (string, error) {
 	var v validator
 	checkUploadType(&v, t)
-	v.required("filedata.filename", fileName, "Graph needs a file name for a streamed upload")
-	v.required("filedata.content_type", contentType, "Graph rejects a file part without a content type")
+	v.required("filedata.filename", "", fileName, "Graph needs a file name for a streamed upload")
+	v.required("filedata.content_type", "", contentType, "Graph rejects a file part without a content type")
 	if r == nil {
-		v.fail("filedata", "a reader", "nil", "nothing to upload")
+		v.fail("filedata", "", "a reader", "nil", "nothing to upload")
 	}
 	if err := v.err(); err != nil {
 		return "", err
@@ -66,6 +66,6 @@ func (c *Client) upload(ctx context.Context, body any) (string, error) {
 }
 
 func checkUploadType(v *validator, t AttachmentType) {
-	v.oneOf("message.attachment.type", string(t), string(AttachmentImage), string(AttachmentAudio),
+	v.oneOf("message.attachment.type", "", string(t), string(AttachmentImage), string(AttachmentAudio),
 		string(AttachmentVideo), string(AttachmentFile))
 }
