@@ -76,7 +76,7 @@ func (a *Attachment) wire() attachmentWire {
 }
 
 // MarshalJSON encodes a as the wire attachment object.
-func (a *Attachment) MarshalJSON() ([]byte, error) { return json.Marshal(a.wire()) }
+func (a Attachment) MarshalJSON() ([]byte, error) { return json.Marshal((&a).wire()) }
 
 func (a *Attachment) validate(v *validator, path string) {
 	if !v.oneOf(path, ".type", string(a.Type), string(AttachmentImage), string(AttachmentAudio),

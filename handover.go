@@ -41,6 +41,7 @@ type handoverWire struct {
 // graphID decodes an id Graph sends as a string or as a number.
 type graphID string
 
+// UnmarshalJSON accepts a JSON string or number.
 func (g *graphID) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '"' {

@@ -100,7 +100,7 @@ func (m *Message) wire() *messageWire {
 }
 
 // MarshalJSON encodes m as the wire "message" object.
-func (m *Message) MarshalJSON() ([]byte, error) { return json.Marshal(m.wire()) }
+func (m Message) MarshalJSON() ([]byte, error) { return json.Marshal((&m).wire()) }
 
 func (m *Message) validate(v *validator, path string) {
 	var parts []string

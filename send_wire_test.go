@@ -182,3 +182,28 @@ func TestSendWireJSON(t *testing.T) {
 		})
 	}
 }
+
+// TestMarshalValues checks that values, not only pointers, encode to wire JSON.
+func TestMarshalValues(t *testing.T) {
+	t.Parallel()
+	m := *MediaURL(AttachmentVideo, "https://example.com/v.mp4")
+	tests := []struct {
+		name string
+		v    any
+		want string
+	}{
+		{"message", m, `{"attachment":{"type":"video","payload":{"url":"https://example.com/v.mp4"}}}`},
+		{"attachment", *m.Attachment, `{"type":"video","payload":{"url":"https://example.com/v.mp4"}}`},
+		{"quick reply", TextReply("A", "a"), `{"content_type":"text","title":"A","payload":"a"}`},
+		{"recipient", Phone("+1", nil), `{"phone_number":"+1"}`},
+	}
+	for _, tc := range tests {
+		got, err := json.Marshal(tc.v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(wireValue(t, []byte(tc.want)), wireValue(t, got)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
+		}
+	}
+}

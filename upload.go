@@ -30,7 +30,8 @@ func (c *Client) UploadURL(ctx context.Context, t AttachmentType, url string) (s
 // (reference §2) and returns its attachment id, valid for this Page for 90 days. The file is copied as the request is written, never
 // held in memory whole, so a streamed upload is not retried. fileName is required by
 // Graph; contentType is the media's MIME type (e.g. "image/png") and must agree with
-// t, or Graph answers 100/2018047. Files may be up to 25 MB.
+// t, or Graph answers 100/2018047. Files may be up to 25 MB: a longer stream is cut
+// off at the limit and the upload fails with a *ValidationError.
 func (c *Client) Upload(ctx context.Context, t AttachmentType, r io.Reader, fileName, contentType string) (string, error) {
 	var v validator
 	checkUploadType(&v, t)
@@ -51,8 +52,39 @@ func (c *Client) Upload(ctx context.Context, t AttachmentType, r io.Reader, file
 		FileField:   "filedata",
 		FileName:    fileName,
 		ContentType: contentType,
-		File:        r,
+		File:        &sizeLimit{r: r, left: MaxUploadBytes},
 	})
+}
+
+// MaxUploadBytes is the largest file the Attachment Upload API takes: 25 MB
+// (reference §1.6, §1.13).
+const MaxUploadBytes = 25 << 20
+
+// sizeLimit fails the upload as soon as the file grows past the platform's limit,
+// rather than streaming the rest of a file Graph will refuse (100/2018109).
+type sizeLimit struct {
+	r    io.Reader
+	left int64
+}
+
+func (s *sizeLimit) Read(p []byte) (int, error) {
+	if s.left < 0 {
+		return 0, s.tooLarge()
+	}
+	if int64(len(p)) > s.left+1 {
+		p = p[:s.left+1]
+	}
+	n, err := s.r.Read(p)
+	s.left -= int64(n)
+	if s.left < 0 {
+		return 0, s.tooLarge()
+	}
+	return n, err
+}
+
+func (s *sizeLimit) tooLarge() error {
+	return &ValidationError{Field: "filedata", Limit: "at most 25 MB", Value: "more than 25 MB",
+		Reason: "the Attachment Upload API refuses larger files"}
 }
 
 func (c *Client) upload(ctx context.Context, body any) (string, error) {

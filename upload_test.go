@@ -166,3 +166,25 @@ func TestUploadStreamsMultipart(t *testing.T) {
 		t.Errorf("calls = %+v", got)
 	}
 }
+
+// zeros is an endless reader of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+func TestUploadStopsPastSizeLimit(t *testing.T) {
+	t.Parallel()
+	c, _ := stubGraphStreaming(t, func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, `{"attachment_id":"1"}`)
+	})
+	ctx := context.Background()
+	if _, err := c.Upload(ctx, AttachmentFile, io.LimitReader(zeros{}, MaxUploadBytes), "max.bin", "application/octet-stream"); err != nil {
+		t.Fatalf("exactly 25 MB: %v", err)
+	}
+	_, err := c.Upload(ctx, AttachmentFile, io.LimitReader(zeros{}, MaxUploadBytes+1), "big.bin", "application/octet-stream")
+	var ve *ValidationError
+	if !errors.As(err, &ve) || ve.Field != "filedata" || !errors.Is(err, ErrInvalidRequest) {
+		t.Errorf("25 MB + 1 byte: err = %v, want a filedata *ValidationError", err)
+	}
+}
