@@ -231,6 +231,7 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 			return &ValidationError{Field: "multipart", Limit: "a file with a field name", Value: "none"}
 		}
 		call.Body, call.ContentType = multipartStream(b)
+		call.OneShot = true
 	case url.Values:
 		data := []byte(b.Encode())
 		call.Body = bytesBody(data)
