@@ -246,10 +246,21 @@ func (r *jsonReader) entry(out []Event) []Event {
 			r.skip()
 		}
 	}
+	if r.err != nil {
+		return out
+	}
 	for _, ev := range out[first:] {
 		fixEntry(ev, id, t)
 	}
 	return out
+}
+
+// appendEvent appends ev unless decoding failed (ev is nil).
+func appendEvent(out []Event, ev Event) []Event {
+	if ev == nil {
+		return out
+	}
+	return append(out, ev)
 }
 
 // fixEntry sets what an event learns from its entry. Changes were marked with
@@ -269,10 +280,10 @@ func (r *jsonReader) items(out []Event, standby bool) []Event {
 		if r.isNull() {
 			return out
 		}
-		return append(out, r.item(standby))
+		return appendEvent(out, r.item(standby))
 	}
 	for ok := r.enter('['); ok; ok = r.next(']') {
-		out = append(out, r.item(standby))
+		out = appendEvent(out, r.item(standby))
 	}
 	return out
 }
@@ -379,10 +390,10 @@ func (r *jsonReader) changes(out []Event) []Event {
 		if r.isNull() {
 			return out
 		}
-		return append(out, r.change())
+		return appendEvent(out, r.change())
 	}
 	for ok := r.enter('['); ok; ok = r.next(']') {
-		out = append(out, r.change())
+		out = appendEvent(out, r.change())
 	}
 	return out
 }
