@@ -117,7 +117,7 @@ var corpus = map[string][]Event{
 		&PassThreadControlEvent{EventInfo: info(1458692752478), NewOwnerAppID: "123456789", Metadata: "from idle"},
 		&PassThreadControlEvent{EventInfo: EventInfo{PageID: page, Sender: Party{ID: "6783274624"}, Recipient: Party{ID: page}, Time: millis(1458692752479)},
 			PreviousOwnerAppID: "987654321", NewOwnerAppID: "123456789", Metadata: "escalated"}},
-	"handover_take.json": {&TakeThreadControlEvent{EventInfo: info(1458692752478), PreviousOwnerAppID: "123456789", NewOwnerAppID: "263902037430900", Metadata: "agent took over"}},
+	"handover_take.json":    {&TakeThreadControlEvent{EventInfo: info(1458692752478), PreviousOwnerAppID: "123456789", NewOwnerAppID: "263902037430900", Metadata: "agent took over"}},
 	"handover_request.json": {&RequestThreadControlEvent{EventInfo: info(1458692752478), RequestedOwnerAppID: "123456789", Metadata: "please"}},
 	"app_roles.json": {&AppRolesEvent{EventInfo: pageOnly(1458692752478), Roles: map[string][]string{
 		"123456789": {"primary_receiver"}, "263902037430900": {"secondary_receiver"}}}},
