@@ -19,24 +19,24 @@ import (
 var cmpEvents = cmp.Options{cmpopts.IgnoreUnexported(EventInfo{}), cmpopts.EquateEmpty()}
 
 const (
-	page = "1234567890"
-	user = "6783274623"
+	whPage = "1234567890"
+	whUser = "6783274623"
 )
 
 // info builds the metadata of a messaging item from the usual Page to the usual user.
-func info(ms int64) EventInfo {
-	return EventInfo{PageID: page, Sender: Party{ID: user}, Recipient: Party{ID: page}, Time: millis(ms)}
+func whInfo(ms int64) EventInfo {
+	return EventInfo{PageID: whPage, Sender: Party{ID: whUser}, Recipient: Party{ID: whPage}, Time: millis(ms)}
 }
 
-func echoInfo(ms int64) EventInfo {
-	return EventInfo{PageID: page, Sender: Party{ID: page}, Recipient: Party{ID: user}, Time: millis(ms)}
+func whEchoInfo(ms int64) EventInfo {
+	return EventInfo{PageID: whPage, Sender: Party{ID: whPage}, Recipient: Party{ID: whUser}, Time: millis(ms)}
 }
 
-func pageOnly(ms int64) EventInfo {
-	return EventInfo{PageID: page, Recipient: Party{ID: page}, Time: millis(ms)}
+func whPageOnly(ms int64) EventInfo {
+	return EventInfo{PageID: whPage, Recipient: Party{ID: whPage}, Time: millis(ms)}
 }
 
-func readFile(t testing.TB, name string) []byte {
+func readWebhookFile(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "webhooks", name))
 	if err != nil {
@@ -46,14 +46,14 @@ func readFile(t testing.TB, name string) []byte {
 }
 
 // corpus lists every file of testdata/webhooks with the events it must decode to.
-var corpus = map[string][]Event{
-	"message_text.json": {&MessageEvent{EventInfo: info(1458692752478), Message: ReceivedMessage{
+var webhookCorpus = map[string][]Event{
+	"message_text.json": {&MessageEvent{EventInfo: whInfo(1458692752478), Message: ReceivedMessage{
 		MID: "mid.1457764197618:41d102a3e1ae206a38", Text: "hello, world! äöå ä 😀"}}},
-	"message_quick_reply.json": {&MessageEvent{EventInfo: info(1458692752478), Message: ReceivedMessage{
+	"message_quick_reply.json": {&MessageEvent{EventInfo: whInfo(1458692752478), Message: ReceivedMessage{
 		MID: "m_qr1", Text: "Red", QuickReply: &QuickReplyPayload{Payload: "COLOR_RED"}}}},
-	"message_reply_to.json": {&MessageEvent{EventInfo: info(1458692752478), Message: ReceivedMessage{
+	"message_reply_to.json": {&MessageEvent{EventInfo: whInfo(1458692752478), Message: ReceivedMessage{
 		MID: "m_reply1", Text: "yes, that one", ReplyTo: &RepliedTo{MID: "m_1fTq8oLumEyIp3Q2MR-aY7IfLZDamVrALniheU"}}}},
-	"message_attachments.json": {&MessageEvent{EventInfo: info(1458692752478), Message: ReceivedMessage{
+	"message_attachments.json": {&MessageEvent{EventInfo: whInfo(1458692752478), Message: ReceivedMessage{
 		MID: "m_att1", Attachments: []ReceivedAttachment{
 			{Type: "image", Payload: &ReceivedAttachmentPayload{URL: "https://scontent.example/image.jpg"}},
 			{Type: "video", Payload: &ReceivedAttachmentPayload{URL: "https://scontent.example/video.mp4"}},
@@ -69,73 +69,73 @@ var corpus = map[string][]Event{
 				"template_type": json.RawMessage(`"product"`),
 				"product":       json.RawMessage(`{"elements":[{"id":"P1","retailer_id":"R1","title":"Shoe"}]}`)}}},
 		}}}},
-	"message_sticker.json": {&MessageEvent{EventInfo: info(1458692752478), Message: ReceivedMessage{
+	"message_sticker.json": {&MessageEvent{EventInfo: whInfo(1458692752478), Message: ReceivedMessage{
 		MID: "m_sticker", StickerID: "369239263222822", Attachments: []ReceivedAttachment{{Type: "image", Payload: &ReceivedAttachmentPayload{
 			URL: "https://scontent.example/369239263222822.png", StickerID: "369239263222822"}}}}}},
-	"message_nlp.json": {&MessageEvent{EventInfo: info(1458692752478), Message: ReceivedMessage{
+	"message_nlp.json": {&MessageEvent{EventInfo: whInfo(1458692752478), Message: ReceivedMessage{
 		MID: "m_nlp", Text: "tomorrow at 2pm",
 		NLP: json.RawMessage(`{"intents":[],"entities":{"wit$datetime:datetime":[{"confidence":0.9,"value":"2026-06-02T14:00:00.000-07:00","type":"value"}]},"traits":{"wit$sentiment":[{"value":"neutral","confidence":0.6}]},"detected_locales":[{"locale":"en_XX","confidence":0.99}]}`)}}},
-	"message_ad_referral.json": {&MessageEvent{EventInfo: info(1458692752478), Message: ReceivedMessage{
+	"message_ad_referral.json": {&MessageEvent{EventInfo: whInfo(1458692752478), Message: ReceivedMessage{
 		MID: "m_ad1", Text: "Is this still available?", Tags: &ReceivedMessageTags{Source: "customer_chat_plugin"},
 		Referral: &Referral{Ref: "summer", AdID: "23850000000000000", Source: "ADS", Type: "OPEN_THREAD", AdsContext: &AdsContext{
 			AdTitle: "Summer sale", PhotoURL: "https://scontent.example/ad.jpg", PostID: "1234567890_987", ProductID: "555"}}}}},
-	"echo.json": {&EchoEvent{EventInfo: echoInfo(1457764197627), Message: ReceivedMessage{
+	"echo.json": {&EchoEvent{EventInfo: whEchoInfo(1457764197627), Message: ReceivedMessage{
 		IsEcho: true, AppID: "1517776481860111", Metadata: "order-42", MID: "mid.1457764197618:41d102a3e1ae206a38", Text: "hello, world!"}}},
-	"echo_template.json": {&EchoEvent{EventInfo: echoInfo(1457764197627), Message: ReceivedMessage{
+	"echo_template.json": {&EchoEvent{EventInfo: whEchoInfo(1457764197627), Message: ReceivedMessage{
 		IsEcho: true, AppID: "1517776481860111", MID: "m_echo_tpl", Attachments: []ReceivedAttachment{{Type: "template",
 			Payload: &ReceivedAttachmentPayload{Extra: map[string]json.RawMessage{
 				"template_type": json.RawMessage(`"button"`),
 				"text":          json.RawMessage(`"What next?"`),
 				"buttons":       json.RawMessage(`[{"type":"postback","title":"Track order","payload":"TRACK"}]`)}}}}}}},
-	"postback.json": {&PostbackEvent{EventInfo: info(1458692752478), MID: "m_pb1", Title: "Track order", Payload: "TRACK_ORDER"}},
-	"postback_referral.json": {&PostbackEvent{EventInfo: info(1458692752478), MID: "m_pb2", Title: "Get Started", Payload: "GET_STARTED",
+	"postback.json": {&PostbackEvent{EventInfo: whInfo(1458692752478), MID: "m_pb1", Title: "Track order", Payload: "TRACK_ORDER"}},
+	"postback_referral.json": {&PostbackEvent{EventInfo: whInfo(1458692752478), MID: "m_pb2", Title: "Get Started", Payload: "GET_STARTED",
 		Referral: &Referral{Ref: "spring-promo", Source: "SHORTLINK", Type: "OPEN_THREAD"}}},
-	"referral_shortlink.json": {&ReferralEvent{EventInfo: info(1458692752478), Referral: Referral{Ref: "order_42", Source: "SHORTLINK", Type: "OPEN_THREAD"}}},
-	"referral_ads.json": {&ReferralEvent{EventInfo: info(1458692752478), Referral: Referral{Ref: "ad_ref", AdID: "6045246247433", Source: "ADS", Type: "OPEN_THREAD",
+	"referral_shortlink.json": {&ReferralEvent{EventInfo: whInfo(1458692752478), Referral: Referral{Ref: "order_42", Source: "SHORTLINK", Type: "OPEN_THREAD"}}},
+	"referral_ads.json": {&ReferralEvent{EventInfo: whInfo(1458692752478), Referral: Referral{Ref: "ad_ref", AdID: "6045246247433", Source: "ADS", Type: "OPEN_THREAD",
 		AdsContext: &AdsContext{AdTitle: "Winter boots", PhotoURL: "https://scontent.example/p.jpg", VideoURL: "https://scontent.example/v.mp4",
 			PostID: "1234567890_111", ProductID: "222", FlowID: "333"}}}},
 	"referral_chat_plugin.json": {&ReferralEvent{
-		EventInfo: EventInfo{PageID: page, Sender: Party{UserRef: "ref-9f1c2e"}, Recipient: Party{ID: page}, Time: millis(1458692752478)},
+		EventInfo: EventInfo{PageID: whPage, Sender: Party{UserRef: "ref-9f1c2e"}, Recipient: Party{ID: whPage}, Time: millis(1458692752478)},
 		Referral:  Referral{Ref: "pricing", Source: "CUSTOMER_CHAT_PLUGIN", Type: "OPEN_THREAD", RefererURI: "https://shop.example/pricing", IsGuestUser: true}}},
 	"referral_messenger_code.json": {
-		&ReferralEvent{EventInfo: info(1458692752478), Referral: Referral{Ref: "table-7", Source: "MESSENGER_CODE", Type: "OPEN_THREAD"}},
-		&ReferralEvent{EventInfo: EventInfo{PageID: page, Sender: Party{ID: "6783274624"}, Recipient: Party{ID: page}, Time: millis(1458692752479)},
+		&ReferralEvent{EventInfo: whInfo(1458692752478), Referral: Referral{Ref: "table-7", Source: "MESSENGER_CODE", Type: "OPEN_THREAD"}},
+		&ReferralEvent{EventInfo: EventInfo{PageID: whPage, Sender: Party{ID: "6783274624"}, Recipient: Party{ID: whPage}, Time: millis(1458692752479)},
 			Referral: Referral{Source: "DISCOVER_TAB", Type: "OPEN_THREAD"}}},
-	"optin_plugin.json":   {&OptinEvent{EventInfo: info(1457764197627), Ref: "PASS_THROUGH_PARAM"}},
-	"optin_checkbox.json": {&OptinEvent{EventInfo: pageOnly(1457764197627), Ref: "checkout", UserRef: "UNIQUE_REF_123"}},
-	"optin_one_time.json": {&OptinEvent{EventInfo: info(1458692752478), Type: "one_time_notif_req", Payload: "PRICE_DROP_SKU_42", OneTimeNotifToken: "otn-token-abc"}},
-	"optin_recurring.json": {&OptinEvent{EventInfo: info(1458692752478), Type: "notification_messages", Payload: "DAILY_DEALS", Title: "Daily deals",
+	"optin_plugin.json":   {&OptinEvent{EventInfo: whInfo(1457764197627), Ref: "PASS_THROUGH_PARAM"}},
+	"optin_checkbox.json": {&OptinEvent{EventInfo: whPageOnly(1457764197627), Ref: "checkout", UserRef: "UNIQUE_REF_123"}},
+	"optin_one_time.json": {&OptinEvent{EventInfo: whInfo(1458692752478), Type: "one_time_notif_req", Payload: "PRICE_DROP_SKU_42", OneTimeNotifToken: "otn-token-abc"}},
+	"optin_recurring.json": {&OptinEvent{EventInfo: whInfo(1458692752478), Type: "notification_messages", Payload: "DAILY_DEALS", Title: "Daily deals",
 		NotificationMessagesToken: "rn-token-xyz", Frequency: "DAILY", Timezone: "Europe/Berlin", TokenExpiry: millis(1474244752478), TokenStatus: "NOT_REFRESHED"}},
-	"optin_recurring_stop.json": {&OptinEvent{EventInfo: info(1458692752478), Type: "notification_messages", Payload: "DAILY_DEALS",
+	"optin_recurring_stop.json": {&OptinEvent{EventInfo: whInfo(1458692752478), Type: "notification_messages", Payload: "DAILY_DEALS",
 		NotificationMessagesToken: "rn-token-xyz", TokenExpiry: millis(1474244752478), TokenStatus: "REFRESHED", NotificationStatus: "STOP NOTIFICATIONS"}},
-	"delivery.json": {&DeliveryEvent{EventInfo: info(0), MIDs: []string{"mid.1458668856218:ed81099e15d3f4f233"}, Watermark: millis(1458668856253)}},
-	"read.json":     {&ReadEvent{EventInfo: info(1458668856463), Watermark: millis(1458668856253)}},
+	"delivery.json": {&DeliveryEvent{EventInfo: whInfo(0), MIDs: []string{"mid.1458668856218:ed81099e15d3f4f233"}, Watermark: millis(1458668856253)}},
+	"read.json":     {&ReadEvent{EventInfo: whInfo(1458668856463), Watermark: millis(1458668856253)}},
 	"reaction.json": {
-		&ReactionEvent{EventInfo: info(1458668856463), Reaction: "love", Emoji: "\u2764\uFE0F", Action: "react", MID: "m_page_msg_1"},
-		&ReactionEvent{EventInfo: info(1458668856999), Action: "unreact", MID: "m_page_msg_1"}},
+		&ReactionEvent{EventInfo: whInfo(1458668856463), Reaction: "love", Emoji: "\u2764\uFE0F", Action: "react", MID: "m_page_msg_1"},
+		&ReactionEvent{EventInfo: whInfo(1458668856999), Action: "unreact", MID: "m_page_msg_1"}},
 	"handover_pass.json": {
-		&PassThreadControlEvent{EventInfo: info(1458692752478), NewOwnerAppID: "123456789", Metadata: "from idle"},
-		&PassThreadControlEvent{EventInfo: EventInfo{PageID: page, Sender: Party{ID: "6783274624"}, Recipient: Party{ID: page}, Time: millis(1458692752479)},
+		&PassThreadControlEvent{EventInfo: whInfo(1458692752478), NewOwnerAppID: "123456789", Metadata: "from idle"},
+		&PassThreadControlEvent{EventInfo: EventInfo{PageID: whPage, Sender: Party{ID: "6783274624"}, Recipient: Party{ID: whPage}, Time: millis(1458692752479)},
 			PreviousOwnerAppID: "987654321", NewOwnerAppID: "123456789", Metadata: "escalated"}},
-	"handover_take.json":    {&TakeThreadControlEvent{EventInfo: info(1458692752478), PreviousOwnerAppID: "123456789", NewOwnerAppID: "263902037430900", Metadata: "agent took over"}},
-	"handover_request.json": {&RequestThreadControlEvent{EventInfo: info(1458692752478), RequestedOwnerAppID: "123456789", Metadata: "please"}},
-	"app_roles.json": {&AppRolesEvent{EventInfo: pageOnly(1458692752478), Roles: map[string][]string{
+	"handover_take.json":    {&TakeThreadControlEvent{EventInfo: whInfo(1458692752478), PreviousOwnerAppID: "123456789", NewOwnerAppID: "263902037430900", Metadata: "agent took over"}},
+	"handover_request.json": {&RequestThreadControlEvent{EventInfo: whInfo(1458692752478), RequestedOwnerAppID: "123456789", Metadata: "please"}},
+	"app_roles.json": {&AppRolesEvent{EventInfo: whPageOnly(1458692752478), Roles: map[string][]string{
 		"123456789": {"primary_receiver"}, "263902037430900": {"secondary_receiver"}}}},
 	"policy_enforcement.json": {
-		&PolicyEnforcementEvent{EventInfo: pageOnly(1458692752478), Action: "block",
+		&PolicyEnforcementEvent{EventInfo: whPageOnly(1458692752478), Action: "block",
 			Reason: "The bot violated our Platform Policies (https://developers.facebook.com/policy/#messengerplatform)."},
-		&PolicyEnforcementEvent{EventInfo: pageOnly(1458692752479), Action: "unblock"}},
-	"policy_enforcement_hyphen.json": {&PolicyEnforcementEvent{EventInfo: pageOnly(1458692752478), Action: "warning", Reason: "Too many messages outside the window."}},
+		&PolicyEnforcementEvent{EventInfo: whPageOnly(1458692752479), Action: "unblock"}},
+	"policy_enforcement_hyphen.json": {&PolicyEnforcementEvent{EventInfo: whPageOnly(1458692752478), Action: "warning", Reason: "Too many messages outside the window."}},
 	"account_linking.json": {
-		&AccountLinkingEvent{EventInfo: info(1234567890000), Status: "linked", AuthorizationCode: "PASS_THROUGH_AUTHORIZATION_CODE"},
-		&AccountLinkingEvent{EventInfo: info(1234567890001), Status: "unlinked"}},
-	"messaging_feedback.json": {&MessagingFeedbackEvent{EventInfo: info(1458692752478), Screens: []FeedbackScreenAnswers{{ScreenID: 0, Questions: map[string]FeedbackAnswer{
+		&AccountLinkingEvent{EventInfo: whInfo(1234567890000), Status: "linked", AuthorizationCode: "PASS_THROUGH_AUTHORIZATION_CODE"},
+		&AccountLinkingEvent{EventInfo: whInfo(1234567890001), Status: "unlinked"}},
+	"messaging_feedback.json": {&MessagingFeedbackEvent{EventInfo: whInfo(1458692752478), Screens: []FeedbackScreenAnswers{{ScreenID: 0, Questions: map[string]FeedbackAnswer{
 		"hauydmns8": {Type: "csat", Payload: "5", FollowUp: &FeedbackFollowUpAnswer{Type: "free_form", Payload: "I am very satisfied!"}},
 		"nps1":      {Type: "nps", Payload: "9"}}}}}},
-	"game_play.json": {&GamePlayEvent{EventInfo: info(1457764197627), GameID: "111222333", PlayerID: "444555666", ContextType: "THREAD",
+	"game_play.json": {&GamePlayEvent{EventInfo: whInfo(1457764197627), GameID: "111222333", PlayerID: "444555666", ContextType: "THREAD",
 		ContextID: "777888999", Score: 100, Payload: `{"level":3}`}},
-	"response_feedback.json": {&ResponseFeedbackEvent{EventInfo: info(1458692752478), Feedback: "Good response", MID: "m_bot_answer_1"}},
-	"message_edit.json":      {&MessageEditEvent{EventInfo: info(1458692752478), MID: "m_edited_1", Text: "hello, world (edited)", NumEdit: 1}},
+	"response_feedback.json": {&ResponseFeedbackEvent{EventInfo: whInfo(1458692752478), Feedback: "Good response", MID: "m_bot_answer_1"}},
+	"message_edit.json":      {&MessageEditEvent{EventInfo: whInfo(1458692752478), MID: "m_edited_1", Text: "hello, world (edited)", NumEdit: 1}},
 	"feed_comment.json": {&FeedEvent{
 		EventInfo: EventInfo{PageID: "370873143344730", Sender: Party{ID: "6780462125377510", Name: "Changan Yang"}, Time: seconds(1701413571)},
 		Field:     "feed", Item: "comment", Verb: "add", CommentID: "690891113073877_759878495960329",
@@ -153,27 +153,27 @@ var corpus = map[string][]Event{
 		Field:     "feed", Item: "reaction", Verb: "add", PostID: "370873143344730_690891113073877", ParentID: "370873143344730_690891113073877",
 		ReactionType: "like", From: Party{ID: "6780462125377512", Name: "Bo Liker"}, CreatedTime: seconds(1701413690)}},
 	"batched_entries.json": {
-		&MessageEvent{EventInfo: info(1458692752478), Message: ReceivedMessage{MID: "m_b1", Text: "first"}},
-		&MessageEvent{EventInfo: info(1458692752479), Message: ReceivedMessage{MID: "m_b2", Text: "second"}},
-		&PostbackEvent{EventInfo: EventInfo{PageID: page, Sender: Party{ID: "6783274699"}, Recipient: Party{ID: page}, Time: millis(1458692752480)},
+		&MessageEvent{EventInfo: whInfo(1458692752478), Message: ReceivedMessage{MID: "m_b1", Text: "first"}},
+		&MessageEvent{EventInfo: whInfo(1458692752479), Message: ReceivedMessage{MID: "m_b2", Text: "second"}},
+		&PostbackEvent{EventInfo: EventInfo{PageID: whPage, Sender: Party{ID: "6783274699"}, Recipient: Party{ID: whPage}, Time: millis(1458692752480)},
 			MID: "m_b3", Title: "Start", Payload: "START"},
 		&ReadEvent{EventInfo: EventInfo{PageID: "2222222222", Sender: Party{ID: "5555555555"}, Recipient: Party{ID: "2222222222"}, Time: millis(1458692752481)},
 			Watermark: millis(1458692752400)}},
 	"standby.json": {
-		&MessageEvent{EventInfo: standby(info(1458692752478)), Message: ReceivedMessage{MID: "m_sb1", Text: "talking to the agent"}},
-		&PostbackEvent{EventInfo: standby(info(1458692752490)), Title: "Track order"}},
+		&MessageEvent{EventInfo: whStandby(whInfo(1458692752478)), Message: ReceivedMessage{MID: "m_sb1", Text: "talking to the agent"}},
+		&PostbackEvent{EventInfo: whStandby(whInfo(1458692752490)), Title: "Track order"}},
 	"unknown_kinds.json": {
-		&UnknownEvent{EventInfo: info(1458692752478), Key: "payment"},
-		&UnknownEvent{EventInfo: info(1458692752479), Key: "brand_new_kind"},
-		&MessageEvent{EventInfo: info(1458692752480), Message: ReceivedMessage{MID: "m_future", Text: "hi"}},
-		&UnknownEvent{EventInfo: EventInfo{PageID: page}, Field: "mention"}},
+		&UnknownEvent{EventInfo: whInfo(1458692752478), Key: "payment"},
+		&UnknownEvent{EventInfo: whInfo(1458692752479), Key: "brand_new_kind"},
+		&MessageEvent{EventInfo: whInfo(1458692752480), Message: ReceivedMessage{MID: "m_future", Text: "hi"}},
+		&UnknownEvent{EventInfo: EventInfo{PageID: whPage}, Field: "mention"}},
 	"numbers_as_strings.json": {
-		&ReadEvent{EventInfo: info(1458692752478), Watermark: millis(1458668856253)},
-		&EchoEvent{EventInfo: info(1458692752479), Message: ReceivedMessage{IsEcho: true, AppID: "1517776481860111", MID: "m_s1", Text: "ok"}},
-		&GamePlayEvent{EventInfo: info(1458692752480), GameID: "111222333", PlayerID: "444", Score: 250, ContextType: "SOLO"}},
+		&ReadEvent{EventInfo: whInfo(1458692752478), Watermark: millis(1458668856253)},
+		&EchoEvent{EventInfo: whInfo(1458692752479), Message: ReceivedMessage{IsEcho: true, AppID: "1517776481860111", MID: "m_s1", Text: "ok"}},
+		&GamePlayEvent{EventInfo: whInfo(1458692752480), GameID: "111222333", PlayerID: "444", Score: 250, ContextType: "SOLO"}},
 }
 
-func standby(in EventInfo) EventInfo {
+func whStandby(in EventInfo) EventInfo {
 	in.Standby = true
 	return in
 }
@@ -184,21 +184,21 @@ func TestCorpusIsComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range files {
-		if _, ok := corpus[filepath.Base(f)]; !ok {
+		if _, ok := webhookCorpus[filepath.Base(f)]; !ok {
 			t.Errorf("%s has no expectation in corpus", f)
 		}
 	}
-	if len(files) != len(corpus) {
-		t.Errorf("%d files, %d expectations", len(files), len(corpus))
+	if len(files) != len(webhookCorpus) {
+		t.Errorf("%d files, %d expectations", len(files), len(webhookCorpus))
 	}
 }
 
 // TestParseEventsCorpus checks every field of every corpus event.
 func TestParseEventsCorpus(t *testing.T) {
 	t.Parallel()
-	for name, want := range corpus {
+	for name, want := range webhookCorpus {
 		t.Run(name, func(t *testing.T) {
-			got, err := ParseEvents(readFile(t, name))
+			got, err := ParseEvents(readWebhookFile(t, name))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -251,9 +251,9 @@ func decodeAny(t *testing.T, b []byte) any {
 // fields included.
 func TestCorpusRoundTrip(t *testing.T) {
 	t.Parallel()
-	for name := range corpus {
+	for name := range webhookCorpus {
 		t.Run(name, func(t *testing.T) {
-			body := readFile(t, name)
+			body := readWebhookFile(t, name)
 			evs, err := ParseEvents(body)
 			if err != nil {
 				t.Fatal(err)
@@ -284,7 +284,7 @@ func TestCorpusRoundTrip(t *testing.T) {
 
 // normalize makes two encodings of the same event comparable: numeric strings become
 // numbers, nulls disappear, the legacy policy-enforcement key takes its new spelling.
-func normalize(v any) any {
+func normalizeWire(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		out := map[string]any{}
@@ -295,13 +295,13 @@ func normalize(v any) any {
 			if k == "policy-enforcement" {
 				k = "policy_enforcement"
 			}
-			out[k] = normalize(e)
+			out[k] = normalizeWire(e)
 		}
 		return out
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = normalize(e)
+			out[i] = normalizeWire(e)
 		}
 		return out
 	case string:
@@ -320,12 +320,12 @@ func normalize(v any) any {
 // encode every field of the wire item, so the fake server generates full payloads.
 func TestCorpusTypedEncoding(t *testing.T) {
 	t.Parallel()
-	for name := range corpus {
+	for name := range webhookCorpus {
 		if name == "unknown_kinds.json" { // has fields no type models, on purpose
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
-			body := readFile(t, name)
+			body := readWebhookFile(t, name)
 			evs, err := ParseEvents(body)
 			if err != nil {
 				t.Fatal(err)
@@ -337,7 +337,7 @@ func TestCorpusTypedEncoding(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if diff := cmp.Diff(normalize(decodeAny(t, items[i])), normalize(decodeAny(t, got))); diff != "" {
+				if diff := cmp.Diff(normalizeWire(decodeAny(t, items[i])), normalizeWire(decodeAny(t, got))); diff != "" {
 					t.Errorf("event %d (%s) typed encoding mismatch (-wire +got):\n%s", i, ev.Kind(), diff)
 				}
 				back, err := ParseEvent(got)
@@ -356,7 +356,7 @@ func TestCorpusTypedEncoding(t *testing.T) {
 
 func TestMarshalReflectsChangedFields(t *testing.T) {
 	t.Parallel()
-	evs, err := ParseEvents(readFile(t, "unknown_kinds.json"))
+	evs, err := ParseEvents(readWebhookFile(t, "unknown_kinds.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -375,22 +375,22 @@ func TestMarshalReflectsChangedFields(t *testing.T) {
 func TestMarshalEnvelopeRoundTrip(t *testing.T) {
 	t.Parallel()
 	var all []Event
-	for name := range corpus {
-		evs, err := ParseEvents(readFile(t, name))
+	for name := range webhookCorpus {
+		evs, err := ParseEvents(readWebhookFile(t, name))
 		if err != nil {
 			t.Fatal(err)
 		}
 		all = append(all, evs...)
 	}
 	built := []Event{
-		&MessageEvent{EventInfo: info(1700000000001), Message: ReceivedMessage{MID: "m_built", Text: "built in code",
+		&MessageEvent{EventInfo: whInfo(1700000000001), Message: ReceivedMessage{MID: "m_built", Text: "built in code",
 			QuickReply: &QuickReplyPayload{Payload: "P"}, Attachments: []ReceivedAttachment{{Type: "image", Payload: &ReceivedAttachmentPayload{URL: "https://x.example/a.png"}}}}},
-		&EchoEvent{EventInfo: echoInfo(1700000000002), Message: ReceivedMessage{MID: "m_echo", AppID: "42", Text: "echo"}},
-		&PostbackEvent{EventInfo: standby(info(1700000000003)), Title: "Menu", Payload: "MENU"},
-		&ReadEvent{EventInfo: info(1700000000004), Watermark: millis(1700000000000)},
-		&FeedEvent{EventInfo: EventInfo{PageID: page, Sender: Party{ID: user, Name: "A"}, Time: seconds(1700000000)},
-			Field: "feed", Item: "comment", Verb: "add", CommentID: "1_2", PostID: "3_4", From: Party{ID: user, Name: "A"}, CreatedTime: seconds(1700000000)},
-		&OptinEvent{EventInfo: info(1700000000005), Type: "notification_messages", NotificationMessagesToken: "t", TokenExpiry: millis(1800000000000)},
+		&EchoEvent{EventInfo: whEchoInfo(1700000000002), Message: ReceivedMessage{MID: "m_echo", AppID: "42", Text: "echo"}},
+		&PostbackEvent{EventInfo: whStandby(whInfo(1700000000003)), Title: "Menu", Payload: "MENU"},
+		&ReadEvent{EventInfo: whInfo(1700000000004), Watermark: millis(1700000000000)},
+		&FeedEvent{EventInfo: EventInfo{PageID: whPage, Sender: Party{ID: whUser, Name: "A"}, Time: seconds(1700000000)},
+			Field: "feed", Item: "comment", Verb: "add", CommentID: "1_2", PostID: "3_4", From: Party{ID: whUser, Name: "A"}, CreatedTime: seconds(1700000000)},
+		&OptinEvent{EventInfo: whInfo(1700000000005), Type: "notification_messages", NotificationMessagesToken: "t", TokenExpiry: millis(1800000000000)},
 	}
 	// The built echo comes back with IsEcho set.
 	wantBuilt := append([]Event(nil), built...)
@@ -548,8 +548,8 @@ func TestStringDecodingMatchesEncodingJSON(t *testing.T) {
 func TestEventKinds(t *testing.T) {
 	t.Parallel()
 	got := map[string]bool{}
-	for name := range corpus {
-		evs, _ := ParseEvents(readFile(t, name))
+	for name := range webhookCorpus {
+		evs, _ := ParseEvents(readWebhookFile(t, name))
 		for _, ev := range evs {
 			got[ev.Kind()] = true
 		}
