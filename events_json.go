@@ -62,8 +62,10 @@ func (r *jsonReader) peek() byte {
 
 // end checks that only whitespace follows the top-level value.
 func (r *jsonReader) end() {
-	if r.err == nil && r.peek() != 0 {
-		r.fail("unexpected data after the top-level value")
+	if r.err == nil {
+		if r.ws(); r.i < len(r.s) {
+			r.fail("unexpected data after the top-level value")
+		}
 	}
 }
 
@@ -261,7 +263,7 @@ func (r *jsonReader) skip() {
 		r.number()
 	case c == 't' || c == 'f' || c == 'n':
 		r.literal()
-	case c == 0:
+	case c == 0 && r.i >= len(r.s):
 		r.fail("unexpected end of input")
 	default:
 		r.fail("unexpected character " + strconv.QuoteRune(rune(c)))
