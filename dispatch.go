@@ -17,7 +17,8 @@ import (
 // of an echo). Within a conversation one event runs at a time, in timestamp order among
 // the events queued together, so a batch Meta delivered out of order is handled in
 // order; different conversations run in parallel on at most WithConcurrency workers.
-// Workers exist only while there is work: an idle webhook has no goroutines.
+// Workers exist only while there is work: an idle worker lingers a second for more,
+// then exits, and Shutdown ends them all.
 //
 // The queue holds at most WithQueueLimit events (queued or running). A POST that does
 // not fit waits for room until its ack budget runs out and then gets 503, which makes
@@ -238,7 +239,8 @@ func (c *webhookCore) enqueue(evs []Event, b *batch) error {
 			c.ready.push(cv)
 		}
 	}
-	for spawn := min(c.ready.n, c.concurrency-c.workers); spawn > 0; spawn-- {
+	need := c.ready.n - c.wakeLingering(c.ready.n)
+	for spawn := min(need, c.concurrency-c.workers); spawn > 0; spawn-- {
 		c.workers++
 		c.wg.Add(1)
 		go c.work()
@@ -285,13 +287,53 @@ func (c *webhookCore) newBatch() *batch {
 	return &batch{}
 }
 
-// work runs ready conversations, one job at a time each, until none is ready.
+// workerLinger is how long an idle worker waits for more work before it exits.
+// Reusing a worker spares a goroutine start and, above all, regrowing its stack to
+// what the handlers need, on every request of a busy webhook.
+const workerLinger = time.Second
+
+// work runs ready conversations, one job at a time each. With nothing ready it lingers
+// a while for more (enqueue wakes it through c.wake), then exits; after Shutdown it
+// exits at once.
 func (c *webhookCore) work() {
 	defer c.wg.Done()
+	var linger *time.Timer
+	defer func() {
+		if linger != nil {
+			linger.Stop()
+		}
+	}()
 	c.mu.Lock()
 	for {
 		cv := c.ready.pop()
 		if cv == nil {
+			if c.closed {
+				c.workers--
+				c.broadcast()
+				c.mu.Unlock()
+				return
+			}
+			c.lingering++
+			c.broadcast()
+			c.mu.Unlock()
+			if linger == nil {
+				linger = time.NewTimer(workerLinger)
+			} else {
+				linger.Reset(workerLinger)
+			}
+			select {
+			case <-c.wake: // enqueue (or Shutdown) took us off the lingering count
+				c.mu.Lock()
+				continue
+			case <-linger.C:
+			}
+			c.mu.Lock()
+			select {
+			case <-c.wake: // woken as the timer fired: there is work after all
+				continue
+			default:
+			}
+			c.lingering--
 			c.workers--
 			c.broadcast()
 			c.mu.Unlock()
@@ -323,6 +365,16 @@ func (c *webhookCore) work() {
 	}
 }
 
+// wakeLingering takes up to n lingering workers back to work. Callers hold mu.
+func (c *webhookCore) wakeLingering(n int) int {
+	n = min(n, c.lingering)
+	for range n {
+		c.wake <- struct{}{} // never blocks: capacity is the concurrency
+	}
+	c.lingering -= n
+	return n
+}
+
 // finishBatch runs when every event of a body was handled (or dropped).
 func (c *webhookCore) finishBatch(b *batch) {
 	if b.inboxID != "" && !b.dropped {
@@ -342,8 +394,14 @@ func (c *webhookCore) finishBatch(b *batch) {
 	c.mu.Unlock()
 }
 
-// idle reports whether nothing is queued, running or about to be queued. Callers hold mu.
+// idle reports whether nothing is queued, running or about to be queued (workers may
+// linger). Callers hold mu.
 func (c *webhookCore) idle() bool {
+	return c.queued == 0 && c.admitting == 0 && c.workers == c.lingering
+}
+
+// drained is idle with every worker gone. Callers hold mu.
+func (c *webhookCore) drained() bool {
 	return c.queued == 0 && c.admitting == 0 && c.workers == 0
 }
 
@@ -355,16 +413,17 @@ func (c *webhookCore) shutdown(ctx context.Context) error {
 	c.mu.Lock()
 	if !c.closed {
 		c.closed = true
+		c.wakeLingering(c.lingering) // they see closed and exit
 		c.broadcast()
 	}
 	c.mu.Unlock()
-	err := c.waitFor(ctx, c.idle)
+	err := c.waitFor(ctx, c.drained)
 	if err != nil {
 		// Out of time: cancel what runs, drop what waits, then wait for the running
 		// handlers to notice their context.
 		c.cancel()
 		c.dropQueued()
-		_ = c.waitFor(context.Background(), c.idle)
+		_ = c.waitFor(context.Background(), c.drained)
 	}
 	c.wg.Wait()
 	c.cancel()

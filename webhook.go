@@ -246,7 +246,9 @@ type webhookCore struct {
 	freeBatches []*batch
 	queued      int // admitted events not yet finished
 	admitting   int // requests between admit and enqueue
-	workers     int
+	workers     int // running worker goroutines, lingering ones included
+	lingering   int // workers idle and waiting for c.wake
+	wake        chan struct{}
 	closed      bool // no new requests
 	forced      bool // Shutdown ran out of time: queued events were dropped
 	changed     chan struct{}
@@ -296,6 +298,7 @@ func NewWebhook(appSecret, verifyToken string, opts ...WebhookOption) (*Webhook,
 	c.started = c.clock()
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.convs = make(map[convKey]*conv)
+	c.wake = make(chan struct{}, c.concurrency)
 	c.bufs.New = func() any { b := make([]byte, 0, 4096); return &b }
 	return &Webhook{core: c}, nil
 }
