@@ -22,6 +22,7 @@ type HandlerPanicError struct {
 	Stack []byte
 }
 
+// Error says that a handler panicked and with what.
 func (e *HandlerPanicError) Error() string {
 	return fmt.Sprintf("messenger: webhook handler panicked: %v", e.Value)
 }

@@ -43,12 +43,18 @@ type FeedEvent struct {
 
 // FeedPost is the "post" object of a feed change.
 type FeedPost struct {
-	ID              string    `json:"id,omitempty"`
-	StatusType      string    `json:"status_type,omitempty"`
-	IsPublished     bool      `json:"is_published"`
-	UpdatedTime     time.Time `json:"-"`
-	PermalinkURL    string    `json:"permalink_url,omitempty"`
-	PromotionStatus string    `json:"promotion_status,omitempty"`
+	// ID is the post id, "<page id>_<post id>".
+	ID string `json:"id,omitempty"`
+	// StatusType is what the post is: "added_photos", "added_video", "mobile_status_update", … .
+	StatusType string `json:"status_type,omitempty"`
+	// IsPublished is false for unpublished (scheduled or dark) posts.
+	IsPublished bool `json:"is_published"`
+	// UpdatedTime is when the post last changed (written "2006-01-02T15:04:05+0000").
+	UpdatedTime time.Time `json:"-"`
+	// PermalinkURL is the post's address on Facebook.
+	PermalinkURL string `json:"permalink_url,omitempty"`
+	// PromotionStatus tells whether the post is boosted ("inactive", "active", …).
+	PromotionStatus string `json:"promotion_status,omitempty"`
 }
 
 // MarshalJSON writes the post as Graph does, with updated_time as "2006-01-02T15:04:05+0000".

@@ -17,9 +17,12 @@ type PassThreadControlEvent struct {
 // from it (field "messaging_handovers").
 type TakeThreadControlEvent struct {
 	EventInfo
+	// PreviousOwnerAppID is this app, which lost control.
 	PreviousOwnerAppID string
-	NewOwnerAppID      string
-	Metadata           string
+	// NewOwnerAppID is the app that took control (263902037430900 for the Page Inbox).
+	NewOwnerAppID string
+	// Metadata is the string the taking app attached.
+	Metadata string
 }
 
 // RequestThreadControlEvent tells the thread owner that another app asks for control
@@ -28,7 +31,8 @@ type RequestThreadControlEvent struct {
 	EventInfo
 	// RequestedOwnerAppID is the app asking for control (a number on the wire).
 	RequestedOwnerAppID string
-	Metadata            string
+	// Metadata is the string the requesting app attached.
+	Metadata string
 }
 
 // AppRolesEvent tells the app its handover roles on the Page changed (field

@@ -10,6 +10,7 @@ import (
 // message. It opens the standard 24-hour messaging window (reference §12).
 type MessageEvent struct {
 	EventInfo
+	// Message is what the person sent.
 	Message ReceivedMessage
 }
 
@@ -18,6 +19,7 @@ type MessageEvent struct {
 // which app sent it; Message.Metadata is what the sender attached.
 type EchoEvent struct {
 	EventInfo
+	// Message is what the Page sent, with IsEcho set.
 	Message ReceivedMessage
 }
 
@@ -36,12 +38,14 @@ type MessageEditEvent struct {
 // ReceivedMessage is the body of a received or echoed message.
 type ReceivedMessage struct {
 	// MID is the message id, unique across the platform; it is the dedupe key.
-	MID  string `json:"mid,omitempty"`
+	MID string `json:"mid,omitempty"`
+	// Text is the message text, if any (up to 2000 characters when sent by a Page).
 	Text string `json:"text,omitempty"`
 	// QuickReply is set when the person tapped a quick reply.
 	QuickReply *QuickReplyPayload `json:"quick_reply,omitempty"`
 	// ReplyTo is set when the person quoted an earlier message.
-	ReplyTo     *RepliedTo           `json:"reply_to,omitempty"`
+	ReplyTo *RepliedTo `json:"reply_to,omitempty"`
+	// Attachments are the media, files, locations, shares and templates of the message.
 	Attachments []ReceivedAttachment `json:"attachments,omitempty"`
 	// Referral is set on the first message after a Click-to-Messenger ad or a
 	// product referral.
@@ -58,18 +62,22 @@ type ReceivedMessage struct {
 
 	// IsEcho, AppID and Metadata are set on echoes only. AppID is the sending app (a
 	// number on the wire); Metadata is the string the sender passed.
-	IsEcho   bool   `json:"is_echo,omitempty"`
-	AppID    string `json:"app_id,omitempty"`
+	IsEcho bool `json:"is_echo,omitempty"`
+	// AppID is the app that sent an echoed message (a number on the wire).
+	AppID string `json:"app_id,omitempty"`
+	// Metadata is the string the sending app attached to an echoed message.
 	Metadata string `json:"metadata,omitempty"`
 }
 
 // QuickReplyPayload is the developer-defined payload of a tapped quick reply.
 type QuickReplyPayload struct {
+	// Payload is the payload given to the quick reply when it was sent.
 	Payload string `json:"payload"`
 }
 
 // RepliedTo names the message a received message replies to.
 type RepliedTo struct {
+	// MID is the id of the quoted message.
 	MID string `json:"mid"`
 	// IsSelfReply is true when the person replied to their own message.
 	IsSelfReply bool `json:"is_self_reply"`
@@ -77,6 +85,7 @@ type RepliedTo struct {
 
 // ReceivedMessageTags is the "tags" object of a received message.
 type ReceivedMessageTags struct {
+	// Source is where the message comes from, such as "customer_chat_plugin".
 	Source string `json:"source,omitempty"`
 }
 
@@ -87,18 +96,23 @@ type ReceivedAttachment struct {
 	Type string `json:"type"`
 	// Payload is nil when the attachment has none (some fallback attachments).
 	Payload *ReceivedAttachmentPayload `json:"payload,omitempty"`
-	// Title and URL are set on fallback attachments (shared links).
+	// Title is the title of a fallback attachment (a shared link).
 	Title string `json:"title,omitempty"`
-	URL   string `json:"URL,omitempty"`
+	// URL is the link of a fallback attachment; Meta spells the key "URL".
+	URL string `json:"URL,omitempty"`
 }
 
 // ReceivedAttachmentPayload is an attachment's payload. Media carry URL; stickers
 // StickerID; locations Coordinates; templates and products carry their own keys,
 // which are kept in Extra.
 type ReceivedAttachmentPayload struct {
-	URL         string       `json:"url,omitempty"`
-	Title       string       `json:"title,omitempty"`
-	StickerID   string       `json:"sticker_id,omitempty"`
+	// URL is where to download the media; such URLs expire, so save the file if you need it.
+	URL string `json:"url,omitempty"`
+	// Title is the title of reels and shared posts.
+	Title string `json:"title,omitempty"`
+	// StickerID identifies a sticker (a number on the wire).
+	StickerID string `json:"sticker_id,omitempty"`
+	// Coordinates is the place of a location attachment.
 	Coordinates *Coordinates `json:"coordinates,omitempty"`
 	// Extra holds every other key of the payload as received ("template_type",
 	// "elements", "buttons", "product", …); MarshalJSON writes them back.
@@ -107,7 +121,9 @@ type ReceivedAttachmentPayload struct {
 
 // Coordinates is a shared location.
 type Coordinates struct {
-	Lat  float64 `json:"lat"`
+	// Lat is the latitude in degrees.
+	Lat float64 `json:"lat"`
+	// Long is the longitude in degrees.
 	Long float64 `json:"long"`
 }
 
@@ -212,6 +228,7 @@ func (p ReceivedAttachmentPayload) MarshalJSON() ([]byte, error) {
 // all digits and as a string otherwise.
 type numericID string
 
+// MarshalJSON writes n as a number when it is all digits.
 func (n numericID) MarshalJSON() ([]byte, error) {
 	if isDigits(string(n)) {
 		return []byte(n), nil

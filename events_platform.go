@@ -26,11 +26,13 @@ type AccountLinkingEvent struct {
 // (field "messaging_feedback", reference §3.6.12).
 type MessagingFeedbackEvent struct {
 	EventInfo
+	// Screens are the answered screens of the template.
 	Screens []FeedbackScreenAnswers
 }
 
 // FeedbackScreenAnswers are the answers on one screen of a feedback template.
 type FeedbackScreenAnswers struct {
+	// ScreenID numbers the screen from 0.
 	ScreenID int64 `json:"screen_id"`
 	// Questions maps the question ids of the template to the answers.
 	Questions map[string]FeedbackAnswer `json:"questions"`
@@ -39,14 +41,19 @@ type FeedbackScreenAnswers struct {
 // FeedbackAnswer is one answer. Payload is the score as a string ("5") for csat, nps
 // and ces questions.
 type FeedbackAnswer struct {
-	Type     string                  `json:"type"`
-	Payload  string                  `json:"payload"`
+	// Type is the question type: "csat", "nps" or "ces".
+	Type string `json:"type"`
+	// Payload is the score.
+	Payload string `json:"payload"`
+	// FollowUp is the free-form answer to the follow-up question, if any.
 	FollowUp *FeedbackFollowUpAnswer `json:"follow_up,omitempty"`
 }
 
 // FeedbackFollowUpAnswer is the free-form follow-up of an answer.
 type FeedbackFollowUpAnswer struct {
-	Type    string `json:"type"`
+	// Type is "free_form".
+	Type string `json:"type"`
+	// Payload is the text the person wrote.
 	Payload string `json:"payload"`
 }
 
@@ -54,13 +61,18 @@ type FeedbackFollowUpAnswer struct {
 // "messaging_game_plays", reference §3.6.13).
 type GamePlayEvent struct {
 	EventInfo
-	GameID   string
+	// GameID is the app id of the game.
+	GameID string
+	// PlayerID is the person's Instant Games player id.
 	PlayerID string
 	// ContextType is "SOLO", "THREAD" or "GROUP".
 	ContextType string
-	ContextID   string
-	Score       int64
-	Payload     string
+	// ContextID identifies the thread or group played in; empty for SOLO.
+	ContextID string
+	// Score is the best score of the round, when the game reports one.
+	Score int64
+	// Payload is what the game passed at the end of the round.
+	Payload string
 }
 
 // Kind returns "policy_enforcement".

@@ -8,7 +8,9 @@ import "time"
 // apps get the title on standby.
 type PostbackEvent struct {
 	EventInfo
-	Title   string
+	// Title is the button's title; every subscribed app gets it.
+	Title string
+	// Payload is the payload the button was created with.
 	Payload string
 	// MID is the id of the postback (Graph v11.0+).
 	MID string
@@ -24,6 +26,7 @@ type PostbackEvent struct {
 // messaging window (reference §12).
 type ReferralEvent struct {
 	EventInfo
+	// Referral says where the person came from.
 	Referral Referral
 }
 
@@ -37,7 +40,8 @@ type Referral struct {
 	// Type is "OPEN_THREAD".
 	Type string `json:"type,omitempty"`
 	// AdID and AdsContext are set for Click-to-Messenger ads.
-	AdID       string      `json:"ad_id,omitempty"`
+	AdID string `json:"ad_id,omitempty"`
+	// AdsContext describes the ad of a Click-to-Messenger referral.
 	AdsContext *AdsContext `json:"ads_context_data,omitempty"`
 	// RefererURI is the website of a chat-plugin referral.
 	RefererURI string `json:"referer_uri,omitempty"`
@@ -47,12 +51,18 @@ type Referral struct {
 
 // AdsContext describes the ad of an ADS referral ("ads_context_data").
 type AdsContext struct {
-	AdTitle   string `json:"ad_title,omitempty"`
-	PhotoURL  string `json:"photo_url,omitempty"`
-	VideoURL  string `json:"video_url,omitempty"`
-	PostID    string `json:"post_id,omitempty"`
+	// AdTitle is the ad's title.
+	AdTitle string `json:"ad_title,omitempty"`
+	// PhotoURL is the ad's image, for image ads.
+	PhotoURL string `json:"photo_url,omitempty"`
+	// VideoURL is the ad's video thumbnail, for video ads.
+	VideoURL string `json:"video_url,omitempty"`
+	// PostID is the Page post behind the ad.
+	PostID string `json:"post_id,omitempty"`
+	// ProductID is the catalogue product of a product ad.
 	ProductID string `json:"product_id,omitempty"`
-	FlowID    string `json:"flow_id,omitempty"`
+	// FlowID is the conversation flow the ad started, if any.
+	FlowID string `json:"flow_id,omitempty"`
 }
 
 // OptinEvent is an opt-in (field "messaging_optins", reference §3.6.5): a Send to

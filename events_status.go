@@ -8,7 +8,8 @@ import "time"
 type DeliveryEvent struct {
 	EventInfo
 	// MIDs lists delivered message ids; Meta may omit it.
-	MIDs      []string
+	MIDs []string
+	// Watermark: every message sent before it was delivered.
 	Watermark time.Time
 }
 
@@ -16,6 +17,7 @@ type DeliveryEvent struct {
 // Watermark (field "message_reads", reference §3.6.7).
 type ReadEvent struct {
 	EventInfo
+	// Watermark: every message sent before or at it was read.
 	Watermark time.Time
 }
 
