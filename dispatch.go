@@ -378,8 +378,8 @@ func (c *webhookCore) wakeLingering(n int) int {
 // finishBatch runs when every event of a body was handled (or dropped).
 func (c *webhookCore) finishBatch(b *batch) {
 	if b.inboxID != "" && !b.dropped {
-		if err := c.inbox.Done(c.ctx, b.inboxID); err != nil {
-			c.report(c.ctx, nil, fmt.Errorf("messenger: marking inbox entry %q done: %w", b.inboxID, err))
+		if err := c.inbox.Done(c.storeCtx, b.inboxID); err != nil {
+			c.report(c.storeCtx, nil, fmt.Errorf("messenger: marking inbox entry %q done: %w", b.inboxID, err))
 		}
 	}
 	if b.done != nil {

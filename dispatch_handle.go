@@ -44,32 +44,34 @@ func (e *HandlerPanicError) Unwrap() error {
 // at-least-once for failed events rather than losing them. The inbox entry is still
 // marked done: the error went to the error handler, which owns what happens next.
 func (c *webhookCore) handle(j *job) {
-	ev, ctx := j.ev, c.ctx
+	// Stores get a context Shutdown does not cancel: bookkeeping of a handler that
+	// finished must still be written.
+	ev, ctx, sctx := j.ev, c.ctx, c.storeCtx
 	var key string
 	if c.dedupe != nil {
 		key = dedupeKey(ev)
 		if j.b.replay {
-			if c.wasDone(ctx, ev, key) {
+			if c.wasDone(sctx, ev, key) {
 				return
 			}
-			c.claim(ctx, ev, key) // so that later redeliveries are dropped
-		} else if !c.claim(ctx, ev, key) {
+			c.claim(sctx, ev, key) // so that later redeliveries are dropped
+		} else if !c.claim(sctx, ev, key) {
 			return
 		}
 	}
-	c.recordWindow(ctx, ev)
+	c.recordWindow(sctx, ev)
 	ok := c.callHandlers(ctx, ev)
 	if key == "" {
 		return
 	}
 	switch {
 	case !ok:
-		c.forget(ctx, ev, key)
+		c.forget(sctx, ev, key)
 	case c.inbox != nil:
 		// Remember completion separately from the claim: a Replay after a crash must
 		// redo events that were claimed but never finished.
-		if _, err := c.dedupe.FirstSeen(ctx, doneKey(key), c.dedupeTTL); err != nil {
-			c.report(ctx, ev, fmt.Errorf("messenger: dedupe store: %w", err))
+		if _, err := c.dedupe.FirstSeen(sctx, doneKey(key), c.dedupeTTL); err != nil {
+			c.report(sctx, ev, fmt.Errorf("messenger: dedupe store: %w", err))
 		}
 	}
 }

@@ -79,6 +79,12 @@ type webhookConfig struct {
 // handled twice. The default keeps up to 100,000 keys in memory; use a shared store
 // (Redis) when several instances receive the same Page's webhooks, and a durable one
 // with [WithInbox].
+//
+// Keys are the message id for messages, echoes and postbacks, the watermark for reads
+// and deliveries, and a hash of the exact item otherwise. When a handler fails (error
+// or panic) the key is forgotten, so a redelivery of the event is handled again: a
+// failed event may run twice, but is not lost. A store that fails counts the event as
+// new, for the same reason.
 func WithDedupe(d store.Dedupe) WebhookOption {
 	return func(c *webhookConfig) error {
 		if d == nil {
@@ -234,7 +240,8 @@ type webhookCore struct {
 	started   time.Time
 	ctx       context.Context // handlers' context; canceled by Shutdown
 	cancel    context.CancelFunc
-	bufs      sync.Pool // of *[]byte
+	storeCtx  context.Context // for store bookkeeping: never canceled
+	bufs      sync.Pool       // of *[]byte
 
 	routesMu sync.Mutex
 	routes   atomic.Pointer[[]route]
@@ -297,6 +304,7 @@ func NewWebhook(appSecret, verifyToken string, opts ...WebhookOption) (*Webhook,
 	c.tokenHash = sha256.Sum256([]byte(verifyToken))
 	c.started = c.clock()
 	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.storeCtx = context.WithoutCancel(c.ctx)
 	c.convs = make(map[convKey]*conv)
 	c.wake = make(chan struct{}, c.concurrency)
 	c.bufs.New = func() any { b := make([]byte, 0, 4096); return &b }
@@ -305,7 +313,8 @@ func NewWebhook(appSecret, verifyToken string, opts ...WebhookOption) (*Webhook,
 
 // OnEvent registers fn for every event (of the Page, for a webhook returned by
 // [Webhook.ForPage]). Handlers run in registration order; an error or panic goes to
-// the error handler and does not stop the others. Standby events are included: check
+// the error handler and does not stop the others (and makes the event's dedupe key
+// forgotten, see [WithDedupe]). Standby events are included: check
 // [EventInfo.Standby] before answering, the thread belongs to another app.
 //
 // The context is canceled when [Webhook.Shutdown] gives up waiting.
