@@ -2,6 +2,7 @@ package messenger
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -100,5 +101,21 @@ func TestDispatchDedupeKeys(t *testing.T) {
 	}
 	if diff := cmp.Diff("shash:", dedupeKey(&GamePlayEvent{EventInfo: sb})[:6]); diff != "" {
 		t.Errorf("standby hash prefix (-want +got):\n%s", diff)
+	}
+}
+
+func TestDispatchHandlerPanicError(t *testing.T) {
+	t.Parallel()
+	cause := errors.New("nil map")
+	err := call(context.Background(), func(context.Context, Event) error { panic(cause) }, &ReadEvent{})
+	var pe *HandlerPanicError
+	if !errors.As(err, &pe) || !errors.Is(err, ErrHandlerPanic) || !errors.Is(err, cause) {
+		t.Fatalf("call = %v, want a HandlerPanicError wrapping the panic value", err)
+	}
+	if got, want := err.Error(), "messenger: webhook handler panicked: nil map"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if err := call(context.Background(), func(context.Context, Event) error { panic(42) }, &ReadEvent{}); errors.Unwrap(err) != nil {
+		t.Errorf("a non-error panic value unwraps to %v", errors.Unwrap(err))
 	}
 }

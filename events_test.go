@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -276,6 +277,15 @@ func TestCorpusRoundTrip(t *testing.T) {
 				}
 				if !bytes.Equal(compact.Bytes(), got) {
 					t.Errorf("event %d (%s): marshal is not the received bytes:\n got %s\nwant %s", i, ev.Kind(), got, compact.Bytes())
+				}
+				// And json.Unmarshal into the same type gives the event back.
+				dst := reflect.New(reflect.TypeOf(ev).Elem()).Interface().(Event)
+				dst.Info().PageID, dst.Info().Standby = ev.Info().PageID, ev.Info().Standby
+				if err := json.Unmarshal(got, dst); err != nil {
+					t.Fatalf("event %d (%s): json.Unmarshal: %v", i, ev.Kind(), err)
+				}
+				if diff := cmp.Diff(ev, dst, cmpEvents, cmpopts.IgnoreFields(UnknownEvent{}, "Raw")); diff != "" {
+					t.Errorf("event %d (%s): json.Unmarshal mismatch (-want +got):\n%s", i, ev.Kind(), diff)
 				}
 			}
 		})
