@@ -425,6 +425,12 @@ func (c *webhookCore) receive(rw http.ResponseWriter, r *http.Request) {
 		http.Error(rw, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
+	if r.Header.Get(SignatureHeader) == "" && (c.sig1 == nil || r.Header.Get(SignatureHeaderSHA1) == "") {
+		// Unsigned: refuse before reading the body.
+		c.logger.Warn("messenger: webhook delivery refused", "error", ErrNotSigned)
+		http.Error(rw, "not signed", http.StatusUnauthorized)
+		return
+	}
 	if r.ContentLength > c.maxBody {
 		c.tooLarge(rw, r.ContentLength)
 		return
