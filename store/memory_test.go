@@ -101,3 +101,7 @@ func ExampleNewMemory() {
 	// claimed: claimed <nil>
 	// second claim: store: no usable token
 }
+
+func BenchmarkMemory(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B) store.Store { return store.NewMemory() })
+}
