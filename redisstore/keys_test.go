@@ -105,4 +105,3 @@ func TestNewDoesNotTouchTheNetworkAndCloseKeepsClient(t *testing.T) {
 		t.Errorf("FirstSeen after Close = %v, want ErrClosed", err)
 	}
 }
-
