@@ -37,7 +37,8 @@ import (
 // Store is a [store.Store] in one bbolt file. It is safe for concurrent use by many
 // goroutines of one process.
 type Store struct {
-	db     *bolt.DB
+	db      *bolt.DB
+	commits groupCommit
 	path   string
 	now    func() time.Time
 	closed atomic.Bool
@@ -138,13 +139,14 @@ func (s *Store) Close() error {
 // there is nothing to write.
 var errUnchanged = errors.New("filestore: unchanged")
 
-// update runs fn in a write transaction; fn returning errUnchanged rolls back and
-// counts as success.
+// update runs fn in a write transaction, grouped with the writes of other
+// goroutines (see groupcommit.go); fn returning errUnchanged or store.ErrNoToken
+// must have written nothing, and counts as success or that error.
 func (s *Store) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
-	err := s.db.Update(fn)
+	err := s.commits.do(s.db, fn)
 	if errors.Is(err, errUnchanged) {
 		return nil
 	}

@@ -11,8 +11,9 @@ import (
 )
 
 // Bench measures the two calls on every webhook and notification's hot path, token
-// claim and dedupe check, one caller at a time and from GOMAXPROCS goroutines, and
-// reports ops/s. open must return a new, empty store; Bench closes it.
+// claim and dedupe check, one caller at a time and from 8×GOMAXPROCS goroutines (a
+// webhook handling many deliveries at once), and reports ops/s. open must return a
+// new, empty store; Bench closes it.
 func Bench(b *testing.B, open func(b *testing.B) store.Store) {
 	b.Run("ClaimToken", func(b *testing.B) { benchClaim(b, open, false) })
 	b.Run("ClaimToken/parallel", func(b *testing.B) { benchClaim(b, open, true) })
@@ -76,6 +77,7 @@ func benchDedupe(b *testing.B, open func(b *testing.B) store.Store, duplicate, p
 func run(b *testing.B, parallel bool, op func()) {
 	b.ResetTimer()
 	if parallel {
+		b.SetParallelism(8)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				op()
