@@ -39,9 +39,9 @@ import (
 type Store struct {
 	db      *bolt.DB
 	commits groupCommit
-	path   string
-	now    func() time.Time
-	closed atomic.Bool
+	path    string
+	now     func() time.Time
+	closed  atomic.Bool
 }
 
 var _ store.Store = (*Store)(nil)
