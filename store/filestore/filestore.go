@@ -10,10 +10,11 @@
 // directory of files), serialises writers so a token claim is trivially atomic, and
 // is small, mature and maintained as the storage of etcd.
 //
-// Every change is one bbolt transaction, synced to disk before the method returns:
-// a claimed token stays claimed and an appended inbox entry stays appended through
-// kill -9 or a power cut. The price is one fsync per change (see the package's
-// benchmarks); reads and refused claims or duplicate dedupe keys do not write.
+// Every change is committed in a bbolt transaction synced to disk before the method
+// returns: a claimed token stays claimed and an appended inbox entry stays appended
+// through kill -9 or a power cut. Changes from concurrent goroutines share
+// transactions (group commit), so the price is one fsync per batch rather than per
+// call; reads, refused claims and duplicate dedupe keys do not write at all.
 //
 // One process opens a file at a time (bbolt takes an exclusive lock); a second
 // Open of the same file waits up to the lock timeout and fails. For many processes

@@ -70,58 +70,6 @@ func TestFileIsPrivate(t *testing.T) {
 	}
 }
 
-func TestPurgeExpired(t *testing.T) {
-	clock := storetest.NewClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
-	s := openTemp(t, filestore.WithClock(clock.Now))
-	ctx := t.Context()
-	for i := range 40 {
-		if _, err := s.FirstSeen(ctx, fmt.Sprintf("k%d", i), time.Duration(i+1)*time.Minute); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i := range 5 {
-		a := store.Action{Kind: store.ActionMessage, At: clock.Now()}
-		if err := s.RecordAction(ctx, "p", fmt.Sprintf("u%d", i), a); err != nil {
-			t.Fatal(err)
-		}
-	}
-	clock.Advance(10 * time.Minute)
-	n, err := s.PurgeExpired(ctx)
-	if err != nil || n != 10 {
-		t.Errorf("PurgeExpired after 10 min = %d, %v; want 10 dedupe keys", n, err)
-	}
-	clock.Advance(store.WindowRetention)
-	n, err = s.PurgeExpired(ctx)
-	if err != nil || n != 30+5 {
-		t.Errorf("PurgeExpired after retention = %d, %v; want 30 keys + 5 windows", n, err)
-	}
-	if n, err := s.PurgeExpired(ctx); err != nil || n != 0 {
-		t.Errorf("PurgeExpired again = %d, %v; want 0", n, err)
-	}
-}
-
-// Writes sweep a few expired records in passing, so a long-running bot keeps its
-// file bounded without calling PurgeExpired.
-func TestWritesSweepExpiredKeys(t *testing.T) {
-	clock := storetest.NewClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
-	s := openTemp(t, filestore.WithClock(clock.Now))
-	ctx := t.Context()
-	for i := range 200 {
-		if _, err := s.FirstSeen(ctx, fmt.Sprintf("k%d", i), time.Minute); err != nil {
-			t.Fatal(err)
-		}
-		clock.Advance(time.Second)
-	}
-	n, err := s.PurgeExpired(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Only the key that expired with the last tick, after the last write, is left.
-	if n > 1 {
-		t.Errorf("PurgeExpired found %d expired keys; writes should have swept all but the last", n)
-	}
-}
-
 func ExampleOpen() {
 	dir, _ := os.MkdirTemp("", "bot")
 	defer os.RemoveAll(dir)
