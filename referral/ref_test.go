@@ -78,8 +78,8 @@ func TestDecodeRef(t *testing.T) {
 		{ref: "a=", wantIndex: 1},
 		{ref: "a=4", wantIndex: 1},
 		{ref: "a=4g", wantIndex: 1},
-		{ref: "a=2e", wantIndex: 1},  // lower-case hex is not an escape
-		{ref: "a=q", wantIndex: 2},   // unknown marker
+		{ref: "a=2e", wantIndex: 1},    // lower-case hex is not an escape
+		{ref: "a=q", wantIndex: 2},     // unknown marker
 		{ref: "a=sx=sy", wantIndex: 5}, // repeated field
 		{ref: "=xk", wantIndex: 2},
 		{ref: "=xk=s", wantIndex: 3},
