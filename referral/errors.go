@@ -3,6 +3,8 @@ package referral
 import (
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/gomessenger/messenger"
 )
 
 // Error reports input this package refuses before anything is built or sent: a ref
@@ -20,6 +22,10 @@ type Error struct {
 func (e *Error) Error() string {
 	return fmt.Sprintf("referral: invalid %s: %s (allowed: %s; value %q)", e.Field, e.Reason, e.Limit, clip(e.Value))
 }
+
+// Is matches messenger.ErrInvalidRequest, like every SDK error for input refused
+// before the network.
+func (e *Error) Is(target error) bool { return target == messenger.ErrInvalidRequest }
 
 func invalid(field, limit, value, reason string) *Error {
 	return &Error{Field: field, Limit: limit, Value: value, Index: -1, Reason: reason}
