@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -202,5 +204,55 @@ func TestPurge(t *testing.T) {
 	}
 	if toks, _ := n.Tokens(ctx, "PAGE_ID", "PSID_1"); len(toks) != 0 {
 		t.Errorf("tokens left: %+v", toks)
+	}
+}
+
+// TestCaptureWebhookCorpus captures every opt-in of the module's webhook corpus, as
+// Meta sends them (numbers sometimes as strings).
+func TestCaptureWebhookCorpus(t *testing.T) {
+	t.Parallel()
+	at := time.UnixMilli(1458692752478)
+	recurringExpiry := time.UnixMilli(1474244752478)
+	tests := []struct {
+		file string
+		want []store.Token // as stored after capturing the file
+	}{
+		{"optin_plugin.json", nil},
+		{"optin_checkbox.json", nil},
+		{"optin_one_time.json", []store.Token{{
+			Value: "otn-token-abc", Kind: store.OneTimeToken, Page: "1234567890", User: "6783274623",
+			Topic: "PRICE_DROP_SKU_42", IssuedAt: at, ExpiresAt: at.UTC().AddDate(1, 0, 0), State: store.TokenLive,
+		}}},
+		{"optin_recurring.json", []store.Token{{
+			Value: "rn-token-xyz", Kind: store.RecurringToken, Page: "1234567890", User: "6783274623",
+			Topic: "DAILY_DEALS", IssuedAt: at, ExpiresAt: recurringExpiry, MinInterval: 24 * time.Hour, State: store.TokenLive,
+		}}},
+		{"optin_recurring_stop.json", []store.Token{{
+			Value: "rn-token-xyz", Kind: store.RecurringToken, Page: "1234567890", User: "6783274623",
+			Topic: "DAILY_DEALS", IssuedAt: at, ExpiresAt: recurringExpiry, MinInterval: 24 * time.Hour, State: store.TokenDead,
+		}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			t.Parallel()
+			body, err := os.ReadFile(filepath.Join("..", "testdata", "webhooks", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, mem := newNotifier(t, senderFunc(nil), newClock(at))
+			events, err := messenger.ParseEvents(body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ev := range events {
+				if err := n.HandleOptin(context.Background(), ev.(*messenger.OptinEvent)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, _ := mem.ListTokens(context.Background(), "1234567890", "6783274623")
+			if diff := cmp.Diff(tt.want, got, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
+				t.Errorf("stored (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
