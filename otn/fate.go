@@ -73,11 +73,18 @@ func (e *NotifyError) Unwrap() error { return e.Err }
 // cannot tell whether the request had left), an HTTP 5xx or other answer without a
 // Graph envelope, any other error; and 4/2018354 (minimum delay between recurring
 // notifications), where keeping the claim keeps the frequency clock running.
+//
+// For a *NotifyError FateOf returns the fate Notify recorded.
 func FateOf(err error) TokenFate {
-	var ge *messenger.GraphError
+	var (
+		ge *messenger.GraphError
+		ne *NotifyError
+	)
 	switch {
 	case err == nil:
 		return TokenKept
+	case errors.As(err, &ne):
+		return ne.Fate
 	case errors.Is(err, messenger.ErrAmbiguous):
 		return TokenKept
 	case errors.Is(err, messenger.ErrInvalidRequest),

@@ -163,6 +163,15 @@ func (n *Notifier) sendWith(ctx context.Context, s Sender, tok store.Token, msg 
 	if tok.Kind == store.RecurringToken {
 		to = messenger.RecurringToken(tok.Value)
 	}
+	// A context that ended while the token was being claimed: nothing has been sent
+	// yet, so give the token back rather than let Send fail in a way that cannot be
+	// told apart from a cancellation in flight.
+	if err := ctx.Err(); err != nil {
+		if rerr := n.tokens.ReleaseToken(context.WithoutCancel(ctx), tok); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("otn: recording the token as %s failed: %w", TokenRestored, rerr))
+		}
+		return nil, &NotifyError{Page: tok.Page, User: tok.User, Topic: tok.Topic, Kind: tok.Kind, Fate: TokenRestored, Err: err}
+	}
 	res, err := s.Send(ctx, messenger.SendRequest{To: to, Message: msg})
 	if err == nil {
 		return res, nil

@@ -441,3 +441,36 @@ func contains(s, sub string) bool {
 	}
 	return false
 }
+
+// cancelOnClaim is a token store whose ClaimToken cancels the caller's context
+// after claiming, as a deadline that expires at that moment would.
+type cancelOnClaim struct {
+	*store.Memory
+	cancel context.CancelFunc
+}
+
+func (c cancelOnClaim) ClaimToken(ctx context.Context, page, user, topic string, kind store.TokenKind, now time.Time) (store.Token, error) {
+	tok, err := c.Memory.ClaimToken(ctx, page, user, topic, kind, now)
+	c.cancel()
+	return tok, err
+}
+
+func TestNotifyContextEndsAfterClaim(t *testing.T) {
+	t.Parallel()
+	g := newFakeGraph(t, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	mem := store.NewMemory()
+	n, err := New(g.client(t), cancelOnClaim{mem, cancel}, WithClock(newClock(issued).Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	capture(t, n, optinBody)
+	_, err = n.Notify(ctx, "PAGE_ID", "PSID_1", "back_in_stock:sku-42", text("x"))
+	if FateOf(err) != TokenRestored || !errors.Is(err, context.Canceled) {
+		t.Fatalf("Notify: %v, want the token restored", err)
+	}
+	toks, _ := mem.ListTokens(context.Background(), "PAGE_ID", "PSID_1")
+	if toks[0].State != store.TokenLive || g.requests.Load() != 0 {
+		t.Errorf("token %+v after a cancelled Notify, %d requests", toks[0], g.requests.Load())
+	}
+}
