@@ -34,6 +34,8 @@ var qrLinks = []string{
 	"https://m.me/acmeshoes",
 	"https://m.me/acmeshoes?ref=spring_sale=sinstagram=mstory",
 	"https://m.me/102938475610293?ref=" + strings.Repeat("Ab9-_=", 60),
+	// The longest link Link builds: a 2,083-character ref.
+	"https://m.me/102938475610293?ref=" + strings.Repeat("Ab9-_=", 347) + "A",
 }
 
 func TestQRPNGDecodesToLink(t *testing.T) {
