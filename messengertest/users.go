@@ -1,0 +1,353 @@
+package messengertest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// User is a simulated person talking to the fake Page. Each action changes the Page's
+// state as the platform would (windows, tokens, comments) and is delivered as a signed
+// webhook to the target set with SetWebhook or SetWebhookURL. An action returns the
+// delivery's error (a non-2xx answer, for instance); the state change happens either
+// way.
+type User struct {
+	srv  *Server
+	psid string
+}
+
+// User returns the simulated person with this PSID, creating them on first use. A
+// person the fake never saw act cannot be messaged: a send to them fails with
+// 100/2018001 until they act, and with 10/2018278 while their window is closed.
+func (s *Server) User(psid string) *User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.user(psid, s.cfg.appID)
+	return &User{srv: s, psid: psid}
+}
+
+// PSID is the person's page-scoped id.
+func (u *User) PSID() string { return u.psid }
+
+// SetName sets the names the user profile endpoint answers for this person.
+func (u *User) SetName(first, last string) *User {
+	u.srv.mu.Lock()
+	defer u.srv.mu.Unlock()
+	us := u.srv.st.user(u.psid, u.srv.cfg.appID)
+	us.firstName, us.lastName = first, last
+	return u
+}
+
+// The wire objects of the webhook items the users produce (reference §3.6).
+type (
+	whParty struct {
+		ID string `json:"id"`
+	}
+	whItem struct {
+		Sender               *whParty       `json:"sender,omitempty"`
+		Recipient            whParty        `json:"recipient"`
+		Timestamp            int64          `json:"timestamp"`
+		Message              *whMessage     `json:"message,omitempty"`
+		Postback             *whPostback    `json:"postback,omitempty"`
+		Referral             *whReferral    `json:"referral,omitempty"`
+		Optin                map[string]any `json:"optin,omitempty"`
+		Reaction             map[string]any `json:"reaction,omitempty"`
+		Read                 map[string]any `json:"read,omitempty"`
+		PassThreadControl    map[string]any `json:"pass_thread_control,omitempty"`
+		TakeThreadControl    map[string]any `json:"take_thread_control,omitempty"`
+		RequestThreadControl map[string]any `json:"request_thread_control,omitempty"`
+	}
+	whMessage struct {
+		MID        string            `json:"mid"`
+		Text       string            `json:"text,omitempty"`
+		QuickReply map[string]string `json:"quick_reply,omitempty"`
+	}
+	whPostback struct {
+		MID      string      `json:"mid"`
+		Title    string      `json:"title"`
+		Payload  string      `json:"payload"`
+		Referral *whReferral `json:"referral,omitempty"`
+	}
+	whReferral struct {
+		Ref            string            `json:"ref,omitempty"`
+		AdID           string            `json:"ad_id,omitempty"`
+		Source         string            `json:"source"`
+		Type           string            `json:"type"`
+		AdsContextData map[string]string `json:"ads_context_data,omitempty"`
+	}
+)
+
+// act runs a state change under the lock and delivers the item it returns (if any) as
+// a messaging or standby entry.
+func (u *User) act(change func(st *state, us *userState, now time.Time) (*whItem, error)) error {
+	s := u.srv
+	s.mu.Lock()
+	st := s.st
+	us := st.user(u.psid, s.cfg.appID)
+	now := st.now
+	item, err := change(st, us, now)
+	standby := us.owner != "" && us.owner != s.cfg.appID
+	s.mu.Unlock()
+	if err != nil || item == nil {
+		return err
+	}
+	if item.PassThreadControl != nil || item.TakeThreadControl != nil || item.RequestThreadControl != nil {
+		standby = false // handover events are about the app itself
+	}
+	if item.Sender == nil {
+		item.Sender = &whParty{ID: u.psid}
+	}
+	item.Recipient = whParty{ID: s.cfg.pageID}
+	item.Timestamp = now.UnixMilli()
+	entry, err := messagingEntry(s.cfg.pageID, now, standby, item)
+	if err != nil {
+		return err
+	}
+	return s.emit(entry)
+}
+
+// opened records a window-opening action; message says it was a message.
+func opened(us *userState, now time.Time, message bool) {
+	us.seen = true
+	us.lastAction = now
+	if message {
+		us.lastMessage = now
+	}
+}
+
+// Says sends a text message to the Page, which opens the 24-hour window, and returns
+// its mid.
+func (u *User) Says(text string) (string, error) {
+	var mid string
+	err := u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
+		opened(us, now, true)
+		mid = st.newMID()
+		st.mids[mid] = us.psid
+		return &whItem{Message: &whMessage{MID: mid, Text: text}}, nil
+	})
+	return mid, err
+}
+
+// TapsQuickReply taps a quick reply: a message whose text is the title and whose
+// quick_reply.payload is the payload (reference §1.9). It returns the mid.
+func (u *User) TapsQuickReply(title, payload string) (string, error) {
+	var mid string
+	err := u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
+		opened(us, now, true)
+		mid = st.newMID()
+		st.mids[mid] = us.psid
+		return &whItem{Message: &whMessage{MID: mid, Text: title, QuickReply: map[string]string{"payload": payload}}}, nil
+	})
+	return mid, err
+}
+
+// TapsPostback taps a postback button (template button, persistent menu, Get
+// Started), which opens the window. It returns the postback's mid.
+func (u *User) TapsPostback(title, payload string) (string, error) {
+	var mid string
+	err := u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
+		opened(us, now, false)
+		mid = st.newMID()
+		return &whItem{Postback: &whPostback{MID: mid, Title: title, Payload: payload}}, nil
+	})
+	return mid, err
+}
+
+// OpensLink follows an m.me link with ref (reference §9). Into an existing
+// conversation it delivers a referral event and opens the window. A person new to the
+// Page gets the ref through the Get Started postback, so it is delivered only when
+// the Messenger Profile has get_started; without it nothing is delivered, as on Meta.
+func (u *User) OpensLink(ref string) error {
+	return u.arrive(&whReferral{Ref: ref, Source: "SHORTLINK", Type: "OPEN_THREAD"})
+}
+
+// ArrivesFromAd opens the conversation from a Click-to-Messenger ad with an optional
+// ref, delivered like OpensLink with source ADS and the ad's context.
+func (u *User) ArrivesFromAd(adID, ref string) error {
+	return u.arrive(&whReferral{Ref: ref, AdID: adID, Source: "ADS", Type: "OPEN_THREAD",
+		AdsContextData: map[string]string{"ad_title": "Ad " + adID}})
+}
+
+func (u *User) arrive(ref *whReferral) error {
+	return u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
+		if us.seen {
+			opened(us, now, false)
+			return &whItem{Referral: ref}, nil
+		}
+		payload, ok := getStartedPayload(st)
+		if !ok {
+			return nil, nil
+		}
+		opened(us, now, false)
+		return &whItem{Postback: &whPostback{MID: st.newMID(), Title: "Get Started", Payload: payload, Referral: ref}}, nil
+	})
+}
+
+func getStartedPayload(st *state) (string, bool) {
+	raw, ok := st.profile["get_started"]
+	if !ok {
+		return "", false
+	}
+	var gs struct {
+		Payload string `json:"payload"`
+	}
+	if json.Unmarshal(raw, &gs) != nil {
+		return "", false
+	}
+	return gs.Payload, true
+}
+
+// OptsIn taps "Notify me" on a one-time notification request about topic (the
+// request's payload) and returns the one-time token the Page receives in the optin
+// webhook (reference §5). The token allows one message within a year.
+func (u *User) OptsIn(topic string) (string, error) {
+	var token string
+	err := u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
+		token = fmt.Sprintf("otn_fake%012d", st.next())
+		st.tokens[token] = &otnToken{value: token, psid: us.psid, topic: topic, issued: now}
+		return &whItem{Optin: map[string]any{"type": "one_time_notif_req", "payload": topic, "one_time_notif_token": token}}, nil
+	})
+	return token, err
+}
+
+var reactionEmoji = map[string]string{
+	"like": "\U0001F44D", "love": "\u2764\uFE0F", "smile": "\U0001F606", "wow": "\U0001F62E",
+	"sad": "\U0001F622", "angry": "\U0001F620", "dislike": "\U0001F44E", "other": "",
+}
+
+// Reacts reacts to message mid with reaction (like, love, smile, wow, sad, angry,
+// dislike, other), which opens the window.
+func (u *User) Reacts(mid, reaction string) error {
+	emoji, ok := reactionEmoji[reaction]
+	if !ok {
+		return fmt.Errorf("messengertest: Reacts: reaction must be like, love, smile, wow, sad, angry, dislike or other; got %q", reaction)
+	}
+	return u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
+		opened(us, now, false)
+		r := map[string]any{"reaction": reaction, "action": "react", "mid": mid}
+		if emoji != "" {
+			r["emoji"] = emoji
+		}
+		return &whItem{Reaction: r}, nil
+	})
+}
+
+// Reads reads every message of the conversation up to now (a read event with the
+// fake clock's time as watermark). Reading does not open the window.
+func (u *User) Reads() error {
+	return u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
+		return &whItem{Read: map[string]any{"watermark": now.UnixMilli()}}, nil
+	})
+}
+
+// DefaultPostID is the Page post that Comments comments on.
+func (s *Server) DefaultPostID() string { return s.cfg.pageID + "_900000000000001" }
+
+// Comments comments on the Page's default post and returns the comment id, which
+// allows one private reply within seven days. The Page receives a feed webhook; a
+// comment does not open the standard window (reference §4).
+func (u *User) Comments(message string) (string, error) {
+	return u.CommentsOn(u.srv.DefaultPostID(), message)
+}
+
+// CommentsOn comments on the Page post postID and returns the comment id.
+func (u *User) CommentsOn(postID, message string) (string, error) {
+	return u.feed(postID, message, false)
+}
+
+// PostsOnPage publishes a visitor post on the Page and returns its post id, which
+// allows one private reply (recipient post_id) within seven days.
+func (u *User) PostsOnPage(message string) (string, error) {
+	return u.feed("", message, true)
+}
+
+func (u *User) feed(postID, message string, visitorPost bool) (string, error) {
+	s := u.srv
+	s.mu.Lock()
+	st := s.st
+	us := st.user(u.psid, s.cfg.appID)
+	now := st.now
+	n := st.next()
+	cm := &comment{postID: postID, psid: u.psid, message: message, created: now, isPost: visitorPost}
+	value := map[string]any{
+		"from":         map[string]string{"id": u.psid, "name": us.firstName + " " + us.lastName},
+		"message":      message,
+		"created_time": now.Unix(),
+		"verb":         "add",
+	}
+	if visitorPost {
+		cm.id = fmt.Sprintf("%s_%d", s.cfg.pageID, 800000000000000+n)
+		value["item"], value["post_id"] = "status", cm.id
+	} else {
+		cm.id = fmt.Sprintf("%s_%d", postSuffix(postID), 700000000000000+n)
+		value["item"], value["post_id"], value["comment_id"], value["parent_id"] = "comment", postID, cm.id, postID
+	}
+	st.comments[cm.id] = cm
+	s.mu.Unlock()
+	entry, err := feedEntry(s.cfg.pageID, now, value)
+	if err != nil {
+		return cm.id, err
+	}
+	return cm.id, s.emit(entry)
+}
+
+func postSuffix(postID string) string {
+	for i := len(postID) - 1; i >= 0; i-- {
+		if postID[i] == '_' {
+			return postID[i+1:]
+		}
+	}
+	return postID
+}
+
+// Blocks makes the person block the Page: sends to them fail with 551.
+func (u *User) Blocks() { u.setBlocked(true) }
+
+// Unblocks undoes Blocks.
+func (u *User) Unblocks() { u.setBlocked(false) }
+
+func (u *User) setBlocked(b bool) {
+	u.srv.mu.Lock()
+	defer u.srv.mu.Unlock()
+	u.srv.st.user(u.psid, u.srv.cfg.appID).blocked = b
+}
+
+// ErrNotThreadOwner is returned by HandOver when the app giving the thread away does
+// not control it.
+var ErrNotThreadOwner = errors.New("messengertest: app does not control the thread")
+
+// HandOver moves control of this person's thread to appID, as another app (or a
+// human in Page Inbox) would, and tells the fake's app: a pass_thread_control event
+// when the thread comes to it, a take_thread_control event when it is taken from it
+// (reference §3.6.9). While another app controls the thread, the fake's app cannot
+// send to the person (10/2018300) and receives their events on standby.
+func (u *User) HandOver(appID, metadata string) error {
+	s := u.srv
+	return u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
+		prev := us.owner
+		us.owner = appID
+		switch {
+		case appID == s.cfg.appID && prev != appID:
+			return &whItem{PassThreadControl: map[string]any{"previous_owner_app_id": nullable(prev), "new_owner_app_id": appID, "metadata": metadata}}, nil
+		case prev == s.cfg.appID && appID != prev:
+			return &whItem{TakeThreadControl: map[string]any{"previous_owner_app_id": prev, "new_owner_app_id": appID, "metadata": metadata}}, nil
+		}
+		return nil, nil
+	})
+}
+
+// RequestsThread makes app appID ask the fake's app for control of the thread: the
+// fake's app receives a request_thread_control event.
+func (u *User) RequestsThread(appID, metadata string) error {
+	return u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
+		return &whItem{RequestThreadControl: map[string]any{"requested_owner_app_id": appID, "metadata": metadata}}, nil
+	})
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
