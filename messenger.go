@@ -1,0 +1,468 @@
+package messenger
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gomessenger/messenger/internal/transport"
+	"golang.org/x/time/rate"
+)
+
+// Client calls the Graph API on behalf of one Page. It is safe for concurrent use;
+// build one per Page (or one, plus ForPage for the others) and share it.
+type Client struct {
+	token     string
+	proof     string // appsecret_proof for token; "" without an app secret
+	pageID    string
+	cfg       *config
+	tr        *transport.Transport
+	limiter   *rate.Limiter
+	shared    *sharedState
+	basePath  string // baseURL + "/" + version + "/"
+	secretsRe *strings.Replacer
+}
+
+// sharedState is what every Client made by ForPage from one New shares.
+type sharedState struct {
+	mu        sync.Mutex
+	limiters  map[string]*rate.Limiter // per Page id ("" = the token's own Page)
+	lastUsage atomic.Pointer[Usage]
+}
+
+// ErrNoToken is returned by New and ForPage when the access token is empty.
+var ErrNoToken = errors.New("messenger: empty page access token")
+
+// New builds a Client for the Page that owns pageAccessToken. It never touches the
+// network. Options are applied in order; the first invalid one fails New.
+func New(pageAccessToken string, opts ...Option) (*Client, error) {
+	if strings.TrimSpace(pageAccessToken) == "" {
+		return nil, ErrNoToken
+	}
+	cfg := &config{
+		baseURL: DefaultBaseURL,
+		version: DefaultGraphVersion,
+		limit:   rate.Inf,
+		retry:   DefaultRetryPolicy,
+		clock:   time.Now,
+	}
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("messenger: nil Option")
+		}
+		if err := o(cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.httpClient == nil {
+		cfg.httpClient = &http.Client{Transport: defaultTransport()}
+	}
+	shared := &sharedState{limiters: map[string]*rate.Limiter{}}
+	tcfg := transport.Config{
+		HTTPClient: cfg.httpClient,
+		Policy: transport.Policy{MaxAttempts: cfg.retry.MaxAttempts, MinWait: cfg.retry.MinWait,
+			MaxWait: cfg.retry.MaxWait, RetryAmbiguous: cfg.retry.RetryAmbiguous},
+		Logger: cfg.logger,
+		OnResponse: func(h http.Header) {
+			u := parseUsage(h)
+			if u.Empty() {
+				return
+			}
+			shared.lastUsage.Store(&u)
+			if cfg.onUsage != nil {
+				cfg.onUsage(u)
+			}
+		},
+	}
+	c := &Client{cfg: cfg, tr: transport.New(tcfg), shared: shared,
+		basePath: cfg.baseURL + "/" + cfg.version + "/"}
+	c.setPage(cfg.pageID, pageAccessToken)
+	return c, nil
+}
+
+// defaultTransport is a pooled transport sized for many concurrent sends to one
+// host (net/http's default keeps only 2 idle connections per host).
+func defaultTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 128
+	t.IdleConnTimeout = 90 * time.Second
+	return t
+}
+
+func (c *Client) setPage(pageID, token string) {
+	c.pageID, c.token = pageID, token
+	c.proof = ""
+	if c.cfg.appSecret != "" {
+		c.proof = AppSecretProof(token, c.cfg.appSecret)
+	}
+	pairs := []string{token, "[redacted]"}
+	if c.cfg.appSecret != "" {
+		pairs = append(pairs, c.cfg.appSecret, "[redacted]")
+	}
+	if c.proof != "" {
+		pairs = append(pairs, c.proof, "[redacted]")
+	}
+	c.secretsRe = strings.NewReplacer(pairs...)
+	c.limiter = c.shared.limiterFor(pageID, c.cfg.limit, c.cfg.burst)
+}
+
+func (s *sharedState) limiterFor(pageID string, limit rate.Limit, burst int) *rate.Limiter {
+	if limit == rate.Inf {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, ok := s.limiters[pageID]
+	if !ok {
+		l = rate.NewLimiter(limit, burst)
+		s.limiters[pageID] = l
+	}
+	return l
+}
+
+// ForPage returns a Client acting as another Page with its own token, sharing this
+// client's connections, retry policy and options. Each Page gets its own rate
+// limiter (Meta's limits are per Page); ForPage with the same id shares one.
+// CRMs serving many Pages keep one root Client and call ForPage per Page.
+func (c *Client) ForPage(pageID, token string) (*Client, error) {
+	if strings.TrimSpace(token) == "" {
+		return nil, ErrNoToken
+	}
+	if err := checkPageID(pageID); err != nil {
+		return nil, fmt.Errorf("messenger: ForPage: %w", err)
+	}
+	cp := &Client{cfg: c.cfg, tr: c.tr, shared: c.shared, basePath: c.basePath}
+	cp.setPage(pageID, token)
+	return cp, nil
+}
+
+// PageID is the Page this client acts as, or "" when only the token knows ("me").
+func (c *Client) PageID() string { return c.pageID }
+
+// PagePath is the Graph path of an edge of this client's Page: "<page id>/suffix",
+// or "me/suffix" when the Page id is not known.
+func (c *Client) PagePath(suffix string) string {
+	if c.pageID == "" {
+		return "me/" + suffix
+	}
+	return c.pageID + "/" + suffix
+}
+
+// GraphVersion is the Graph API version the client calls.
+func (c *Client) GraphVersion() string { return c.cfg.version }
+
+// BaseURL is the Graph address without the version.
+func (c *Client) BaseURL() string { return c.cfg.baseURL }
+
+// Now is the client's clock (WithClock), time.Now by default.
+func (c *Client) Now() time.Time { return c.cfg.clock() }
+
+// LastUsage is the newest usage reported by Graph on any call of this client or its
+// ForPage clients; the zero Usage if none was seen.
+func (c *Client) LastUsage() Usage {
+	if u := c.shared.lastUsage.Load(); u != nil {
+		return *u
+	}
+	return Usage{}
+}
+
+// AppSecretProof computes appsecret_proof: the lowercase hex HMAC-SHA256 of the
+// access token keyed by the app secret.
+func AppSecretProof(token, appSecret string) string {
+	m := hmac.New(sha256.New, []byte(appSecret))
+	m.Write([]byte(token))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// MultipartBody is a multipart/form-data request body for Do, streamed: the file is
+// copied from File as the request is written, never held in memory whole.
+// A multipart body cannot be replayed, so such calls are not retried.
+type MultipartBody struct {
+	Fields      []MultipartField
+	FileField   string // form field of the file part, e.g. "filedata"
+	FileName    string // required by Graph when streaming
+	ContentType string // the file's MIME type, e.g. "image/png"
+	File        io.Reader
+}
+
+// MultipartField is one plain form field of a MultipartBody.
+type MultipartField struct{ Name, Value string }
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// Do performs one Graph call: method on path (relative to the versioned base URL,
+// such as "me/messages" or "me/personas?limit=10"), with body encoded as JSON
+// (any value), as a form (url.Values), as raw JSON ([]byte, json.RawMessage) or as
+// multipart (*MultipartBody), and decodes a JSON answer into out (nil to discard).
+// Every other API of the SDK is built on Do.
+//
+// Do adds access_token and appsecret_proof, waits on the rate limiter, retries
+// what is safe to retry, and turns Graph's error envelope into a *GraphError.
+// Errors never contain the token or the app secret.
+func (c *Client) Do(ctx context.Context, method, path string, body, out any) error {
+	if ctx == nil {
+		return errors.New("messenger: nil context")
+	}
+	u, logPath, err := c.callURL(path)
+	if err != nil {
+		return err
+	}
+	call := &transport.Call{Method: method, URL: u, Limiter: c.limiter, LogPath: logPath, Scrub: c.scrub,
+		Idempotent: method == http.MethodGet || method == http.MethodDelete || method == http.MethodHead}
+	var buf *bytes.Buffer
+	switch b := body.(type) {
+	case nil:
+	case *MultipartBody:
+		if b == nil || b.File == nil || b.FileField == "" {
+			return &ValidationError{Field: "multipart", Limit: "a file with a field name", Value: "none"}
+		}
+		call.Body, call.ContentType = multipartStream(b)
+	case url.Values:
+		data := []byte(b.Encode())
+		call.Body = bytesBody(data)
+		call.ContentType = "application/x-www-form-urlencoded"
+	case []byte:
+		call.Body, call.ContentType = bytesBody(b), "application/json"
+	case json.RawMessage:
+		call.Body, call.ContentType = bytesBody(b), "application/json"
+	default:
+		buf = bufPool.Get().(*bytes.Buffer)
+		buf.Reset()
+		enc := json.NewEncoder(buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(body); err != nil {
+			bufPool.Put(buf)
+			return fmt.Errorf("messenger: encoding request body for %s: %w", logPath, err)
+		}
+		call.Body, call.ContentType = bytesBody(buf.Bytes()), "application/json"
+	}
+	resp, err := c.tr.Do(ctx, call)
+	if buf != nil && buf.Cap() <= 64<<10 {
+		bufPool.Put(buf)
+	}
+	if err != nil {
+		return c.transportError(method, logPath, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 400 {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, transport.MaxErrorBody))
+		ge := decodeGraphError(resp.StatusCode, b, c.scrub)
+		ge.Usage = parseUsage(resp.Header)
+		ge.RetryAfter = transport.Hint(resp)
+		return ge
+	}
+	return decodeResponse(resp.Body, out, logPath)
+}
+
+const maxResponseBody = 32 << 20
+
+func decodeResponse(r io.Reader, out any, logPath string) error {
+	r = io.LimitReader(r, maxResponseBody)
+	switch o := out.(type) {
+	case nil:
+		_, _ = io.Copy(io.Discard, r)
+		return nil
+	case *[]byte:
+		b, err := io.ReadAll(r)
+		*o = b
+		return err
+	case *json.RawMessage:
+		b, err := io.ReadAll(r)
+		*o = b
+		return err
+	}
+	if err := json.NewDecoder(r).Decode(out); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		return fmt.Errorf("messenger: decoding response of %s: %w", logPath, err)
+	}
+	return nil
+}
+
+func bytesBody(b []byte) func() (io.Reader, error) {
+	return func() (io.Reader, error) { return bytes.NewReader(b), nil }
+}
+
+// multipartStream writes the form through a pipe as the transport reads it. The
+// body can be read once: a retry gets ErrNotReplayable and the call ends.
+func multipartStream(b *MultipartBody) (func() (io.Reader, error), string) {
+	s := &multipartSource{b: b, mw: nil}
+	pr, pw := io.Pipe()
+	s.pr, s.pw = pr, pw
+	s.mw = multipart.NewWriter(pw)
+	open := func() (io.Reader, error) { return &lazyPart{src: s}, nil }
+	return open, s.mw.FormDataContentType()
+}
+
+type multipartSource struct {
+	b       *MultipartBody
+	mw      *multipart.Writer
+	pr      *io.PipeReader
+	pw      *io.PipeWriter
+	started atomic.Bool
+}
+
+// lazyPart claims the single stream on its first Read, so that a reader opened only
+// to measure the body (and closed unread) does not use it up.
+type lazyPart struct {
+	src     *multipartSource
+	claimed bool
+	err     error
+}
+
+func (l *lazyPart) Read(p []byte) (int, error) {
+	if !l.claimed && l.err == nil {
+		if !l.src.started.CompareAndSwap(false, true) {
+			l.err = transport.ErrNotReplayable()
+		} else {
+			l.claimed = true
+			go func() { l.src.pw.CloseWithError(writeMultipart(l.src.mw, l.src.b)) }()
+		}
+	}
+	if l.err != nil {
+		return 0, l.err
+	}
+	return l.src.pr.Read(p)
+}
+
+func (l *lazyPart) Close() error {
+	if l.claimed {
+		return l.src.pr.Close()
+	}
+	return nil
+}
+
+func writeMultipart(mw *multipart.Writer, b *MultipartBody) error {
+	for _, f := range b.Fields {
+		if err := mw.WriteField(f.Name, f.Value); err != nil {
+			return err
+		}
+	}
+	h := make(map[string][]string, 2)
+	name := b.FileName
+	if name == "" {
+		name = "file"
+	}
+	h["Content-Disposition"] = []string{fmt.Sprintf(`form-data; name=%q; filename=%q`, b.FileField, name)}
+	ct := b.ContentType
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	h["Content-Type"] = []string{ct}
+	w, err := mw.CreatePart(h)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(w, b.File); err != nil {
+		return err
+	}
+	return mw.Close()
+}
+
+// callURL builds the absolute URL with credentials, and the same path without them
+// for logs and errors.
+func (c *Client) callURL(path string) (full, logPath string, err error) {
+	path = strings.TrimPrefix(path, "/")
+	p, rawQuery, _ := strings.Cut(path, "?")
+	if p == "" && rawQuery == "" && path != "" {
+		return "", "", fmt.Errorf("messenger: invalid path %q", path)
+	}
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return "", "", fmt.Errorf("messenger: invalid query in path %q: %w", path, err)
+	}
+	if q.Has("access_token") || q.Has("appsecret_proof") {
+		return "", "", errors.New("messenger: path must not carry access_token or appsecret_proof: the client adds them")
+	}
+	logPath = p
+	if rawQuery != "" {
+		logPath += "?" + rawQuery
+	}
+	var b strings.Builder
+	b.Grow(len(c.basePath) + len(path) + len(c.token) + len(c.proof) + 40)
+	b.WriteString(c.basePath)
+	b.WriteString(p)
+	b.WriteByte('?')
+	if rawQuery != "" {
+		b.WriteString(q.Encode())
+		b.WriteByte('&')
+	}
+	b.WriteString("access_token=")
+	b.WriteString(url.QueryEscape(c.token))
+	if c.proof != "" {
+		b.WriteString("&appsecret_proof=")
+		b.WriteString(c.proof)
+	}
+	return b.String(), logPath, nil
+}
+
+// scrub removes the token, app secret and proof from text that may reach a person.
+func (c *Client) scrub(s string) string { return c.secretsRe.Replace(s) }
+
+// transportError turns a failure to get any answer into an error without secrets.
+// A failure after the request may have gone out is marked ErrAmbiguous.
+func (c *Client) transportError(method, logPath string, err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		var le *transport.LimitError
+		if errors.As(err, &le) {
+			return fmt.Errorf("messenger: %s %s: waiting for the rate limiter: %w", method, logPath, le.Err)
+		}
+		return fmt.Errorf("messenger: %s %s: %w", method, logPath, err)
+	}
+	var le *transport.LimitError
+	if errors.As(err, &le) {
+		return fmt.Errorf("messenger: %s %s: waiting for the rate limiter: %w", method, logPath, le.Err)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	msg := c.scrub(err.Error())
+	if !sentNothing(err) && method != http.MethodGet && method != http.MethodDelete {
+		return &callError{method: method, path: logPath, msg: msg, cause: err, ambiguous: true}
+	}
+	return &callError{method: method, path: logPath, msg: msg, cause: err}
+}
+
+// callError is a transport failure with secrets removed from its text. Unwrap
+// gives the underlying error (for net.Error checks); its own text is scrubbed.
+type callError struct {
+	method, path, msg string
+	cause             error
+	ambiguous         bool
+}
+
+func (e *callError) Error() string {
+	s := "messenger: " + e.method + " " + e.path + ": " + e.msg
+	if e.ambiguous {
+		s += " (the request may have reached Graph)"
+	}
+	return s
+}
+
+func (e *callError) Unwrap() error { return e.cause }
+
+func (e *callError) Is(target error) bool {
+	return (target == ErrAmbiguous && e.ambiguous) || (target == ErrNotSent && !e.ambiguous)
+}
+
+// ErrNotSent matches transport failures that prove the request never reached
+// Graph (the connection could not be made), so repeating it cannot duplicate.
+var ErrNotSent = errors.New("messenger: request not sent")
+
+func sentNothing(err error) bool { return transport.NotSent(err) }

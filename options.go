@@ -1,0 +1,209 @@
+package messenger
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// DefaultGraphVersion is the Graph API version the client calls unless told
+// otherwise: the version of Meta's current Messenger examples.
+const DefaultGraphVersion = "v25.0"
+
+// DefaultBaseURL is Graph's address.
+const DefaultBaseURL = "https://graph.facebook.com"
+
+// Option configures a Client. Options validate their arguments: New fails with an
+// error naming the option rather than building a client that misbehaves later.
+type Option func(*config) error
+
+// RetryPolicy says which failed calls are repeated and how long to wait between
+// attempts. Throttling (4, 17, 32, 613), temporary failures (1, 2, 1200), HTTP 5xx
+// and connections that failed before the request went out are retried with
+// exponential backoff and jitter, honouring Retry-After and the
+// estimated_time_to_regain_access of X-Business-Use-Case-Usage. Window, permission,
+// token, invalid-parameter and person-unavailable errors are never retried.
+type RetryPolicy struct {
+	// MaxAttempts counts the first try; 1 disables retries. Default 4.
+	MaxAttempts int
+	// MinWait is the first backoff (doubled each attempt); default 500 ms.
+	MinWait time.Duration
+	// MaxWait caps one wait; default 30 s. When Graph asks for a longer wait the
+	// call fails at once with GraphError.RetryAfter set, so the caller can pause
+	// instead of blocking inside Send.
+	MaxWait time.Duration
+	// RetryAmbiguous also retries sends whose outcome is unknown (connection lost
+	// after the request went out, Graph's 1/1357046). The Send API has no
+	// idempotency key, so this may deliver a message twice. Default false.
+	RetryAmbiguous bool
+}
+
+// DefaultRetryPolicy is the policy of a client built without WithRetry.
+var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 4, MinWait: 500 * time.Millisecond, MaxWait: 30 * time.Second}
+
+type config struct {
+	baseURL    string
+	appSecret  string
+	version    string
+	httpClient *http.Client
+	limit      rate.Limit
+	burst      int
+	retry      RetryPolicy
+	logger     *slog.Logger
+	clock      func() time.Time
+	pageID     string
+	onUsage    func(Usage)
+}
+
+var versionPattern = regexp.MustCompile(`^v[0-9]+\.[0-9]+$`)
+
+// WithBaseURL points the client at another Graph address (a proxy, or
+// messengertest's fake server). The URL must be absolute http(s) without a query.
+func WithBaseURL(raw string) Option {
+	return func(c *config) error {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("messenger: WithBaseURL: %q is not an absolute http(s) URL", raw)
+		}
+		if u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("messenger: WithBaseURL: %q must not have a query or fragment", raw)
+		}
+		c.baseURL = strings.TrimRight(u.String(), "/")
+		return nil
+	}
+}
+
+// WithAppSecret adds appsecret_proof (HMAC-SHA256 of the token keyed by the app
+// secret) to every call, as Pages with "Require App Secret" demand.
+func WithAppSecret(secret string) Option {
+	return func(c *config) error {
+		if secret == "" {
+			return errors.New("messenger: WithAppSecret: empty secret")
+		}
+		c.appSecret = secret
+		return nil
+	}
+}
+
+// WithGraphVersion sets the Graph API version, such as "v25.0".
+func WithGraphVersion(v string) Option {
+	return func(c *config) error {
+		if !versionPattern.MatchString(v) {
+			return fmt.Errorf("messenger: WithGraphVersion: %q is not a version like %q", v, DefaultGraphVersion)
+		}
+		c.version = v
+		return nil
+	}
+}
+
+// WithHTTPClient sends calls through a copy of hc (hc itself is not changed).
+// Its Timeout bounds each attempt; the context bounds the whole call.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("messenger: WithHTTPClient: nil client")
+		}
+		cp := *hc
+		c.httpClient = &cp
+		return nil
+	}
+}
+
+// WithRateLimit limits calls per second per Page, with a burst. Meta allows 300
+// send calls per second per Page (10 for audio and video); the limiter waits with
+// the caller's context. Without this option the client does not limit itself.
+func WithRateLimit(limit rate.Limit, burst int) Option {
+	return func(c *config) error {
+		if limit <= 0 {
+			return fmt.Errorf("messenger: WithRateLimit: limit must be positive, got %v", limit)
+		}
+		if burst < 1 {
+			return fmt.Errorf("messenger: WithRateLimit: burst must be at least 1, got %d", burst)
+		}
+		c.limit, c.burst = limit, burst
+		return nil
+	}
+}
+
+// WithRetry replaces DefaultRetryPolicy.
+func WithRetry(p RetryPolicy) Option {
+	return func(c *config) error {
+		if p.MaxAttempts < 1 {
+			return fmt.Errorf("messenger: WithRetry: MaxAttempts must be at least 1, got %d", p.MaxAttempts)
+		}
+		if p.MinWait < 0 || p.MaxWait < p.MinWait {
+			return fmt.Errorf("messenger: WithRetry: need 0 <= MinWait <= MaxWait, got %s and %s", p.MinWait, p.MaxWait)
+		}
+		c.retry = p
+		return nil
+	}
+}
+
+// WithLogger logs each Graph call at debug level (method, path without secrets,
+// status, attempts, time). Tokens and secrets never appear in log lines.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("messenger: WithLogger: nil logger")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// WithClock replaces time.Now for the decisions that depend on the time (the
+// policy guard), so tests move time instead of sleeping.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return errors.New("messenger: WithClock: nil clock")
+		}
+		c.clock = now
+		return nil
+	}
+}
+
+// WithPageID names the Page the token belongs to. Paths then use the id instead
+// of "me", and the policy guard and multi-page routing know which Page acts.
+func WithPageID(id string) Option {
+	return func(c *config) error {
+		if err := checkPageID(id); err != nil {
+			return fmt.Errorf("messenger: WithPageID: %w", err)
+		}
+		c.pageID = id
+		return nil
+	}
+}
+
+// WithUsageHook calls fn with the usage headers of every Graph response that has
+// them (X-App-Usage, X-Page-Usage, X-Business-Use-Case-Usage), so an application
+// can slow down before Graph throttles it. fn must be quick and safe for
+// concurrent use.
+func WithUsageHook(fn func(Usage)) Option {
+	return func(c *config) error {
+		if fn == nil {
+			return errors.New("messenger: WithUsageHook: nil func")
+		}
+		c.onUsage = fn
+		return nil
+	}
+}
+
+func checkPageID(id string) error {
+	if id == "" {
+		return errors.New("empty page id")
+	}
+	for i, r := range id {
+		if r < '0' || r > '9' {
+			return fmt.Errorf("page id %q: character %q at %d is not a digit", id, r, i)
+		}
+	}
+	return nil
+}
