@@ -55,7 +55,6 @@ var objectRoute = route{EndpointObject, map[string]graphHandler{
 	http.MethodDelete: (*Server).handleDeleteObject,
 }}
 
-
 // resolve finds the route of a Graph path; ok is false for paths the fake does not serve.
 func (s *Server) resolve(path string) (route, bool) {
 	parts := strings.Split(path, "/")

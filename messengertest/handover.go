@@ -5,7 +5,6 @@ import (
 	"strings"
 )
 
-
 var success = map[string]bool{"success": true}
 
 // threadUser decodes the recipient of a thread-control call and finds the person;

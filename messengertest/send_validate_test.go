@@ -10,7 +10,9 @@ type arr = []any
 
 func to(psid string) obj { return obj{"id": psid} }
 
-func msgReq(m obj) obj { return obj{"recipient": to(testPSID), "messaging_type": "RESPONSE", "message": m} }
+func msgReq(m obj) obj {
+	return obj{"recipient": to(testPSID), "messaging_type": "RESPONSE", "message": m}
+}
 
 func tmpl(payload obj) obj {
 	return msgReq(obj{"attachment": obj{"type": "template", "payload": payload}})
