@@ -1,0 +1,59 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func runArgs(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestHelpOnEveryVerb(t *testing.T) {
+	t.Parallel()
+	for _, c := range commands() {
+		for _, h := range []string{"--help", "-h"} {
+			code, out, errOut := runArgs(c.name, h)
+			if code != 0 || !strings.Contains(out, "Usage: messenger "+c.name) || errOut != "" {
+				t.Errorf("%s %s: exit %d, stdout %q, stderr %q", c.name, h, code, out, errOut)
+			}
+		}
+	}
+	code, out, _ := runArgs("--help")
+	if code != 0 || !strings.Contains(out, "demo") || !strings.Contains(out, "fake") {
+		t.Errorf("top-level help: %d %q", code, out)
+	}
+}
+
+func TestUserMistakes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{nil, 2, "Usage"},
+		{[]string{"dance"}, 2, `unknown command "dance"`},
+		{[]string{"fake", "--nope"}, 2, "flag provided but not defined: -nope"},
+		{[]string{"fake", "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"fake", "--now", "yesterday"}, 2, "--now"},
+		{[]string{"fake", "--addr", "256.0.0.1:99999"}, 1, "listen"},
+		{[]string{"trigger", "--url", "http://127.0.0.1:1/"}, 2, "which event"},
+		{[]string{"trigger", "--url", "http://127.0.0.1:1/", "--app-secret", "s", "fly"}, 2, `unknown event "fly"`},
+		{[]string{"trigger", "message"}, 2, "--url and --app-secret are required"},
+		{[]string{"trigger", "--url", "ftp://x", "--app-secret", "s", "message"}, 2, "--url"},
+	}
+	for _, tt := range tests {
+		code, out, errOut := runArgs(tt.args...)
+		if code != tt.code || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%q: exit %d, stderr %q; want exit %d mentioning %q", tt.args, code, errOut, tt.code, tt.want)
+		}
+		if strings.Contains(errOut, "goroutine") || strings.Contains(errOut, "panic") {
+			t.Errorf("%q: stack trace on stderr: %s", tt.args, errOut)
+		}
+		_ = out
+	}
+}
