@@ -104,15 +104,36 @@ func (s *Server) Webhooks() []Webhook {
 
 // messagingEntry wraps one messaging (or standby) item in an entry.
 func messagingEntry(pageID string, at time.Time, standby bool, item any) (json.RawMessage, error) {
-	key := "messaging"
-	if standby {
-		key = "standby"
-	}
 	b, err := json.Marshal(item)
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(map[string]any{"id": pageID, "time": at.UnixMilli(), key: []json.RawMessage{b}})
+	e := wireEntry{ID: pageID, Time: at.UnixMilli()}
+	if standby {
+		e.Standby = []json.RawMessage{b}
+	} else {
+		e.Messaging = []json.RawMessage{b}
+	}
+	return json.Marshal(e)
+}
+
+// wireEntry and wireEnvelope keep Meta's key order (reference §3.3).
+type wireEntry struct {
+	ID        string            `json:"id"`
+	Time      int64             `json:"time"`
+	Messaging []json.RawMessage `json:"messaging,omitempty"`
+	Standby   []json.RawMessage `json:"standby,omitempty"`
+	Changes   []wireChange      `json:"changes,omitempty"`
+}
+
+type wireChange struct {
+	Field string          `json:"field"`
+	Value json.RawMessage `json:"value"`
+}
+
+type wireEnvelope struct {
+	Object string            `json:"object"`
+	Entry  []json.RawMessage `json:"entry"`
 }
 
 // feedEntry wraps one Page feed change in an entry; feed times are in seconds.
@@ -121,7 +142,7 @@ func feedEntry(pageID string, at time.Time, value any) (json.RawMessage, error) 
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(map[string]any{"id": pageID, "time": at.Unix(), "changes": []any{map[string]any{"field": "feed", "value": json.RawMessage(v)}}})
+	return json.Marshal(wireEntry{ID: pageID, Time: at.Unix(), Changes: []wireChange{{Field: "feed", Value: v}}})
 }
 
 // emit queues an entry and delivers what the delivery settings say is due.
@@ -161,7 +182,7 @@ func (s *Server) Flush() error {
 		if d.OutOfOrder {
 			slices.Reverse(entries)
 		}
-		b, err := json.Marshal(map[string]any{"object": "page", "entry": entries})
+		b, err := json.Marshal(wireEnvelope{Object: "page", Entry: entries})
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,30 @@
+package messengertest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/gomessenger/messenger"
+)
+
+// BenchmarkSend measures sends per second through the SDK's client into the fake on
+// loopback, in parallel as a suite or a broadcast would send.
+func BenchmarkSend(b *testing.B) {
+	srv := NewServer(b)
+	if _, err := srv.User(testPSID).Says("hi"); err != nil {
+		b.Fatal(err)
+	}
+	c := srv.Client(messenger.WithRetry(messenger.RetryPolicy{MaxAttempts: 1}))
+	body := text(testPSID, "Your order shipped")
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := c.Do(context.Background(), "POST", "me/messages", body, nil); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "sends/s")
+}
