@@ -7,7 +7,7 @@ import (
 	"github.com/gomessenger/messenger"
 )
 
-// BenchmarkSend measures sends per second through the SDK's client into the fake on
+// BenchmarkSend measures sends per second through messenger.Client.Send into the fake on
 // loopback, in parallel as a suite or a broadcast would send.
 func BenchmarkSend(b *testing.B) {
 	srv := NewServer(b)
@@ -15,12 +15,12 @@ func BenchmarkSend(b *testing.B) {
 		b.Fatal(err)
 	}
 	c := srv.Client(messenger.WithRetry(messenger.RetryPolicy{MaxAttempts: 1}))
-	body := text(testPSID, "Your order shipped")
+	req := messenger.SendRequest{To: messenger.PSID(testPSID), Type: messenger.Response, Message: messenger.Text("Your order shipped")}
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if err := c.Do(context.Background(), "POST", "me/messages", body, nil); err != nil {
+			if _, err := c.Send(context.Background(), req); err != nil {
 				b.Error(err)
 				return
 			}

@@ -654,6 +654,9 @@ func checkCustomerFeedback(payload json.RawMessage) *graphError {
 		v     *string
 		limit int
 	}{{"title", t.Title, maxFeedbackTitle}, {"subtitle", t.Subtitle, maxFeedbackSubtitle}, {"button_title", t.ButtonTitle, maxFeedbackButton}} {
+		if s.name == "subtitle" && s.v == nil {
+			continue // optional
+		}
 		if s.v == nil || *s.v == "" {
 			return errParam("Param %s[%s] is required for a customer_feedback template", f, s.name)
 		}
