@@ -21,8 +21,6 @@ func badRequest(format string, args ...any) *controlError {
 	return &controlError{http.StatusBadRequest, fmt.Sprintf(format, args...)}
 }
 
-type controlHandler func(s *Server, r *http.Request, arg string) (any, *controlError)
-
 // userActions are the POST /_fake/users/{psid}/{action} handlers.
 var userActions = map[string]func(u *User, body []byte) (map[string]any, *controlError){
 	"message": func(u *User, body []byte) (map[string]any, *controlError) {

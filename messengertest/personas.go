@@ -101,7 +101,7 @@ func (s *Server) handleListPersonas(c *call, r *http.Request) (any, *graphError)
 	s.mu.Lock()
 	all := s.livePersonas()
 	s.mu.Unlock()
-	start, end := 0, len(all)
+	var start, end int
 	find := func(cur string) (int, *graphError) {
 		for i, p := range all {
 			if cursorOf(p.ID) == cur {

@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
-	"strconv"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -310,6 +309,3 @@ func escapeNonASCII(b []byte) []byte {
 	}
 	return out
 }
-
-// ms renders a time as Graph's epoch milliseconds.
-func ms(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
