@@ -45,17 +45,19 @@ type config struct {
 	hookURL      string
 	delivery     Delivery
 	secondary    []App
+	humanAgent   bool
 }
 
 func defaultConfig() config {
 	return config{
-		addr:      "127.0.0.1:0",
-		token:     DefaultPageToken,
-		pageID:    DefaultPageID,
-		pageName:  "Fake Shop",
-		appID:     DefaultAppID,
-		appSecret: DefaultAppSecret,
-		secondary: []App{{ID: PageInboxAppID, Name: "Page Inbox"}},
+		addr:       "127.0.0.1:0",
+		token:      DefaultPageToken,
+		pageID:     DefaultPageID,
+		pageName:   "Fake Shop",
+		appID:      DefaultAppID,
+		appSecret:  DefaultAppSecret,
+		secondary:  []App{{ID: PageInboxAppID, Name: "Page Inbox"}},
+		humanAgent: true,
 	}
 }
 
@@ -212,6 +214,15 @@ func WithSecondaryReceivers(apps ...App) Option {
 			}
 		}
 		c.secondary = append([]App(nil), apps...)
+		return nil
+	}
+}
+
+// WithoutHumanAgent makes the fake's app lack the Human Agent feature of App Review,
+// so HUMAN_AGENT sends are refused as Graph refuses them (reference §1.5).
+func WithoutHumanAgent() Option {
+	return func(c *config) error {
+		c.humanAgent = false
 		return nil
 	}
 }

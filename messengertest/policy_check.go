@@ -2,82 +2,71 @@ package messengertest
 
 import (
 	"time"
+
+	"github.com/gomessenger/messenger/policy"
+	"github.com/gomessenger/messenger/tags"
 )
 
-// Dates the platform's rules changed (reference §1.5, §12).
-var (
-	legacyTagsEnd  = time.Date(2020, 3, 4, 0, 0, 0, 0, time.UTC)
-	utilityTagsEnd = time.Date(2026, 4, 27, 0, 0, 0, 0, time.UTC)
-)
-
-var legacyTags = map[string]bool{
-	"COMMUNITY_ALERT": true, "CONFIRMED_EVENT_REMINDER": true, "PAIRING_UPDATE": true,
-	"APPLICATION_UPDATE": true, "PAYMENT_UPDATE": true, "PERSONAL_FINANCE_UPDATE": true,
-	"SHIPPING_UPDATE": true, "RESERVATION_UPDATE": true, "ISSUE_RESOLUTION": true,
-	"APPOINTMENT_UPDATE": true, "GAME_EVENT": true, "TRANSPORTATION_UPDATE": true,
-	"FEATURE_FUNCTIONALITY_UPDATE": true, "TICKET_UPDATE": true, "BUSINESS_PRODUCTIVITY": true,
-}
+// otnLifetime is how long a one-time notification token lives (reference §5.2).
+const otnLifetime = 365 * 24 * time.Hour
 
 // judge decides whether Graph would deliver an otherwise valid send now: windows,
-// tags and their dates, one-time tokens, private replies. The caller holds s.mu.
+// tags and their dates, one-time tokens, private replies. It asks policy.Check with
+// the Page's state and answers the decision's error code when refused. The caller
+// holds s.mu.
 func (s *Server) judge(req *sendRequest, t target, now time.Time) *graphError {
-	switch {
-	case t.token != nil:
-		if t.token.used {
-			return errParam("Param recipient[one_time_notif_token] was already used: a one-time notification token allows one message")
-		}
-		if now.Sub(t.token.issued) > 365*24*time.Hour {
-			return errParam("Param recipient[one_time_notif_token] expired (tokens live one year)")
-		}
-		return nil
-	case t.comment != nil:
-		if t.comment.replied {
-			return errAlreadyReplied()
-		}
-		if now.Sub(t.comment.created) > 7*24*time.Hour {
-			return errInvalidComment(req.recipientKind)
-		}
-		return nil
-	case t.user == nil:
+	d := policy.Check(policyRequest(req, s.cfg.humanAgent), s.conversation(t, now), now)
+	if d.Allowed {
 		return nil
 	}
-	u := t.user
-	switch req.messagingType {
-	case "MESSAGE_TAG":
-		return checkTag(req.tag, u, now)
-	case "UTILITY":
-		return nil
+	code, sub := d.ErrorCode, d.ErrorSubcode
+	if code == 0 {
+		code = 100 // a refusal Graph would answer as an invalid parameter
 	}
-	// RESPONSE, UPDATE and sender actions need the standard 24-hour window.
-	if u.lastAction.IsZero() || now.Sub(u.lastAction) > 24*time.Hour {
-		return errOutsideWindow()
-	}
-	return nil
+	return errf(code, sub, "%s (policy rule %s)", d.Reason, d.Rule)
 }
 
-func checkTag(tag string, u *userState, now time.Time) *graphError {
-	within := func(d time.Duration) bool {
-		return !u.lastMessage.IsZero() && now.Sub(u.lastMessage) <= d
+// policyRequest maps a decoded send to the policy's request.
+func policyRequest(req *sendRequest, humanAgent bool) policy.Request {
+	mt := policy.MessagingType(req.messagingType)
+	if req.senderAction != "" {
+		mt = policy.Response // a sender action needs the standard window
 	}
-	switch tag {
-	case "HUMAN_AGENT", "CUSTOMER_FEEDBACK":
-		if !within(7 * 24 * time.Hour) {
-			return errOutsideWindow()
-		}
-		return nil
-	case "CONFIRMED_EVENT_UPDATE", "POST_PURCHASE_UPDATE", "ACCOUNT_UPDATE":
-		if !now.Before(utilityTagsEnd) {
-			return errParam("Tag %s is no longer supported since 2026-04-27: use a utility template or a one-time notification", tag)
-		}
-		return nil
-	case "NON_PROMOTIONAL_SUBSCRIPTION":
-		return errf(10, 2018065, "This message is sent outside of allowed window. You need page_messaging_subscriptions permission to be able to do it.")
+	return policy.Request{
+		MessagingType:       mt,
+		Tag:                 tags.Tag(req.tag),
+		Recipient:           policy.RecipientKind(req.recipientKind),
+		Template:            req.templateType,
+		HumanAgentApproved:  humanAgent,
+		PhoneNumberApproved: true,
 	}
-	if legacyTags[tag] {
-		if now.Before(legacyTagsEnd) {
-			return nil
+}
+
+// conversation is what the Page knows about the person a send goes to. Times after
+// now (the clock was set back) are facts the Page does not know yet.
+func (s *Server) conversation(t target, now time.Time) policy.Conversation {
+	known := func(at time.Time) time.Time {
+		if at.After(now) {
+			return time.Time{}
 		}
-		return errParam("Tag %s was deprecated on 2020-03-04", tag)
+		return at
 	}
-	return errParam("Param tag must be a message tag (HUMAN_AGENT, CUSTOMER_FEEDBACK, ...); got %q", tag)
+	var c policy.Conversation
+	if u := t.user; u != nil {
+		c.LastUserMessage = known(u.lastMessage)
+		c.LastUserAction = known(u.lastAction)
+		c.AdReferral = known(u.lastAd)
+		c.MessagesAfterWindow = u.afterWindow
+	}
+	if cm := t.comment; cm != nil {
+		c.CommentCreated = known(cm.created)
+		c.PrivateReplySent = cm.replied
+	}
+	if tok := t.token; tok != nil {
+		c.TokenKind = policy.OTNToken
+		c.TokenIssued = known(tok.issued)
+		c.TokenExpires = tok.issued.Add(otnLifetime)
+		c.TokenUsed = tok.used
+	}
+	return c
 }

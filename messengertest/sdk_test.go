@@ -66,6 +66,9 @@ func TestSDKSendEveryMessageKind(t *testing.T) {
 			t.Errorf("%s: %+v %v", a, res, err)
 		}
 	}
+	if err := srv.User("checkbox-person").ChecksBox("ref-1"); err != nil {
+		t.Fatal(err)
+	}
 	if res, err := c.Send(ctx, messenger.SendRequest{To: messenger.UserRef("ref-1"), Type: messenger.Update, Message: messenger.Text("hi")}); err != nil || res.RecipientID != "" {
 		t.Errorf("user_ref: %+v %v", res, err)
 	}

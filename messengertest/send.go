@@ -118,9 +118,14 @@ func (s *Server) handleSend(c *call, r *http.Request) (any, *graphError) {
 		Body:             bytes.Clone(c.params.wireJSON()),
 		Raw:              bytes.Clone(c.params.raw),
 	}
-	if t.user != nil {
+	if t.user != nil && !t.viaRef {
 		res.RecipientID = t.user.psid
 		rec.RecipientID = t.user.psid
+	}
+	if t.user != nil && req.message != nil && t.comment == nil && t.token == nil && req.messagingType != "MESSAGE_TAG" && req.messagingType != "UTILITY" {
+		if t.user.lastAction.IsZero() || now.Sub(t.user.lastAction) > 24*time.Hour {
+			t.user.afterWindow++
+		}
 	}
 	if t.token != nil {
 		t.token.used = true
@@ -149,7 +154,8 @@ func (s *Server) handleSend(c *call, r *http.Request) (any, *graphError) {
 
 // target is what a recipient resolved to.
 type target struct {
-	user    *userState // nil for user_ref and phone_number recipients
+	user    *userState // nil for phone_number recipients
+	viaRef  bool       // addressed by user_ref: Graph answers without recipient_id
 	token   *otnToken
 	comment *comment
 }
@@ -179,6 +185,12 @@ func (s *Server) resolveTarget(req *sendRequest) (target, *graphError) {
 		return target{user: st.users[tok.psid], token: tok}, nil
 	case "notification_messages_token":
 		return target{}, errParam("Param recipient[notification_messages_token] is invalid or expired")
+	case "user_ref":
+		psid, ok := st.userRefs[v]
+		if !ok {
+			return target{}, errNoUser()
+		}
+		return target{user: st.users[psid], viaRef: true}, nil
 	}
-	return target{}, nil // user_ref, phone_number: Graph resolves these itself
+	return target{}, nil // phone_number: matched by Graph
 }

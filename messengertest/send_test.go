@@ -78,10 +78,36 @@ func TestTagDates(t *testing.T) {
 	}
 	srv.SetNow(time.Date(2026, 4, 27, 0, 0, 0, 0, time.UTC))
 	wantGraphError(t, post(t, c, "me/messages", tagged(testPSID, "ACCOUNT_UPDATE", "x"), nil), 100, 0)
-	srv.SetNow(time.Date(2019, 6, 1, 0, 0, 0, 0, time.UTC))
-	if err := post(t, c, "me/messages", tagged(testPSID, "SHIPPING_UPDATE", "legacy"), nil); err != nil {
+
+	old, oc := newFake(t, WithNow(time.Date(2019, 6, 1, 0, 0, 0, 0, time.UTC)))
+	old.Advance(48 * time.Hour)
+	if err := post(t, oc, "me/messages", tagged(testPSID, "SHIPPING_UPDATE", "legacy"), nil); err != nil {
 		t.Fatalf("legacy tag in 2019: %v", err)
 	}
+	// 2019 still had the "24 + 1" rule: one more message after the window closed.
+	if err := post(t, oc, "me/messages", text(testPSID, "one more"), nil); err != nil {
+		t.Fatalf("24+1 in 2019: %v", err)
+	}
+	wantGraphError(t, post(t, oc, "me/messages", text(testPSID, "and another"), nil), 10, 2018278)
+}
+
+func TestAdWindow(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	u := srv.User("ad-person")
+	if err := u.ArrivesFromAd("6001", ""); err != nil {
+		t.Fatal(err)
+	}
+	wantGraphError(t, post(t, c, "me/messages", text("ad-person", "hi"), nil), 10, 2018278) // a click alone opens nothing
+	if _, err := u.Says("I saw your ad"); err != nil {
+		t.Fatal(err)
+	}
+	srv.Advance(48 * time.Hour)
+	if err := post(t, c, "me/messages", text("ad-person", "still within the ad window"), nil); err != nil {
+		t.Fatalf("48 h after an ad message: %v", err)
+	}
+	srv.Advance(25 * time.Hour)
+	wantGraphError(t, post(t, c, "me/messages", text("ad-person", "too late"), nil), 10, 2018278)
 }
 
 func TestOneTimeNotification(t *testing.T) {

@@ -109,6 +109,8 @@ func TestSendValidationMatchesReference(t *testing.T) {
 		// §1.5 tags on the fake clock's date (2026-07-01)
 		{"dead tag after 2026-04-27", obj{"recipient": to(testPSID), "messaging_type": "MESSAGE_TAG", "tag": "POST_PURCHASE_UPDATE", "message": obj{"text": "shipped"}}, 100, 0, "POST_PURCHASE_UPDATE"},
 		{"legacy tag", obj{"recipient": to(testPSID), "messaging_type": "MESSAGE_TAG", "tag": "SHIPPING_UPDATE", "message": obj{"text": "shipped"}}, 100, 0, "SHIPPING_UPDATE"},
+		{"utility without a utility template", obj{"recipient": to(testPSID), "messaging_type": "UTILITY", "message": obj{"text": "code 1234"}}, 100, 0, "utility"},
+		{"unknown user_ref", obj{"recipient": obj{"user_ref": "nobody"}, "messaging_type": "RESPONSE", "message": obj{"text": "hi"}}, 100, 2018001, ""},
 		{"news tag", obj{"recipient": to(testPSID), "messaging_type": "MESSAGE_TAG", "tag": "NON_PROMOTIONAL_SUBSCRIPTION", "message": obj{"text": "news"}}, 10, 2018065, ""},
 		// state
 		{"unknown psid", text("42", "hi"), 100, 2018001, ""},
@@ -142,6 +144,9 @@ func TestSendValidAccepted(t *testing.T) {
 	t.Parallel()
 	srv, c := newFake(t)
 	attID := srv.SaveAttachment()
+	if err := srv.User(testPSID).ChecksBox("ref-1"); err != nil {
+		t.Fatal(err)
+	}
 	btn := obj{"type": "web_url", "url": "https://e.com", "title": "View", "webview_height_ratio": "tall", "messenger_extensions": false, "webview_share_button": "hide"}
 	tests := []struct {
 		name string
@@ -167,7 +172,6 @@ func TestSendValidAccepted(t *testing.T) {
 			"business_privacy": obj{"url": "https://e.com/privacy"}, "expires_in_days": 3}}}}},
 		{"human agent", obj{"recipient": to(testPSID), "messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT", "message": obj{"text": "Hi, Sam here"}}},
 		{"update silent", obj{"recipient": to(testPSID), "messaging_type": "UPDATE", "notification_type": "SILENT_PUSH", "message": obj{"text": "hi"}}},
-		{"utility", obj{"recipient": to(testPSID), "messaging_type": "UTILITY", "message": obj{"text": "code 1234"}}},
 		{"typing", obj{"recipient": to(testPSID), "sender_action": "typing_on"}},
 		{"user_ref", obj{"recipient": obj{"user_ref": "ref-1"}, "messaging_type": "RESPONSE", "message": obj{"text": "hi"}}},
 		{"numeric psid", obj{"recipient": obj{"id": 1254459154682919}, "messaging_type": "RESPONSE", "message": obj{"text": "hi"}}},

@@ -18,6 +18,7 @@ type state struct {
 	attachments map[string]bool
 	profile     map[string]json.RawMessage
 	mids        map[string]string // message id → PSID of the conversation it is in
+	userRefs    map[string]string // user_ref → PSID
 	records     []SendRecord
 	webhooks    []Webhook
 	pending     []pendingEvent
@@ -34,6 +35,7 @@ func newState(start time.Time) *state {
 		attachments: map[string]bool{},
 		profile:     map[string]json.RawMessage{},
 		mids:        map[string]string{},
+		userRefs:    map[string]string{},
 	}
 }
 
@@ -45,6 +47,10 @@ type userState struct {
 	seen        bool      // has ever acted towards the Page (the thread exists)
 	lastMessage time.Time // last message (window for HUMAN_AGENT, CUSTOMER_FEEDBACK)
 	lastAction  time.Time // last window-opening action of any kind
+	lastAd      time.Time // first message after a Click-to-Messenger ad
+	adClicked   bool      // clicked an ad and has not written since
+	afterWindow int       // Page messages sent since the window closed ("24 + 1")
+	userRef     string    // user_ref from a checkbox opt-in
 	blocked     bool
 	owner       string // app id controlling the thread; "" idle
 }

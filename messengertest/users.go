@@ -42,7 +42,8 @@ func (u *User) SetName(first, last string) *User {
 // The wire objects of the webhook items the users produce (reference §3.6).
 type (
 	whParty struct {
-		ID string `json:"id"`
+		ID      string `json:"id,omitempty"`
+		UserRef string `json:"user_ref,omitempty"`
 	}
 	whItem struct {
 		Sender               *whParty       `json:"sender,omitempty"`
@@ -111,8 +112,12 @@ func (u *User) act(change func(st *state, us *userState, now time.Time) (*whItem
 func opened(us *userState, now time.Time, message bool) {
 	us.seen = true
 	us.lastAction = now
+	us.afterWindow = 0
 	if message {
 		us.lastMessage = now
+		if us.adClicked { // an ad click followed by a message opens the ad window
+			us.lastAd, us.adClicked = now, false
+		}
 	}
 }
 
@@ -163,7 +168,8 @@ func (u *User) OpensLink(ref string) error {
 }
 
 // ArrivesFromAd opens the conversation from a Click-to-Messenger ad with an optional
-// ref, delivered like OpensLink with source ADS and the ad's context.
+// ref, delivered like OpensLink with source ADS and the ad's context. The person's
+// next message opens the ad's longer window (policy.RuleAdWindow).
 func (u *User) ArrivesFromAd(adID, ref string) error {
 	return u.arrive(&whReferral{Ref: ref, AdID: adID, Source: "ADS", Type: "OPEN_THREAD",
 		AdsContextData: map[string]string{"ad_title": "Ad " + adID}})
@@ -171,6 +177,9 @@ func (u *User) ArrivesFromAd(adID, ref string) error {
 
 func (u *User) arrive(ref *whReferral) error {
 	return u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
+		if ref.Source == "ADS" {
+			us.adClicked = true
+		}
 		if us.seen {
 			opened(us, now, false)
 			return &whItem{Referral: ref}, nil
@@ -209,6 +218,20 @@ func (u *User) OptsIn(topic string) (string, error) {
 		return &whItem{Optin: map[string]any{"type": "one_time_notif_req", "payload": topic, "one_time_notif_token": token}}, nil
 	})
 	return token, err
+}
+
+// ChecksBox ticks the checkbox plugin on a website: the Page receives an optin with
+// userRef and may message the person with recipient user_ref (reference §1.3, §3.6.5).
+func (u *User) ChecksBox(userRef string) error {
+	if userRef == "" {
+		return errors.New("messengertest: ChecksBox: empty user_ref")
+	}
+	return u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
+		us.lastAction = now
+		us.userRef = userRef
+		st.userRefs[userRef] = us.psid
+		return &whItem{Sender: &whParty{UserRef: userRef}, Optin: map[string]any{"ref": "", "user_ref": userRef}}, nil
+	})
 }
 
 var reactionEmoji = map[string]string{

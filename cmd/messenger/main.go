@@ -79,9 +79,12 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		err := c.run(ctx, args[1:], stdout, stderr)
 		var ue *usageError
+		var se *silentExit
 		switch {
 		case err == nil, errors.Is(err, errHelp):
 			return 0
+		case errors.As(err, &se):
+			return se.code
 		case errors.As(err, &ue):
 			fmt.Fprintf(stderr, "messenger %s: %v\nRun 'messenger %s --help' for usage.\n", verb, err, verb)
 			return 2

@@ -57,3 +57,37 @@ func TestUserMistakes(t *testing.T) {
 		_ = out
 	}
 }
+
+func TestPolicyVerb(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		code int
+		want []string
+	}{
+		{[]string{"--type", "UPDATE", "--last-user-message", "25h", "--now", "2026-07-01T12:00:00Z", "--human-agent"}, 1,
+			[]string{"refused by window.standard", "graph:   10/2018278", "alternatives:", "MESSAGE_TAG HUMAN_AGENT (tag.human_agent, until 2026-07-07T11:00:00Z)"}},
+		{[]string{"--type", "RESPONSE", "--last-user-message", "2026-07-01T10:00:00Z", "--now", "2026-07-01T12:00:00Z"}, 0,
+			[]string{"allowed by window.standard", "until:   2026-07-02T10:00:00Z"}},
+		{[]string{"--type", "MESSAGE_TAG", "--tag", "POST_PURCHASE_UPDATE", "--last-user-message", "3h", "--now", "2026-05-01T00:00:00Z"}, 1,
+			[]string{"refused by", "graph:   100"}},
+		{[]string{"--recipient", "otn", "--type", "", "--token-issued", "48h", "--token-used", "--now", "2026-07-01T12:00:00Z"}, 1,
+			[]string{"refused by"}},
+	}
+	for _, tt := range tests {
+		code, out, errOut := runArgs(append([]string{"policy"}, tt.args...)...)
+		if code != tt.code || errOut != "" {
+			t.Errorf("%q: exit %d, stderr %q; want exit %d\n%s", tt.args, code, errOut, tt.code, out)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%q: output lacks %q:\n%s", tt.args, w, out)
+			}
+		}
+	}
+	for _, bad := range [][]string{{"--recipient", "pigeon"}, {"--now", "noon"}, {"--last-user-message", "soon"}} {
+		if code, _, errOut := runArgs(append([]string{"policy"}, bad...)...); code != 2 || errOut == "" {
+			t.Errorf("%q: exit %d, stderr %q; want 2 with a message", bad, code, errOut)
+		}
+	}
+}
