@@ -167,6 +167,8 @@ func (f *Fault) graphError() *graphError {
 		e = errThreadOwned()
 	case f.Code == 551:
 		e = errUnavailable()
+	case f.Code == 10900:
+		e = errAlreadyReplied()
 	case f.Code == 190:
 		e = errf(190, 0, "Invalid OAuth access token - Cannot parse access token")
 	default:
