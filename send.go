@@ -31,6 +31,9 @@ type SendRequest struct {
 	// ReplyTo is the message id (mid) to quote; the Page must have received a message
 	// from the person within 24 hours (reference §1.2).
 	ReplyTo string
+	// Promotional marks promotional content. It is not sent; the policy guard uses
+	// it, because no message tag may carry promotional content (reference §12).
+	Promotional bool
 }
 
 // SendResponse is Graph's answer to a send. RecipientID is empty when the recipient
@@ -222,6 +225,9 @@ func (c *Client) Validate(req SendRequest) error { return req.Validate() }
 // ErrInvalidRequest) and nothing is sent; a refusal by Graph is a *GraphError.
 func (c *Client) Send(ctx context.Context, req SendRequest) (*SendResponse, error) {
 	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	if err := c.checkPolicy(ctx, &req); err != nil {
 		return nil, err
 	}
 	var out SendResponse
