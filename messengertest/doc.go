@@ -37,15 +37,22 @@
 //
 // # Stateful like a Page
 //
-// A send succeeds only if Graph would deliver it now, on the fake clock:
+// A send succeeds only if Graph would deliver it now, on the fake clock. The fake
+// keeps what a Page knows about each person (last message, last window-opening
+// action, ad arrivals, messages sent after the window closed), each comment and each
+// one-time token, and asks policy.Check; a refusal is answered with the decision's
+// Graph code and reason. So, with the default rules:
 //
 //   - a PSID the Page never heard from answers 100/2018001;
 //   - RESPONSE and UPDATE need the 24-hour window opened by the person's last message,
-//     postback, reaction or referral (10/2018278 otherwise); HUMAN_AGENT and
-//     CUSTOMER_FEEDBACK allow seven days after their last message;
-//   - a one-time notification token from User.OptsIn allows one message (100 on reuse);
-//   - a comment from User.Comments allows one private reply (10900 the second time)
-//     within seven days (100/2018292 after);
+//     postback, reaction, referral or checkbox opt-in (10/2018278 otherwise), longer
+//     after a message that followed an ad; HUMAN_AGENT and CUSTOMER_FEEDBACK allow
+//     seven days after their last message; tags retired on a date are refused after it;
+//   - a one-time notification token from User.OptsIn allows one message within a year;
+//   - a comment from User.Comments (or a visitor post from User.PostsOnPage) allows
+//     one private reply (10900 the second time) within seven days;
+//   - a user_ref from User.ChecksBox addresses that person (answered without
+//     recipient_id, as Graph does);
 //   - personas exist from creation until deletion; sending as an unknown or deleted
 //     persona answers 100;
 //   - a thread whose control was handed to another app refuses sends (10/2018300)
@@ -58,8 +65,8 @@
 // # Simulated users and webhooks
 //
 // Server.User returns a simulated person whose actions (Says, TapsQuickReply,
-// TapsPostback, OpensLink, ArrivesFromAd, OptsIn, Reacts, Reads, Comments,
-// PostsOnPage, HandOver, RequestsThread) update the Page's state and arrive at the
+// TapsPostback, OpensLink, ArrivesFromAd, ChecksBox, OptsIn, Reacts, Reads,
+// Comments, PostsOnPage, HandOver, RequestsThread) update the Page's state and arrive at the
 // target set with SetWebhook (an http.Handler, in process) or SetWebhookURL as a
 // webhook POST in Meta's envelope, signed with the app secret in both
 // X-Hub-Signature-256 and X-Hub-Signature, with non-ASCII text escaped as Meta does.
