@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/gomessenger/messenger"
 )
 
 // User is a simulated person talking to the fake Page. Each action changes the Page's
@@ -39,73 +41,38 @@ func (u *User) SetName(first, last string) *User {
 	return u
 }
 
-// The wire objects of the webhook items the users produce (reference §3.6).
-type (
-	whParty struct {
-		ID      string `json:"id,omitempty"`
-		UserRef string `json:"user_ref,omitempty"`
-	}
-	whItem struct {
-		Sender               *whParty       `json:"sender,omitempty"`
-		Recipient            whParty        `json:"recipient"`
-		Timestamp            int64          `json:"timestamp"`
-		Message              *whMessage     `json:"message,omitempty"`
-		Postback             *whPostback    `json:"postback,omitempty"`
-		Referral             *whReferral    `json:"referral,omitempty"`
-		Optin                map[string]any `json:"optin,omitempty"`
-		Reaction             map[string]any `json:"reaction,omitempty"`
-		Read                 map[string]any `json:"read,omitempty"`
-		PassThreadControl    map[string]any `json:"pass_thread_control,omitempty"`
-		TakeThreadControl    map[string]any `json:"take_thread_control,omitempty"`
-		RequestThreadControl map[string]any `json:"request_thread_control,omitempty"`
-	}
-	whMessage struct {
-		MID        string            `json:"mid"`
-		Text       string            `json:"text,omitempty"`
-		QuickReply map[string]string `json:"quick_reply,omitempty"`
-	}
-	whPostback struct {
-		MID      string      `json:"mid"`
-		Title    string      `json:"title"`
-		Payload  string      `json:"payload"`
-		Referral *whReferral `json:"referral,omitempty"`
-	}
-	whReferral struct {
-		Ref            string            `json:"ref,omitempty"`
-		AdID           string            `json:"ad_id,omitempty"`
-		Source         string            `json:"source"`
-		Type           string            `json:"type"`
-		AdsContextData map[string]string `json:"ads_context_data,omitempty"`
-	}
-)
-
-// act runs a state change under the lock and delivers the item it returns (if any) as
-// a messaging or standby entry.
-func (u *User) act(change func(st *state, us *userState, now time.Time) (*whItem, error)) error {
+// act runs a state change under the lock and delivers the event it returns (if any)
+// as a messaging or standby entry. The events are the SDK's own types, so the fake
+// sends exactly the JSON the SDK's parser reads.
+func (u *User) act(change func(st *state, us *userState, now time.Time) (messenger.Event, error)) error {
 	s := u.srv
 	s.mu.Lock()
 	st := s.st
 	us := st.user(u.psid, s.cfg.appID)
 	now := st.now
-	item, err := change(st, us, now)
+	ev, err := change(st, us, now)
 	standby := us.owner != "" && us.owner != s.cfg.appID
 	s.mu.Unlock()
-	if err != nil || item == nil {
+	if err != nil || ev == nil {
 		return err
 	}
-	if item.PassThreadControl != nil || item.TakeThreadControl != nil || item.RequestThreadControl != nil {
+	switch ev.(type) {
+	case *messenger.PassThreadControlEvent, *messenger.TakeThreadControlEvent, *messenger.RequestThreadControlEvent:
 		standby = false // handover events are about the app itself
 	}
-	if item.Sender == nil {
-		item.Sender = &whParty{ID: u.psid}
+	in := ev.Info()
+	in.PageID = s.cfg.pageID
+	if in.Sender == (messenger.Party{}) {
+		in.Sender = messenger.Party{ID: u.psid}
 	}
-	item.Recipient = whParty{ID: s.cfg.pageID}
-	item.Timestamp = now.UnixMilli()
-	entry, err := messagingEntry(s.cfg.pageID, now, standby, item)
+	in.Recipient = messenger.Party{ID: s.cfg.pageID}
+	in.Time = now
+	in.Standby = standby
+	item, err := ev.MarshalJSON()
 	if err != nil {
 		return err
 	}
-	return s.emit(entry)
+	return s.emit(messagingEntry(s.cfg.pageID, now, standby, item))
 }
 
 // opened records a window-opening action; message says it was a message.
@@ -125,11 +92,11 @@ func opened(us *userState, now time.Time, message bool) {
 // its mid.
 func (u *User) Says(text string) (string, error) {
 	var mid string
-	err := u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
+	err := u.act(func(st *state, us *userState, now time.Time) (messenger.Event, error) {
 		opened(us, now, true)
 		mid = st.newMID()
 		st.mids[mid] = us.psid
-		return &whItem{Message: &whMessage{MID: mid, Text: text}}, nil
+		return &messenger.MessageEvent{Message: messenger.ReceivedMessage{MID: mid, Text: text}}, nil
 	})
 	return mid, err
 }
@@ -138,11 +105,11 @@ func (u *User) Says(text string) (string, error) {
 // quick_reply.payload is the payload (reference §1.9). It returns the mid.
 func (u *User) TapsQuickReply(title, payload string) (string, error) {
 	var mid string
-	err := u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
+	err := u.act(func(st *state, us *userState, now time.Time) (messenger.Event, error) {
 		opened(us, now, true)
 		mid = st.newMID()
 		st.mids[mid] = us.psid
-		return &whItem{Message: &whMessage{MID: mid, Text: title, QuickReply: map[string]string{"payload": payload}}}, nil
+		return &messenger.MessageEvent{Message: messenger.ReceivedMessage{MID: mid, Text: title, QuickReply: &messenger.QuickReplyPayload{Payload: payload}}}, nil
 	})
 	return mid, err
 }
@@ -151,10 +118,10 @@ func (u *User) TapsQuickReply(title, payload string) (string, error) {
 // Started), which opens the window. It returns the postback's mid.
 func (u *User) TapsPostback(title, payload string) (string, error) {
 	var mid string
-	err := u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
+	err := u.act(func(st *state, us *userState, now time.Time) (messenger.Event, error) {
 		opened(us, now, false)
 		mid = st.newMID()
-		return &whItem{Postback: &whPostback{MID: mid, Title: title, Payload: payload}}, nil
+		return &messenger.PostbackEvent{MID: mid, Title: title, Payload: payload}, nil
 	})
 	return mid, err
 }
@@ -164,32 +131,32 @@ func (u *User) TapsPostback(title, payload string) (string, error) {
 // Page gets the ref through the Get Started postback, so it is delivered only when
 // the Messenger Profile has get_started; without it nothing is delivered, as on Meta.
 func (u *User) OpensLink(ref string) error {
-	return u.arrive(&whReferral{Ref: ref, Source: "SHORTLINK", Type: "OPEN_THREAD"})
+	return u.arrive(&messenger.Referral{Ref: ref, Source: "SHORTLINK", Type: "OPEN_THREAD"})
 }
 
 // ArrivesFromAd opens the conversation from a Click-to-Messenger ad with an optional
 // ref, delivered like OpensLink with source ADS and the ad's context. The person's
 // next message opens the ad's longer window (policy.RuleAdWindow).
 func (u *User) ArrivesFromAd(adID, ref string) error {
-	return u.arrive(&whReferral{Ref: ref, AdID: adID, Source: "ADS", Type: "OPEN_THREAD",
-		AdsContextData: map[string]string{"ad_title": "Ad " + adID}})
+	return u.arrive(&messenger.Referral{Ref: ref, AdID: adID, Source: "ADS", Type: "OPEN_THREAD",
+		AdsContext: &messenger.AdsContext{AdTitle: "Ad " + adID}})
 }
 
-func (u *User) arrive(ref *whReferral) error {
-	return u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
+func (u *User) arrive(ref *messenger.Referral) error {
+	return u.act(func(st *state, us *userState, now time.Time) (messenger.Event, error) {
 		if ref.Source == "ADS" {
 			us.adClicked = true
 		}
 		if us.seen {
 			opened(us, now, false)
-			return &whItem{Referral: ref}, nil
+			return &messenger.ReferralEvent{Referral: *ref}, nil
 		}
 		payload, ok := getStartedPayload(st)
 		if !ok {
 			return nil, nil
 		}
 		opened(us, now, false)
-		return &whItem{Postback: &whPostback{MID: st.newMID(), Title: "Get Started", Payload: payload, Referral: ref}}, nil
+		return &messenger.PostbackEvent{MID: st.newMID(), Title: "Get Started", Payload: payload, Referral: ref}, nil
 	})
 }
 
@@ -212,10 +179,10 @@ func getStartedPayload(st *state) (string, bool) {
 // webhook (reference §5). The token allows one message within a year.
 func (u *User) OptsIn(topic string) (string, error) {
 	var token string
-	err := u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
+	err := u.act(func(st *state, us *userState, now time.Time) (messenger.Event, error) {
 		token = fmt.Sprintf("otn_fake%012d", st.next())
 		st.tokens[token] = &otnToken{value: token, psid: us.psid, topic: topic, issued: now}
-		return &whItem{Optin: map[string]any{"type": "one_time_notif_req", "payload": topic, "one_time_notif_token": token}}, nil
+		return &messenger.OptinEvent{Type: "one_time_notif_req", Payload: topic, OneTimeNotifToken: token}, nil
 	})
 	return token, err
 }
@@ -226,11 +193,13 @@ func (u *User) ChecksBox(userRef string) error {
 	if userRef == "" {
 		return errors.New("messengertest: ChecksBox: empty user_ref")
 	}
-	return u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
+	return u.act(func(st *state, us *userState, now time.Time) (messenger.Event, error) {
 		us.lastAction = now
 		us.userRef = userRef
 		st.userRefs[userRef] = us.psid
-		return &whItem{Sender: &whParty{UserRef: userRef}, Optin: map[string]any{"ref": "", "user_ref": userRef}}, nil
+		ev := &messenger.OptinEvent{UserRef: userRef}
+		ev.Sender = messenger.Party{UserRef: userRef}
+		return ev, nil
 	})
 }
 
@@ -246,21 +215,17 @@ func (u *User) Reacts(mid, reaction string) error {
 	if !ok {
 		return fmt.Errorf("messengertest: Reacts: reaction must be like, love, smile, wow, sad, angry, dislike or other; got %q", reaction)
 	}
-	return u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
+	return u.act(func(st *state, us *userState, now time.Time) (messenger.Event, error) {
 		opened(us, now, false)
-		r := map[string]any{"reaction": reaction, "action": "react", "mid": mid}
-		if emoji != "" {
-			r["emoji"] = emoji
-		}
-		return &whItem{Reaction: r}, nil
+		return &messenger.ReactionEvent{Reaction: reaction, Emoji: emoji, Action: "react", MID: mid}, nil
 	})
 }
 
 // Reads reads every message of the conversation up to now (a read event with the
 // fake clock's time as watermark). Reading does not open the window.
 func (u *User) Reads() error {
-	return u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
-		return &whItem{Read: map[string]any{"watermark": now.UnixMilli()}}, nil
+	return u.act(func(st *state, us *userState, now time.Time) (messenger.Event, error) {
+		return &messenger.ReadEvent{Watermark: now}, nil
 	})
 }
 
@@ -293,26 +258,23 @@ func (u *User) feed(postID, message string, visitorPost bool) (string, error) {
 	now := st.now
 	n := st.next()
 	cm := &comment{postID: postID, psid: u.psid, message: message, created: now, isPost: visitorPost}
-	value := map[string]any{
-		"from":         map[string]string{"id": u.psid, "name": us.firstName + " " + us.lastName},
-		"message":      message,
-		"created_time": now.Unix(),
-		"verb":         "add",
-	}
+	ev := &messenger.FeedEvent{Field: "feed", Verb: "add", Message: message, CreatedTime: now,
+		From: messenger.Party{ID: u.psid, Name: us.firstName + " " + us.lastName}}
 	if visitorPost {
 		cm.id = fmt.Sprintf("%s_%d", s.cfg.pageID, 800000000000000+n)
-		value["item"], value["post_id"] = "status", cm.id
+		ev.Item, ev.PostID = "status", cm.id
 	} else {
 		cm.id = fmt.Sprintf("%s_%d", postSuffix(postID), 700000000000000+n)
-		value["item"], value["post_id"], value["comment_id"], value["parent_id"] = "comment", postID, cm.id, postID
+		ev.Item, ev.PostID, ev.CommentID, ev.ParentID = "comment", postID, cm.id, postID
 	}
 	st.comments[cm.id] = cm
 	s.mu.Unlock()
-	entry, err := feedEntry(s.cfg.pageID, now, value)
+	ev.PageID, ev.Sender, ev.Time = s.cfg.pageID, ev.From, now
+	change, err := ev.MarshalJSON()
 	if err != nil {
 		return cm.id, err
 	}
-	return cm.id, s.emit(entry)
+	return cm.id, s.emit(feedEntry(s.cfg.pageID, now, change))
 }
 
 func postSuffix(postID string) string {
@@ -347,14 +309,14 @@ var ErrNotThreadOwner = errors.New("messengertest: app does not control the thre
 // send to the person (10/2018300) and receives their events on standby.
 func (u *User) HandOver(appID, metadata string) error {
 	s := u.srv
-	return u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
+	return u.act(func(st *state, us *userState, now time.Time) (messenger.Event, error) {
 		prev := us.owner
 		us.owner = appID
 		switch {
 		case appID == s.cfg.appID && prev != appID:
-			return &whItem{PassThreadControl: map[string]any{"previous_owner_app_id": nullable(prev), "new_owner_app_id": appID, "metadata": metadata}}, nil
+			return &messenger.PassThreadControlEvent{PreviousOwnerAppID: prev, NewOwnerAppID: appID, Metadata: metadata}, nil
 		case prev == s.cfg.appID && appID != prev:
-			return &whItem{TakeThreadControl: map[string]any{"previous_owner_app_id": prev, "new_owner_app_id": appID, "metadata": metadata}}, nil
+			return &messenger.TakeThreadControlEvent{PreviousOwnerAppID: prev, NewOwnerAppID: appID, Metadata: metadata}, nil
 		}
 		return nil, nil
 	})
@@ -363,14 +325,7 @@ func (u *User) HandOver(appID, metadata string) error {
 // RequestsThread makes app appID ask the fake's app for control of the thread: the
 // fake's app receives a request_thread_control event.
 func (u *User) RequestsThread(appID, metadata string) error {
-	return u.act(func(st *state, us *userState, now time.Time) (*whItem, error) {
-		return &whItem{RequestThreadControl: map[string]any{"requested_owner_app_id": appID, "metadata": metadata}}, nil
+	return u.act(func(st *state, us *userState, now time.Time) (messenger.Event, error) {
+		return &messenger.RequestThreadControlEvent{RequestedOwnerAppID: appID, Metadata: metadata}, nil
 	})
-}
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }

@@ -3,10 +3,6 @@ package messengertest
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha1"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +13,8 @@ import (
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/gomessenger/messenger"
 )
 
 // Delivery says how the server delivers webhooks, to reproduce what Meta does under
@@ -102,46 +100,37 @@ func (s *Server) Webhooks() []Webhook {
 }
 
 // messagingEntry wraps one messaging (or standby) item in an entry.
-func messagingEntry(pageID string, at time.Time, standby bool, item any) (json.RawMessage, error) {
-	b, err := json.Marshal(item)
-	if err != nil {
-		return nil, err
-	}
+func messagingEntry(pageID string, at time.Time, standby bool, item []byte) json.RawMessage {
 	e := wireEntry{ID: pageID, Time: at.UnixMilli()}
 	if standby {
-		e.Standby = []json.RawMessage{b}
+		e.Standby = []json.RawMessage{item}
 	} else {
-		e.Messaging = []json.RawMessage{b}
+		e.Messaging = []json.RawMessage{item}
 	}
-	return json.Marshal(e)
+	b, _ := json.Marshal(e) // raw messages and scalars always encode
+	return b
 }
 
-// wireEntry and wireEnvelope keep Meta's key order (reference §3.3).
+// feedEntry wraps one Page feed change in an entry; feed times are in seconds.
+func feedEntry(pageID string, at time.Time, change []byte) json.RawMessage {
+	b, _ := json.Marshal(wireEntry{ID: pageID, Time: at.Unix(), Changes: []json.RawMessage{change}})
+	return b
+}
+
+// wireEntry and wireEnvelope keep Meta's key order (reference §3.3). Entries are
+// built here rather than with messenger.MarshalEnvelope because Delivery batches
+// several entries into one body, as Meta does under load.
 type wireEntry struct {
 	ID        string            `json:"id"`
 	Time      int64             `json:"time"`
 	Messaging []json.RawMessage `json:"messaging,omitempty"`
 	Standby   []json.RawMessage `json:"standby,omitempty"`
-	Changes   []wireChange      `json:"changes,omitempty"`
-}
-
-type wireChange struct {
-	Field string          `json:"field"`
-	Value json.RawMessage `json:"value"`
+	Changes   []json.RawMessage `json:"changes,omitempty"`
 }
 
 type wireEnvelope struct {
 	Object string            `json:"object"`
 	Entry  []json.RawMessage `json:"entry"`
-}
-
-// feedEntry wraps one Page feed change in an entry; feed times are in seconds.
-func feedEntry(pageID string, at time.Time, value any) (json.RawMessage, error) {
-	v, err := json.Marshal(value)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(wireEntry{ID: pageID, Time: at.Unix(), Changes: []wireChange{{Field: "feed", Value: v}}})
 }
 
 // emit queues an entry and delivers what the delivery settings say is due.
@@ -248,8 +237,8 @@ func (s *Server) postOnce(body []byte, hook http.Handler, hookURL string, timeou
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "facebookexternalua")
-	req.Header.Set("X-Hub-Signature-256", signSHA256(body, s.cfg.appSecret))
-	req.Header.Set("X-Hub-Signature", signSHA1(body, s.cfg.appSecret))
+	req.Header.Set("X-Hub-Signature-256", messenger.SignPayload(body, s.cfg.appSecret))
+	req.Header.Set("X-Hub-Signature", messenger.SignPayloadSHA1(body, s.cfg.appSecret))
 	var status int
 	var respBody []byte
 	if hook != nil {
@@ -272,20 +261,6 @@ func (s *Server) postOnce(body []byte, hook http.Handler, hookURL string, timeou
 }
 
 var webhookClient = &http.Client{}
-
-// signSHA256 is the X-Hub-Signature-256 value of body (reference §3.4).
-func signSHA256(body []byte, secret string) string {
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write(body)
-	return "sha256=" + hex.EncodeToString(m.Sum(nil))
-}
-
-// signSHA1 is the legacy X-Hub-Signature value of body.
-func signSHA1(body []byte, secret string) string {
-	m := hmac.New(sha1.New, []byte(secret))
-	m.Write(body)
-	return "sha1=" + hex.EncodeToString(m.Sum(nil))
-}
 
 // escapeNonASCII writes non-ASCII characters as \uXXXX escapes, as Meta serialises
 // webhook bodies, so handlers that re-encode JSON before checking the signature fail

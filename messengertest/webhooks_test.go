@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gomessenger/messenger"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -23,11 +24,11 @@ type hookRecorder struct {
 
 func (h *hookRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	if got, want := r.Header.Get("X-Hub-Signature-256"), signSHA256(body, h.secret); got != want {
-		h.t.Errorf("X-Hub-Signature-256 = %q, want %q", got, want)
+	if err := messenger.VerifySignature(body, r.Header.Get("X-Hub-Signature-256"), h.secret); err != nil {
+		h.t.Errorf("X-Hub-Signature-256: %v", err)
 	}
-	if got := r.Header.Get("X-Hub-Signature"); got != signSHA1(body, h.secret) || !strings.HasPrefix(got, "sha1=") {
-		h.t.Errorf("X-Hub-Signature = %q", got)
+	if err := messenger.VerifySignatureSHA1(body, r.Header.Get("X-Hub-Signature"), h.secret); err != nil {
+		h.t.Errorf("X-Hub-Signature: %v", err)
 	}
 	h.mu.Lock()
 	h.bodies = append(h.bodies, string(body))
@@ -125,13 +126,37 @@ func TestUserActionsDeliverSignedWebhooks(t *testing.T) {
 	if diff := cmp.Diff(want, items(t, bodies)); diff != "" {
 		t.Errorf("delivered items (-want +got):\n%s", diff)
 	}
-	if !strings.Contains(bodies[0], `"referral":{"ref":"summer","source":"SHORTLINK","type":"OPEN_THREAD"}`) {
-		t.Errorf("Get Started postback = %s", bodies[0])
+	// The SDK's parser reads every delivery back into the event the action meant.
+	var kinds []string
+	for _, b := range bodies {
+		evs, err := messenger.ParseEvents([]byte(b))
+		if err != nil || len(evs) != 1 {
+			t.Fatalf("ParseEvents(%s) = %v, %v", b, evs, err)
+		}
+		kinds = append(kinds, evs[0].Kind())
+		if evs[0].Info().PageID != srv.PageID() || (evs[0].Kind() != "feed" && evs[0].Info().Time.UnixMilli() != testNow.UnixMilli()) {
+			t.Errorf("event info = %+v", evs[0].Info())
+		}
+	}
+	wantKinds := []string{"postback", "referral", "message", "message", "postback", "referral", "optin", "reaction", "read",
+		"feed", "take_thread_control", "message", "pass_thread_control", "request_thread_control"}
+	if diff := cmp.Diff(wantKinds, kinds); diff != "" {
+		t.Errorf("parsed kinds (-want +got):\n%s", diff)
+	}
+	first, _ := messenger.ParseEvents([]byte(bodies[0]))
+	pb, ok := first[0].(*messenger.PostbackEvent)
+	if !ok || pb.Payload != "START" || pb.Referral == nil || pb.Referral.Ref != "summer" || pb.Referral.Source != "SHORTLINK" {
+		t.Errorf("Get Started postback = %+v", first[0])
+	}
+	standby, _ := messenger.ParseEvents([]byte(bodies[11]))
+	if !standby[0].Info().Standby {
+		t.Errorf("message during another app's control not on standby: %s", bodies[11])
 	}
 	if !strings.Contains(bodies[2], `Gr\u00fc\u00dfe \ud83d\udc4b`) {
 		t.Errorf("non-ASCII not escaped as Meta does: %s", bodies[2])
 	}
-	if !strings.Contains(bodies[3], `"quick_reply":{"payload":"RED"}`) {
+	qr, _ := messenger.ParseEvents([]byte(bodies[3]))
+	if m, ok := qr[0].(*messenger.MessageEvent); !ok || m.Message.QuickReply == nil || m.Message.QuickReply.Payload != "RED" || m.Message.Text != "Red" {
 		t.Errorf("quick reply = %s", bodies[3])
 	}
 	if !strings.Contains(bodies[9], `"item":"comment"`) || !strings.Contains(bodies[9], `"created_time":`+itoa(testNow.Unix())) {

@@ -3,11 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha1"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,63 +11,72 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/messengertest"
 )
 
-// triggerEvents builds the messaging item (or feed change) of each event kind from
-// the flags (reference §3.6).
-var triggerEvents = map[string]func(f *triggerFlags) (map[string]any, error){
-	"message": func(f *triggerFlags) (map[string]any, error) {
-		m := map[string]any{"mid": f.mid, "text": f.text}
+// triggerEvents builds each event kind from the flags with the SDK's event types
+// (reference §3.6), so the body is what messenger.ParseEvents reads.
+var triggerEvents = map[string]func(f *triggerFlags) (messenger.Event, error){
+	"message": func(f *triggerFlags) (messenger.Event, error) {
+		m := messenger.ReceivedMessage{MID: f.mid, Text: f.text}
 		if f.payload != "" {
-			m["quick_reply"] = map[string]any{"payload": f.payload}
+			m.QuickReply = &messenger.QuickReplyPayload{Payload: f.payload}
 		}
-		return map[string]any{"message": m}, nil
+		return &messenger.MessageEvent{Message: m}, nil
 	},
-	"postback": func(f *triggerFlags) (map[string]any, error) {
-		pb := map[string]any{"mid": f.mid, "title": f.title, "payload": f.payload}
-		if f.ref != "" {
-			pb["referral"] = referralOf(f)
+	"postback": func(f *triggerFlags) (messenger.Event, error) {
+		return &messenger.PostbackEvent{MID: f.mid, Title: f.title, Payload: f.payload, Referral: referralOf(f)}, nil
+	},
+	"referral": func(f *triggerFlags) (messenger.Event, error) {
+		r := referralOf(f)
+		if r == nil {
+			r = &messenger.Referral{Source: f.source, Type: "OPEN_THREAD"}
 		}
-		return map[string]any{"postback": pb}, nil
+		return &messenger.ReferralEvent{Referral: *r}, nil
 	},
-	"referral": func(f *triggerFlags) (map[string]any, error) {
-		return map[string]any{"referral": referralOf(f)}, nil
-	},
-	"optin": func(f *triggerFlags) (map[string]any, error) {
+	"optin": func(f *triggerFlags) (messenger.Event, error) {
 		tok := f.token
 		if tok == "" {
 			tok = "otn_trigger_token"
 		}
-		return map[string]any{"optin": map[string]any{"type": "one_time_notif_req", "payload": f.payload, "one_time_notif_token": tok}}, nil
+		return &messenger.OptinEvent{Type: "one_time_notif_req", Payload: f.payload, OneTimeNotifToken: tok}, nil
 	},
-	"reaction": func(f *triggerFlags) (map[string]any, error) {
-		return map[string]any{"reaction": map[string]any{"reaction": f.reaction, "action": "react", "mid": f.mid}}, nil
+	"reaction": func(f *triggerFlags) (messenger.Event, error) {
+		return &messenger.ReactionEvent{Reaction: f.reaction, Action: "react", MID: f.mid}, nil
 	},
-	"read": func(f *triggerFlags) (map[string]any, error) {
-		return map[string]any{"read": map[string]any{"watermark": f.at.UnixMilli()}}, nil
+	"read": func(f *triggerFlags) (messenger.Event, error) {
+		return &messenger.ReadEvent{Watermark: f.at}, nil
 	},
-	"delivery": func(f *triggerFlags) (map[string]any, error) {
-		return map[string]any{"delivery": map[string]any{"mids": []string{f.mid}, "watermark": f.at.UnixMilli()}}, nil
+	"delivery": func(f *triggerFlags) (messenger.Event, error) {
+		return &messenger.DeliveryEvent{MIDs: []string{f.mid}, Watermark: f.at}, nil
 	},
-	"handover": func(f *triggerFlags) (map[string]any, error) {
+	"handover": func(f *triggerFlags) (messenger.Event, error) {
 		switch f.handover {
 		case "pass":
-			return map[string]any{"pass_thread_control": map[string]any{"previous_owner_app_id": messengertest.PageInboxAppID, "new_owner_app_id": f.appID, "metadata": f.metadata}}, nil
+			return &messenger.PassThreadControlEvent{PreviousOwnerAppID: messenger.PageInboxAppID, NewOwnerAppID: f.appID, Metadata: f.metadata}, nil
 		case "take":
-			return map[string]any{"take_thread_control": map[string]any{"previous_owner_app_id": f.appID, "new_owner_app_id": messengertest.PageInboxAppID, "metadata": f.metadata}}, nil
+			return &messenger.TakeThreadControlEvent{PreviousOwnerAppID: f.appID, NewOwnerAppID: messenger.PageInboxAppID, Metadata: f.metadata}, nil
 		case "request":
-			return map[string]any{"request_thread_control": map[string]any{"requested_owner_app_id": messengertest.PageInboxAppID, "metadata": f.metadata}}, nil
+			return &messenger.RequestThreadControlEvent{RequestedOwnerAppID: messenger.PageInboxAppID, Metadata: f.metadata}, nil
 		}
 		return nil, usagef("--handover must be pass, take or request, got %q", f.handover)
 	},
-	"comment": nil, // a feed change, built by commentChange
+	"comment": func(f *triggerFlags) (messenger.Event, error) {
+		post := f.page + "_900000000000001"
+		return &messenger.FeedEvent{Field: "feed", Item: "comment", Verb: "add", Message: f.text,
+			PostID: post, ParentID: post, CommentID: fmt.Sprintf("900000000000001_%d", f.at.Unix()),
+			From: messenger.Party{ID: f.psid, Name: "Trigger User"}, CreatedTime: f.at}, nil
+	},
 }
 
-func referralOf(f *triggerFlags) map[string]any {
-	r := map[string]any{"ref": f.ref, "source": f.source, "type": "OPEN_THREAD"}
+func referralOf(f *triggerFlags) *messenger.Referral {
+	if f.ref == "" {
+		return nil
+	}
+	r := &messenger.Referral{Ref: f.ref, Source: f.source, Type: "OPEN_THREAD"}
 	if f.source == "ADS" {
-		r["ad_id"] = "6000000000000001"
+		r.AdID = "6000000000000001"
 	}
 	return r
 }
@@ -150,23 +154,13 @@ the answer. Events: `+eventNames()+`.`)
 	if f.mid == "" {
 		f.mid = fmt.Sprintf("m_trigger%d", f.at.UnixNano())
 	}
-	var entry map[string]any
-	if event == "comment" {
-		entry = map[string]any{"id": f.page, "time": f.at.Unix(), "changes": []any{map[string]any{"field": "feed", "value": map[string]any{
-			"from": map[string]any{"id": f.psid, "name": "Trigger User"}, "item": "comment", "verb": "add", "message": f.text,
-			"post_id": f.page + "_900000000000001", "parent_id": f.page + "_900000000000001", "comment_id": "900000000000001_" + fmt.Sprint(f.at.Unix()),
-			"created_time": f.at.Unix()}}}}
-	} else {
-		item, err := build(&f)
-		if err != nil {
-			return err
-		}
-		item["sender"] = map[string]any{"id": f.psid}
-		item["recipient"] = map[string]any{"id": f.page}
-		item["timestamp"] = f.at.UnixMilli()
-		entry = map[string]any{"id": f.page, "time": f.at.UnixMilli(), "messaging": []any{item}}
+	ev, err := build(&f)
+	if err != nil {
+		return err
 	}
-	body, err := json.Marshal(map[string]any{"object": "page", "entry": []any{entry}})
+	in := ev.Info()
+	in.PageID, in.Sender, in.Recipient, in.Time = f.page, messenger.Party{ID: f.psid}, messenger.Party{ID: f.page}, f.at
+	body, err := messenger.MarshalEnvelope(ev)
 	if err != nil {
 		return err
 	}
@@ -180,13 +174,9 @@ func postSigned(ctx context.Context, stdout io.Writer, target, secret, event str
 	if err != nil {
 		return err
 	}
-	m256 := hmac.New(sha256.New, []byte(secret))
-	m256.Write(body)
-	m1 := hmac.New(sha1.New, []byte(secret))
-	m1.Write(body)
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(m256.Sum(nil)))
-	req.Header.Set("X-Hub-Signature", "sha1="+hex.EncodeToString(m1.Sum(nil)))
+	req.Header.Set("X-Hub-Signature-256", messenger.SignPayload(body, secret))
+	req.Header.Set("X-Hub-Signature", messenger.SignPayloadSHA1(body, secret))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("posting %s event: %w", event, err)

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -11,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/gomessenger/messenger"
 )
 
 func TestTriggerPostsSignedEvents(t *testing.T) {
@@ -20,10 +19,13 @@ func TestTriggerPostsSignedEvents(t *testing.T) {
 	status := http.StatusOK
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		m := hmac.New(sha256.New, []byte("shh"))
-		m.Write(body)
-		if r.Header.Get("X-Hub-Signature-256") != "sha256="+hex.EncodeToString(m.Sum(nil)) || !strings.HasPrefix(r.Header.Get("X-Hub-Signature"), "sha1=") {
+		if messenger.VerifySignature(body, r.Header.Get("X-Hub-Signature-256"), "shh") != nil || messenger.VerifySignatureSHA1(body, r.Header.Get("X-Hub-Signature"), "shh") != nil {
 			t.Errorf("bad signatures: %v", r.Header)
+		}
+		if evs, err := messenger.ParseEvents(body); err != nil || len(evs) != 1 {
+			t.Errorf("ParseEvents = %v, %v", evs, err)
+		} else if _, unknown := evs[0].(*messenger.UnknownEvent); unknown {
+			t.Errorf("trigger sent an event the SDK does not know: %s", body)
 		}
 		var env map[string]any
 		if err := json.Unmarshal(body, &env); err != nil {
