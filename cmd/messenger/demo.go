@@ -14,6 +14,7 @@ import (
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/messengertest"
 	"github.com/gomessenger/messenger/policy"
+	"github.com/gomessenger/messenger/store"
 	"github.com/gomessenger/messenger/tags"
 )
 
@@ -48,14 +49,16 @@ Graph refused. Exits 0 only if every step behaved as expected.`)
 // demo is the tour: a fake Graph server, the shop bot on a real Webhook, and a
 // transcript of what happened.
 type demo struct {
-	out    io.Writer
-	srv    *messengertest.Server
-	client *messenger.Client
-	hook   *messenger.Webhook
-	bot    *shopBot
-	seen   int // sends already described
-	checks int
-	failed []string
+	out     io.Writer
+	srv     *messengertest.Server
+	client  *messenger.Client
+	guarded *messenger.Client // the same Page with the policy guard
+	windows *store.Memory     // what the webhook learned of each person's window
+	hook    *messenger.Webhook
+	bot     *shopBot
+	seen    int // sends already described
+	checks  int
+	failed  []string
 }
 
 func newDemo(out io.Writer) (*demo, error) {
@@ -63,8 +66,12 @@ func newDemo(out io.Writer) (*demo, error) {
 	if err != nil {
 		return nil, err
 	}
+	windows := store.NewMemory()
 	client := srv.Client()
+	guarded := srv.Client(messenger.WithPageID(srv.PageID()),
+		messenger.WithPolicyGuard(windows, messenger.GuardHumanAgentApproved()))
 	hook, err := messenger.NewWebhook(srv.AppSecret(), "demo-verify-token",
+		messenger.WithWindows(windows),
 		messenger.WithWebhookClock(srv.Now),
 		messenger.WithWebhookLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
@@ -74,7 +81,7 @@ func newDemo(out io.Writer) (*demo, error) {
 	bot := newShopBot(client)
 	bot.register(hook)
 	srv.SetWebhook(hook)
-	return &demo{out: out, srv: srv, client: client, hook: hook, bot: bot}, nil
+	return &demo{out: out, srv: srv, client: client, guarded: guarded, windows: windows, hook: hook, bot: bot}, nil
 }
 
 func (d *demo) close() {
@@ -167,10 +174,14 @@ func (d *demo) windowCloses(ctx context.Context) error {
 	d.section("2. 25 hours pass: a promotional message is refused")
 	now := d.srv.Advance(25 * time.Hour)
 	d.say("clock", "%s (25 h after Ada's last message)", now.Format(time.RFC1123))
-	conv := d.bot.conversation(adaPSID)
+	conv, err := messenger.LookupConversation(ctx, d.windows, d.srv.PageID(), adaPSID)
+	if err != nil {
+		return err
+	}
 	req := policy.Request{MessagingType: policy.Update, Recipient: policy.PSID, Promotional: true, HumanAgentApproved: true}
 	dec := policy.Check(req, conv, now)
-	d.say("bot", `asks policy.Check about UPDATE "Flash sale: 20%% off all hats!" (promotional)`)
+	d.say("bot", `asks policy.Check about UPDATE "Flash sale: 20%% off all hats!" (promotional),`)
+	d.say("", "with the window the webhook recorded in its store")
 	d.say("policy", "%s", decisionLine(dec))
 	d.say("", "reason: %s", dec.Reason)
 	alts := dec.Alternatives
@@ -184,8 +195,16 @@ func (d *demo) windowCloses(ctx context.Context) error {
 		d.say("", "- %s", describeAlternative(a))
 	}
 	d.check(!dec.Allowed && dec.ErrorCode == 10 && len(alts) > 0, "policy refused the promotion, gave its reason and the alternatives")
-	_, err := d.client.Send(ctx, messenger.SendRequest{To: messenger.PSID(adaPSID), Type: messenger.Update, Message: messenger.Text("Flash sale: 20% off all hats!")})
-	d.say("bot", "sends it anyway → %v", shortErr(err))
+
+	promo := messenger.SendRequest{To: messenger.PSID(adaPSID), Type: messenger.Update, Promotional: true, Message: messenger.Text("Flash sale: 20% off all hats!")}
+	before := len(d.srv.Sent())
+	_, err = d.guarded.Send(ctx, promo)
+	var pe *messenger.PolicyError
+	d.say("bot", "sends it with WithPolicyGuard → %v", shortErr(err))
+	d.check(errors.As(err, &pe) && errors.Is(err, messenger.ErrOutsideWindow) && len(d.srv.Sent()) == before,
+		"the client's policy guard refused it before the network (*PolicyError, ErrOutsideWindow)")
+	_, err = d.client.Send(ctx, promo)
+	d.say("bot", "sends it without the guard → %v", shortErr(err))
 	d.check(errors.Is(err, messenger.ErrOutsideWindow), "the fake Graph refused it too (10/2018278, outside the window)")
 	return nil
 }
@@ -198,7 +217,11 @@ func (d *demo) humanAgent(ctx context.Context) error {
 	err := d.client.Do(ctx, "POST", "me/personas", map[string]string{"name": "Sam from support", "profile_picture_url": "https://fakeshop.example/sam.png"}, &persona)
 	d.check(err == nil && persona.ID != "", "the bot created the persona \"Sam from support\"")
 	req := policy.Request{MessagingType: policy.MessageTag, Tag: tags.HumanAgent, Recipient: policy.PSID, HumanAgentApproved: true}
-	dec := policy.Check(req, d.bot.conversation(adaPSID), d.srv.Now())
+	conv, err := messenger.LookupConversation(ctx, d.windows, d.srv.PageID(), adaPSID)
+	if err != nil {
+		return err
+	}
+	dec := policy.Check(req, conv, d.srv.Now())
 	d.say("policy", "%s", decisionLine(dec))
 	res, err := d.client.Send(ctx, messenger.SendRequest{To: messenger.PSID(adaPSID), Type: messenger.Tagged(tags.HumanAgent), PersonaID: persona.ID,
 		Message: messenger.Text("Hi Ada, Sam here. The red hat is back in your size; shall I reserve one?")})
@@ -275,9 +298,12 @@ func decisionLine(d policy.Decision) string {
 // shortErr is an error's Graph code and message, or "accepted".
 func shortErr(err error) string {
 	var ge *messenger.GraphError
+	var pe *messenger.PolicyError
 	switch {
 	case err == nil:
 		return "accepted"
+	case errors.As(err, &pe):
+		return "refused locally by the policy guard (rule " + pe.Decision.Rule + "); nothing was sent"
 	case errors.As(err, &ge):
 		code := fmt.Sprint(ge.Code)
 		if ge.Subcode != 0 {
@@ -352,13 +378,12 @@ type shopBot struct {
 	client *messenger.Client
 	mu     sync.Mutex
 	ref    string
-	log    []string // events received, for the transcript
-	acts   map[string]policy.Conversation
+	log    []string          // events received, for the transcript
 	tokens map[string]string // psid+topic → token
 }
 
 func newShopBot(c *messenger.Client) *shopBot {
-	return &shopBot{client: c, acts: map[string]policy.Conversation{}, tokens: map[string]string{}}
+	return &shopBot{client: c, tokens: map[string]string{}}
 }
 
 func (b *shopBot) register(w *messenger.Webhook) {
@@ -366,17 +391,6 @@ func (b *shopBot) register(w *messenger.Webhook) {
 	messenger.On(w, b.onMessage)
 	messenger.On(w, b.onOptin)
 	messenger.On(w, b.onFeed)
-}
-
-func (b *shopBot) saw(psid string, at time.Time, message bool) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	c := b.acts[psid]
-	c.LastUserAction = at
-	if message {
-		c.LastUserMessage = at
-	}
-	b.acts[psid] = c
 }
 
 func (b *shopBot) logf(format string, args ...any) {
@@ -391,12 +405,6 @@ func (b *shopBot) drainLog() []string {
 	out := b.log
 	b.log = nil
 	return out
-}
-
-func (b *shopBot) conversation(psid string) policy.Conversation {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.acts[psid]
 }
 
 func (b *shopBot) lastRef() string {
@@ -418,7 +426,6 @@ func (b *shopBot) reply(ctx context.Context, psid string, m *messenger.Message) 
 
 func (b *shopBot) onPostback(ctx context.Context, ev *messenger.PostbackEvent) error {
 	psid := ev.Sender.ID
-	b.saw(psid, ev.Time, false)
 	if ev.Referral != nil {
 		b.logf("postback %q payload %s, referral ref=%s source=%s", ev.Title, ev.Payload, ev.Referral.Ref, ev.Referral.Source)
 	} else {
@@ -439,7 +446,6 @@ func (b *shopBot) onPostback(ctx context.Context, ev *messenger.PostbackEvent) e
 
 func (b *shopBot) onMessage(ctx context.Context, ev *messenger.MessageEvent) error {
 	psid := ev.Sender.ID
-	b.saw(psid, ev.Time, true)
 	if ev.Message.QuickReply != nil {
 		b.logf("message %q, quick reply payload %s", ev.Message.Text, ev.Message.QuickReply.Payload)
 	} else {

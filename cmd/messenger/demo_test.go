@@ -20,14 +20,15 @@ func TestDemo(t *testing.T) {
 		"generic template Red hat",
 		"refused by window.standard (Graph would answer 10/2018278)",
 		"- MESSAGE_TAG HUMAN_AGENT (tag.human_agent",
-		"sends it anyway → refused 10/2018278",
+		"sends it with WithPolicyGuard → refused locally by the policy guard (rule window.standard); nothing was sent",
+		"sends it without the guard → refused 10/2018278",
 		"(MESSAGE_TAG HUMAN_AGENT) as persona",
 		"one_time_notif_req template",
 		"with the one-time token",
 		"uses the token again → refused 100",
 		"as a private reply to comment",
 		"tries a second private reply → refused 10900",
-		"All 13 checks passed.",
+		"All 14 checks passed.",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("transcript lacks %q", want)
