@@ -2,8 +2,6 @@ package messengertest_test
 
 import (
 	"fmt"
-	"io"
-	"net/http"
 	"slices"
 	"testing"
 )
@@ -22,13 +20,4 @@ func (t *exampleT) finish() {
 	for _, f := range slices.Backward(t.cleanups) {
 		f()
 	}
-}
-
-// httpHandlerFunc adapts a func of the body and its X-Hub-Signature-256 header to an
-// http.Handler, for examples.
-func httpHandlerFunc(f func(body []byte, signature string)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		f(b, r.Header.Get("X-Hub-Signature-256"))
-	})
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/messengertest"
+	"github.com/gomessenger/messenger/tags"
 )
 
 func ExampleNewServer() {
@@ -21,15 +22,11 @@ func ExampleNewServer() {
 	if _, err := srv.User("1254459154682919").Says("Do you have the red hat?"); err != nil {
 		fmt.Println(err)
 	}
-	var res struct {
-		RecipientID string `json:"recipient_id"`
-		MessageID   string `json:"message_id"`
-	}
-	err := client.Do(context.Background(), "POST", "me/messages", map[string]any{
-		"recipient":      map[string]string{"id": "1254459154682919"},
-		"messaging_type": "RESPONSE",
-		"message":        map[string]string{"text": "Yes, in every size!"},
-	}, &res)
+	res, err := client.Send(context.Background(), messenger.SendRequest{
+		To:      messenger.PSID("1254459154682919"),
+		Type:    messenger.Response,
+		Message: messenger.Text("Yes, in every size!"),
+	})
 	fmt.Println(res.RecipientID, err)
 
 	sent := srv.Sent()
@@ -46,17 +43,18 @@ func ExampleServer_Advance() {
 	srv.User("42").Says("hi")
 
 	srv.Advance(25 * time.Hour) // no sleeping: the fake clock moves
-	err := client.Do(context.Background(), "POST", "me/messages", map[string]any{
-		"recipient":      map[string]string{"id": "42"},
-		"messaging_type": "UPDATE",
-		"message":        map[string]string{"text": "Sale today!"},
-	}, nil)
-	var ge *messenger.GraphError
-	if errors.As(err, &ge) {
-		fmt.Println(ge.Code, ge.Subcode)
-	}
+	_, err := client.Send(context.Background(), messenger.SendRequest{
+		To: messenger.PSID("42"), Type: messenger.Update, Message: messenger.Text("Sale today!"),
+	})
+	fmt.Println(errors.Is(err, messenger.ErrOutsideWindow))
+
+	_, err = client.Send(context.Background(), messenger.SendRequest{
+		To: messenger.PSID("42"), Type: messenger.Tagged(tags.HumanAgent), Message: messenger.Text("Sam here, sorry for the wait."),
+	})
+	fmt.Println(err)
 	// Output:
-	// 10 2018278
+	// true
+	// <nil>
 }
 
 func ExampleUser_OptsIn() {
@@ -65,17 +63,25 @@ func ExampleUser_OptsIn() {
 	client := srv.Client()
 	token, _ := srv.User("42").OptsIn("back-in-stock")
 
-	notify := map[string]any{
-		"recipient": map[string]string{"one_time_notif_token": token},
-		"message":   map[string]string{"text": "The red hat is back"},
-	}
-	first := client.Do(context.Background(), "POST", "me/messages", notify, nil)
-	second := client.Do(context.Background(), "POST", "me/messages", notify, nil)
-	var ge *messenger.GraphError
-	errors.As(second, &ge)
-	fmt.Println(first, ge.Code)
+	notify := messenger.SendRequest{To: messenger.OneTimeToken(token), Message: messenger.Text("The red hat is back")}
+	_, first := client.Send(context.Background(), notify)
+	_, second := client.Send(context.Background(), notify)
+	fmt.Println(first, errors.Is(second, messenger.ErrInvalidParameter))
 	// Output:
-	// <nil> 100
+	// <nil> true
+}
+
+func ExampleUser_Comments() {
+	srv, _ := messengertest.Start()
+	defer srv.Close()
+	client := srv.Client()
+	commentID, _ := srv.User("42").Comments("Do you ship to Canada?")
+
+	_, first := client.PrivateReply(context.Background(), messenger.Comment(commentID), messenger.Text("Yes!"))
+	_, second := client.PrivateReply(context.Background(), messenger.Comment(commentID), messenger.Text("Yes again!"))
+	fmt.Println(first, errors.Is(second, messenger.ErrAlreadyReplied))
+	// Output:
+	// <nil> true
 }
 
 func ExampleServer_InjectFault() {
@@ -85,14 +91,11 @@ func ExampleServer_InjectFault() {
 	srv.User("42").Says("hi")
 	_ = srv.InjectFault(messengertest.Fault{Endpoint: messengertest.EndpointMessages, Count: 1, Code: 2})
 
-	send := map[string]any{
-		"recipient":      map[string]string{"id": "42"},
-		"messaging_type": "RESPONSE",
-		"message":        map[string]string{"text": "hello"},
-	}
-	err := client.Do(context.Background(), "POST", "me/messages", send, nil)
+	send := messenger.SendRequest{To: messenger.PSID("42"), Type: messenger.Response, Message: messenger.Text("hello")}
+	_, err := client.Send(context.Background(), send)
 	fmt.Println(errors.Is(err, messenger.ErrTemporary))
-	fmt.Println(client.Do(context.Background(), "POST", "me/messages", send, nil))
+	_, err = client.Send(context.Background(), send)
+	fmt.Println(err)
 	// Output:
 	// true
 	// <nil>
@@ -101,10 +104,36 @@ func ExampleServer_InjectFault() {
 func ExampleServer_SetWebhook() {
 	srv, _ := messengertest.Start()
 	defer srv.Close()
-	srv.SetWebhook(httpHandlerFunc(func(body []byte, signature string) {
-		fmt.Println(signature[:7], string(body[:17]))
-	}))
-	srv.User("42").Says("hi")
+	client := srv.Client()
+
+	// The bot under test: the SDK's webhook, verifying the fake's signatures.
+	hook, _ := messenger.NewWebhook(srv.AppSecret(), "verify-token")
+	messenger.On(hook, func(ctx context.Context, m *messenger.MessageEvent) error {
+		_, err := client.Send(ctx, messenger.SendRequest{
+			To: messenger.PSID(m.Sender.ID), Type: messenger.Response, Message: messenger.Text("You said: " + m.Message.Text),
+		})
+		return err
+	})
+	srv.SetWebhook(hook)
+
+	srv.User("42").Says("hello")
+	sent, _ := srv.WaitForSent(context.Background(), 1)
+	fmt.Println(sent[0].Recipient.ID, sent[0].Message.Text)
 	// Output:
-	// sha256= {"object":"page",
+	// 42 You said: hello
+}
+
+func ExampleServer_WaitForSent() {
+	srv, _ := messengertest.Start()
+	defer srv.Close()
+	client := srv.Client()
+	srv.User("42").Says("hi")
+
+	go client.SendAction(context.Background(), messenger.PSID("42"), messenger.TypingOn, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	sent, err := srv.WaitForSent(ctx, 1) // wakes on the send; never polls
+	fmt.Println(sent[0].SenderAction, err)
+	// Output:
+	// typing_on <nil>
 }
