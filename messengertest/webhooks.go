@@ -62,6 +62,9 @@ type pendingEvent struct {
 }
 
 // SetWebhook makes the server deliver webhooks to h, in process (nil: nowhere).
+// Deliveries are synchronous: a user action returns once h answered, so h must not
+// itself run user actions of this server before answering (messenger.Webhook
+// answers first and handles events afterwards, which is what Meta expects anyway).
 func (s *Server) SetWebhook(h http.Handler) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
