@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"regexp"
 	"time"
+
+	"github.com/gomessenger/messenger"
 )
 
 // Defaults of a server built without options.
@@ -22,7 +24,7 @@ const (
 	DefaultAppID = "2000000000000002"
 	// PageInboxAppID is the app id of Meta's Page Inbox, a secondary receiver of every
 	// fake Page (reference §7).
-	PageInboxAppID = "263902037430900"
+	PageInboxAppID = messenger.PageInboxAppID
 )
 
 // App is an app known to the fake's Page, as listed by secondary_receivers.

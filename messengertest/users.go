@@ -298,10 +298,6 @@ func (u *User) setBlocked(b bool) {
 	u.srv.st.user(u.psid, u.srv.cfg.appID).blocked = b
 }
 
-// ErrNotThreadOwner is returned by HandOver when the app giving the thread away does
-// not control it.
-var ErrNotThreadOwner = errors.New("messengertest: app does not control the thread")
-
 // HandOver moves control of this person's thread to appID, as another app (or a
 // human in Page Inbox) would, and tells the fake's app: a pass_thread_control event
 // when the thread comes to it, a take_thread_control event when it is taken from it
