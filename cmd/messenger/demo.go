@@ -13,7 +13,10 @@ import (
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/messengertest"
+	"github.com/gomessenger/messenger/otn"
+	"github.com/gomessenger/messenger/persona"
 	"github.com/gomessenger/messenger/policy"
+	"github.com/gomessenger/messenger/referral"
 	"github.com/gomessenger/messenger/store"
 	"github.com/gomessenger/messenger/tags"
 )
@@ -78,7 +81,12 @@ func newDemo(out io.Writer) (*demo, error) {
 		srv.Close()
 		return nil, err
 	}
-	bot := newShopBot(client)
+	notifier, err := otn.New(client, windows, otn.WithClock(srv.Now))
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	bot := newShopBot(client, notifier, srv.PageID())
 	bot.register(hook)
 	srv.SetWebhook(hook)
 	return &demo{out: out, srv: srv, client: client, guarded: guarded, windows: windows, hook: hook, bot: bot}, nil
@@ -151,8 +159,11 @@ func (d *demo) arrive(ctx context.Context) error {
 		Greeting:   []messenger.Greeting{{Locale: messenger.DefaultLocale, Text: "Hats and scarves, answered by a bot and by Sam."}},
 	})
 	d.check(err == nil, "the bot set a Get Started button and a greeting (Messenger Profile)")
-	link := "https://m.me/fakeshop?ref=summer-sale" // referral.Link, once that package lands
-	d.say("Ada", "opens %s", link)
+	link, err := referral.Link("fakeshop", "summer-sale")
+	if err != nil {
+		return err
+	}
+	d.say("Ada", "opens %s (built with referral.Link)", link)
 	ada := d.srv.User(adaPSID).SetName("Ada", "Lovelace")
 	if err := ada.OpensLink("summer-sale"); err != nil {
 		return err
@@ -211,11 +222,9 @@ func (d *demo) windowCloses(ctx context.Context) error {
 
 func (d *demo) humanAgent(ctx context.Context) error {
 	d.section("3. A human agent answers as a persona with HUMAN_AGENT")
-	var persona struct {
-		ID string `json:"id"`
-	}
-	err := d.client.Do(ctx, "POST", "me/personas", map[string]string{"name": "Sam from support", "profile_picture_url": "https://fakeshop.example/sam.png"}, &persona)
-	d.check(err == nil && persona.ID != "", "the bot created the persona \"Sam from support\"")
+	personas := persona.New(d.client)
+	sam, err := personas.Ensure(ctx, "Sam from support", "https://fakeshop.example/sam.png")
+	d.check(err == nil && sam.ID != "", `persona.Ensure created "Sam from support"`)
 	req := policy.Request{MessagingType: policy.MessageTag, Tag: tags.HumanAgent, Recipient: policy.PSID, HumanAgentApproved: true}
 	conv, err := messenger.LookupConversation(ctx, d.windows, d.srv.PageID(), adaPSID)
 	if err != nil {
@@ -223,7 +232,7 @@ func (d *demo) humanAgent(ctx context.Context) error {
 	}
 	dec := policy.Check(req, conv, d.srv.Now())
 	d.say("policy", "%s", decisionLine(dec))
-	res, err := d.client.Send(ctx, messenger.SendRequest{To: messenger.PSID(adaPSID), Type: messenger.Tagged(tags.HumanAgent), PersonaID: persona.ID,
+	res, err := personas.Send(ctx, sam.ID, messenger.SendRequest{To: messenger.PSID(adaPSID), Type: messenger.Tagged(tags.HumanAgent),
 		Message: messenger.Text("Hi Ada, Sam here. The red hat is back in your size; shall I reserve one?")})
 	d.settle(ctx)
 	d.check(dec.Allowed && err == nil && res.MessageID != "", "Sam's message went out with MESSAGE_TAG HUMAN_AGENT (allowed for 7 days)")
@@ -238,24 +247,30 @@ func (d *demo) oneTimeNotification(ctx context.Context) error {
 		return err
 	}
 	d.settle(ctx)
-	last := d.srv.Sent()[len(d.srv.Sent())-1]
-	d.check(last.Message != nil && last.Message.Attachment != nil && last.Message.Attachment.TemplateType == "one_time_notif_req", "the bot asked with a one_time_notif_req template")
+	sent := d.srv.Sent()
+	last := sent[len(sent)-1]
+	d.check(last.Message != nil && last.Message.Attachment != nil && last.Message.Attachment.TemplateType == "one_time_notif_req",
+		"the bot asked with otn's request template")
 	d.say("Ada", `taps "Notify me"`)
 	if _, err := ada.OptsIn("blue-hat"); err != nil {
 		return err
 	}
 	d.settle(ctx)
-	token := d.bot.token(adaPSID, "blue-hat")
-	d.check(token != "", "the bot kept the one-time token from the optin webhook")
+	toks, err := d.bot.notifier.Tokens(ctx, d.srv.PageID(), adaPSID)
+	d.check(err == nil && len(toks) == 1 && toks[0].Topic == "blue-hat", "otn captured the token from the optin webhook (Notifier.HandleOptin)")
 	now := d.srv.Advance(10 * 24 * time.Hour)
 	d.say("clock", "%s (10 days later, far outside every window)", now.Format(time.RFC1123))
-	notify := messenger.SendRequest{To: messenger.OneTimeToken(token), Message: messenger.Text("The blue hat is back in stock!")}
-	_, err := d.client.Send(ctx, notify)
+	_, err = d.bot.notifier.Notify(ctx, d.srv.PageID(), adaPSID, "blue-hat", messenger.Text("The blue hat is back in stock!"))
 	d.settle(ctx)
-	d.check(err == nil, "the notification went out with the token")
-	_, err = d.client.Send(ctx, notify)
-	d.say("bot", "uses the token again → %v", shortErr(err))
-	d.check(errors.Is(err, messenger.ErrInvalidParameter), "the second use was refused: a one-time token allows one message")
+	d.check(err == nil, "otn.Notify sent the notification with the token")
+	_, err = d.bot.notifier.Notify(ctx, d.srv.PageID(), adaPSID, "blue-hat", messenger.Text("Still in stock!"))
+	d.say("bot", "notifies again → %v", shortErr(err))
+	d.check(errors.Is(err, otn.ErrNoToken), "otn refused a second notification: no live token left")
+	if len(toks) == 1 {
+		_, err = d.client.Send(ctx, messenger.SendRequest{To: messenger.OneTimeToken(toks[0].Value), Message: messenger.Text("Still in stock!")})
+		d.say("bot", "replays the used token by hand → %v", shortErr(err))
+		d.check(errors.Is(err, messenger.ErrInvalidParameter), "the fake Graph refused the reused token (100)")
+	}
 	return nil
 }
 
@@ -375,15 +390,16 @@ func describeSend(r messengertest.SendRecord) string {
 // shopBot is the demo's bot: webhook handlers that answer with the Send API, and the
 // little state a real bot would keep in a store.
 type shopBot struct {
-	client *messenger.Client
-	mu     sync.Mutex
-	ref    string
-	log    []string          // events received, for the transcript
-	tokens map[string]string // psid+topic → token
+	client   *messenger.Client
+	notifier *otn.Notifier
+	page     string
+	mu       sync.Mutex
+	ref      string
+	log      []string // events received, for the transcript
 }
 
-func newShopBot(c *messenger.Client) *shopBot {
-	return &shopBot{client: c, tokens: map[string]string{}}
+func newShopBot(c *messenger.Client, n *otn.Notifier, page string) *shopBot {
+	return &shopBot{client: c, notifier: n, page: page}
 }
 
 func (b *shopBot) register(w *messenger.Webhook) {
@@ -411,12 +427,6 @@ func (b *shopBot) lastRef() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.ref
-}
-
-func (b *shopBot) token(psid, topic string) string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.tokens[psid+"\x00"+topic]
 }
 
 func (b *shopBot) reply(ctx context.Context, psid string, m *messenger.Message) error {
@@ -461,20 +471,15 @@ func (b *shopBot) onMessage(ctx context.Context, ev *messenger.MessageEvent) err
 		)
 		return b.reply(ctx, psid, messenger.TemplateMessage(hats))
 	case strings.Contains(strings.ToLower(ev.Message.Text), "blue hat"):
-		return b.reply(ctx, psid, messenger.TemplateMessage(messenger.NewOneTimeNotifRequest("Blue hat back in stock?", "blue-hat")))
+		_, err := b.notifier.Request(ctx, b.page, psid, "Blue hat back in stock?", "blue-hat")
+		return err
 	}
 	return nil
 }
 
 func (b *shopBot) onOptin(ctx context.Context, ev *messenger.OptinEvent) error {
-	if ev.OneTimeNotifToken == "" {
-		return nil
-	}
-	b.logf("optin one_time_notif_req payload %s, token %s", ev.Payload, ev.OneTimeNotifToken)
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.tokens[ev.Sender.ID+"\x00"+ev.Payload] = ev.OneTimeNotifToken
-	return nil
+	b.logf("optin %s payload %s, token %s", ev.Type, ev.Payload, ev.OneTimeNotifToken)
+	return b.notifier.HandleOptin(ctx, ev)
 }
 
 func (b *shopBot) onFeed(ctx context.Context, ev *messenger.FeedEvent) error {

@@ -14,7 +14,7 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("demo exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 	for _, want := range []string{
-		"opens https://m.me/fakeshop?ref=summer-sale",
+		"opens https://m.me/fakeshop?ref=summer-sale (built with referral.Link)",
 		"← postback \"Get Started\" payload GET_STARTED, referral ref=summer-sale source=SHORTLINK",
 		"[Hats] [Scarves]",
 		"generic template Red hat",
@@ -25,10 +25,11 @@ func TestDemo(t *testing.T) {
 		"(MESSAGE_TAG HUMAN_AGENT) as persona",
 		"one_time_notif_req template",
 		"with the one-time token",
-		"uses the token again → refused 100",
+		"notifies again → otn: user",
+		"replays the used token by hand → refused 100",
 		"as a private reply to comment",
 		"tries a second private reply → refused 10900",
-		"All 14 checks passed.",
+		"All 15 checks passed.",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("transcript lacks %q", want)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -88,6 +90,28 @@ func TestPolicyVerb(t *testing.T) {
 	for _, bad := range [][]string{{"--recipient", "pigeon"}, {"--now", "noon"}, {"--last-user-message", "soon"}} {
 		if code, _, errOut := runArgs(append([]string{"policy"}, bad...)...); code != 2 || errOut == "" {
 			t.Errorf("%q: exit %d, stderr %q; want 2 with a message", bad, code, errOut)
+		}
+	}
+}
+
+func TestLinkVerb(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := runArgs("link", "--page", "fakeshop", "--ref", "summer-sale")
+	if code != 0 || out != "https://m.me/fakeshop?ref=summer-sale\n" || errOut != "" {
+		t.Errorf("link: exit %d, %q, %q", code, out, errOut)
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"qr.png", "qr.svg"} {
+		path := filepath.Join(dir, name)
+		code, out, errOut := runArgs("link", "--page", "fakeshop", "--ref", "summer-sale", "--qr", path)
+		b, err := os.ReadFile(path)
+		if code != 0 || err != nil || len(b) == 0 || !strings.Contains(errOut, "wrote "+path) || !strings.HasPrefix(out, "https://m.me/") {
+			t.Errorf("--qr %s: exit %d, %v, %d bytes, %q", name, code, err, len(b), errOut)
+		}
+	}
+	for _, bad := range [][]string{{"--ref", "x"}, {"--page", "fakeshop", "--ref", "no spaces"}, {"--page", "p", "--qr", "out.gif"}} {
+		if code, _, errOut := runArgs(append([]string{"link"}, bad...)...); code != 2 || errOut == "" {
+			t.Errorf("%q: exit %d, stderr %q", bad, code, errOut)
 		}
 	}
 }
