@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gomessenger/messenger"
+	"github.com/gomessenger/messenger/messengertest"
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestRunDemo(t *testing.T) {
+	var out bytes.Buffer
+	env := func(k string) string {
+		if k == "DATA_DIR" {
+			return t.TempDir()
+		}
+		return ""
+	}
+	if err := run(t.Context(), env, &out); err != nil {
+		t.Fatalf("run: %v\n%s", err, &out)
+	}
+	for _, want := range []string{
+		"Page → Ada: [one-time notification request: The blue kettle is back in stock] [Notify Me]",
+		"(restarted: 1 token for Ada on disk, topic restock:blue-kettle, live)",
+		"Page → Ada (with her one-time token): Good news: the blue kettle is back in stock!",
+		"(not telling 1254459154682919 again: no usable token for restock:blue-kettle)",
+		"(the fake Graph API accepted 1 message with Ada's token)",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("transcript lacks %q:\n%s", want, &out)
+		}
+	}
+}
+
+// optinToken returns the one-time token the fake delivered to the webhook.
+func optinToken(t *testing.T, srv *messengertest.Server) string {
+	t.Helper()
+	for _, w := range srv.Webhooks() {
+		events, err := messenger.ParseEvents(w.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range events {
+			if o, ok := ev.(*messenger.OptinEvent); ok && o.OneTimeNotifToken != "" {
+				return o.OneTimeNotifToken
+			}
+		}
+	}
+	t.Fatal("no opt-in with a token was delivered")
+	return ""
+}
+
+func TestDemoSendsOneNotification(t *testing.T) {
+	srv := messengertest.NewServer(t)
+	if err := demo(t.Context(), srv, t.TempDir(), log.New(io.Discard, "", 0)); err != nil {
+		t.Fatal(err)
+	}
+	token := optinToken(t, srv)
+	type send struct{ Type, Template, Text string }
+	var toAda, withToken []send
+	for _, r := range srv.Sent() {
+		s := send{Type: r.MessagingType, Text: r.Message.Text}
+		if r.Message.Attachment != nil {
+			s.Template = r.Message.Attachment.TemplateType
+		}
+		switch {
+		case r.Recipient.ID == adaPSID:
+			toAda = append(toAda, s)
+		case r.Recipient.OneTimeNotifToken == token:
+			withToken = append(withToken, s)
+		default:
+			t.Errorf("unexpected recipient %+v", r.Recipient)
+		}
+	}
+	if diff := cmp.Diff([]send{
+		{"RESPONSE", "", "Sorry, the blue kettle is sold out right now."},
+		{"RESPONSE", "one_time_notif_req", ""},
+		{"RESPONSE", "", "Done! I'll send you one message when it's back."},
+	}, toAda); diff != "" {
+		t.Errorf("sends to Ada's PSID (-want +got):\n%s", diff)
+	}
+	// Exactly one message with the token, though the restock ran twice.
+	if diff := cmp.Diff([]send{
+		{"", "", "Good news: the blue kettle is back in stock! https://shop.example.com/blue-kettle"},
+	}, withToken); diff != "" {
+		t.Errorf("sends with the token (-want +got):\n%s", diff)
+	}
+}
+
+// TestConcurrentRestocks runs one delivery through two restocks at once, as two
+// instances of the shop or a retried warehouse call would.
+func TestConcurrentRestocks(t *testing.T) {
+	srv := messengertest.NewServer(t)
+	var out bytes.Buffer
+	a, err := open(t.Context(), srv.Client(), t.TempDir(), srv.AppSecret(), "verify", log.New(&out, "", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	srv.SetWebhook(a.webhook)
+	for _, psid := range []string{"1", "2", "3"} {
+		if _, err := srv.User(psid).Says("kettle?"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := srv.User(psid).OptsIn(topic("blue-kettle")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.webhook.WaitIdle(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			if err := a.shop.restock(t.Context(), "blue-kettle"); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	perToken := map[string]int{}
+	for _, r := range srv.Sent() {
+		if tok := r.Recipient.OneTimeNotifToken; tok != "" {
+			perToken[tok]++
+		}
+	}
+	if len(perToken) != 3 {
+		t.Errorf("%d tokens used, want 3: %v", len(perToken), perToken)
+	}
+	for tok, n := range perToken {
+		if n != 1 {
+			t.Errorf("token …%s used %d times", tok[len(tok)-4:], n)
+		}
+	}
+	if got := strings.Count(out.String(), "no usable token"); got != 3 {
+		t.Errorf("%d refusals logged, want 3:\n%s", got, &out)
+	}
+}
+
+func TestWaitlistAfterTornLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "waitlist.jsonl")
+	// A crash in the middle of an add.
+	if err := os.WriteFile(path, []byte(`{"page":"p","psid":"1","sku":"a"}`+"\n"+`{"page":"p","ps`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	wl, err := openWaitlist(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wl.Close()
+	for _, w := range []waiting{{"p", "2", "a"}, {"p", "1", "a"}, {"p", "3", "b"}} {
+		if err := wl.add(w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := wl.waitingFor("a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]waiting{{"p", "1", "a"}, {"p", "2", "a"}}, got); diff != "" {
+		t.Errorf("waiting for a (-want +got):\n%s", diff)
+	}
+}
