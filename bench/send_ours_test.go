@@ -9,7 +9,7 @@ import (
 
 // sendOursLibs are this SDK's entries.
 var sendOursLibs = []sendLib{
-	{name: "messenger", transport: "the SDK's default pooled transport (128 idle per host)", setup: oursSend},
+	{name: "messenger", setup: oursSend},
 }
 
 type oursSendBody struct {

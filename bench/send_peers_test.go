@@ -16,23 +16,21 @@ import (
 
 // sendLib is one way of sending "Hello, world!" to psid. setup points the library
 // at the loopback server srv and returns the send function; it is called once per
-// benchmark and the function may be called from many goroutines.
+// benchmark and the function may be called from many goroutines. How each one
+// uses connections is in catalog.Sends.
 type sendLib struct {
-	name string
-	// transport says which connection pool the library uses as configured here,
-	// which decides connection reuse under 64 concurrent senders.
-	transport string
-	setup     func(tb testing.TB, srv *sendServer) func() error
+	name  string
+	setup func(tb testing.TB, srv *sendServer) func() error
 }
 
 // sendLibs are the peers and the floor; ours are added by sendOursLibs
 // (send_ours_test.go).
 var sendLibs = []sendLib{
-	{name: "floor", transport: "pooled (128 idle per host)", setup: floorSend},
-	{name: "paked", transport: "http.DefaultTransport (2 idle per host); never reads the answer, so no connection is reused", setup: pakedSend},
-	{name: "maciekmm", transport: "http.DefaultClient (2 idle per host)", setup: maciekmmSend},
-	{name: "mileusna", transport: "new http.Client per send over http.DefaultTransport (2 idle per host)", setup: mileusnaSend},
-	{name: "ekyoung", transport: "new http.Client per send over http.DefaultTransport (2 idle per host)", setup: ekyoungSend},
+	{name: "floor", setup: floorSend},
+	{name: "paked", setup: pakedSend},
+	{name: "maciekmm", setup: maciekmmSend},
+	{name: "mileusna", setup: mileusnaSend},
+	{name: "ekyoung", setup: ekyoungSend},
 }
 
 var floorBody = []byte(`{"recipient":{"id":"` + psid + `"},"messaging_type":"RESPONSE","message":{"text":"` + sendText + `"}}`)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	ekyoung "github.com/ekyoung/fbmessenger"
+	"github.com/gomessenger/messenger/bench/internal/catalog"
 	maciekmm "github.com/maciekmm/messenger-platform-go-sdk"
 	mileusna "github.com/mileusna/facebook-messenger"
 	paked "github.com/paked/messenger"
@@ -19,27 +20,27 @@ import (
 
 // webhookLib is one way of turning a signed delivery into calls of user code.
 // handler builds it with a user callback that counts the events it receives.
+// What each one verifies and skips is in catalog.Webhooks.
 type webhookLib struct {
-	name string
-	// verifies is the signature the handler checks: "sha256", "sha1" or "none".
-	// Only sha256 libraries do what Meta asks today; sha1 ones check the legacy
-	// X-Hub-Signature header; none ones accept any body from anyone.
-	verifies string
-	// async libraries call user code on goroutines of their own after ServeHTTP
-	// returns; the benchmarks wait for those calls inside the timed region.
-	async   bool
+	name    string
 	handler func(tb testing.TB, dispatched *atomic.Int64) http.Handler
+}
+
+// verifies is the signature the handler checks: "sha256", "sha1" or "none".
+func (l webhookLib) verifies() string {
+	w, _ := catalog.WebhookByName(l.name)
+	return w.Verifies
 }
 
 // webhookLibs are the peers and the baselines; ours is added by
 // webhookOursLibs (webhook_ours_test.go).
 var webhookLibs = []webhookLib{
-	{name: "plumbing", verifies: "none", handler: plumbingHandler},
-	{name: "floor", verifies: "sha256", handler: floorHandler},
-	{name: "paked", verifies: "sha1", handler: pakedHandler},
-	{name: "maciekmm", verifies: "sha1", async: true, handler: maciekmmHandler},
-	{name: "mileusna", verifies: "none", async: true, handler: mileusnaHandler},
-	{name: "ekyoung", verifies: "none", handler: ekyoungHandler},
+	{name: "plumbing", handler: plumbingHandler},
+	{name: "floor", handler: floorHandler},
+	{name: "paked", handler: pakedHandler},
+	{name: "maciekmm", handler: maciekmmHandler},
+	{name: "mileusna", handler: mileusnaHandler},
+	{name: "ekyoung", handler: ekyoungHandler},
 }
 
 // plumbingHandler does nothing: what driving a handler costs by itself.

@@ -4,9 +4,13 @@ import (
 	"net/http"
 	"sync/atomic"
 	"testing"
+
+	"github.com/gomessenger/messenger/bench/internal/catalog"
 )
 
-func allWebhookLibs() []webhookLib { return append(append([]webhookLib{}, webhookLibs...), webhookOursLibs...) }
+func allWebhookLibs() []webhookLib {
+	return append(append([]webhookLib{}, webhookLibs...), webhookOursLibs...)
+}
 
 // BenchmarkWebhook delivers the same signed bytes to each library's handler:
 // body=single is one text message, body=batch100 a delivery of 100 of them.
@@ -76,14 +80,29 @@ func TestWebhookLibsRefuseForgedBodies(t *testing.T) {
 			d.sha1 = "sha1=" + mac(sha1New, []byte("something else"))
 			d.sha256 = "sha256=" + mac(sha256New, []byte("something else"))
 			st := newDriver(d).serve(h)
-			if lib.verifies == "none" {
+			if lib.verifies() == "none" {
 				waitFor(t, func() bool { return dispatched.Load() == 1 })
 				t.Logf("%s verifies no signature: the forged event was dispatched (status %d)", lib.name, st)
 				return
 			}
 			if got := dispatched.Load(); got != 0 {
-				t.Errorf("%s claims to verify %s but dispatched %d forged events", lib.name, lib.verifies, got)
+				t.Errorf("%s claims to verify %s but dispatched %d forged events", lib.name, lib.verifies(), got)
 			}
 		})
+	}
+}
+
+// TestCatalogDescribesEveryEntry keeps BENCHMARKS.md's descriptions in step with
+// what is benchmarked.
+func TestCatalogDescribesEveryEntry(t *testing.T) {
+	for _, l := range allWebhookLibs() {
+		if _, ok := catalog.WebhookByName(l.name); !ok {
+			t.Errorf("webhook entry %q is not in catalog.Webhooks", l.name)
+		}
+	}
+	for _, l := range allSendLibs() {
+		if _, ok := catalog.SendByName(l.name); !ok {
+			t.Errorf("send entry %q is not in catalog.Sends", l.name)
+		}
 	}
 }
