@@ -60,6 +60,7 @@ type config struct {
 	clock      func() time.Time
 	pageID     string
 	onUsage    func(Usage)
+	guard      *guardConfig
 }
 
 var versionPattern = regexp.MustCompile(`^v[0-9]+\.[0-9]+$`)

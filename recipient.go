@@ -1,0 +1,106 @@
+package messenger
+
+import "strings"
+
+// Recipient identifies whom a message goes to. Exactly one identifier must be set
+// (reference §1.2); use the constructors PSID, UserRef, Comment, Post, OneTimeToken,
+// RecurringToken and Phone rather than filling the struct by hand. Its JSON is the
+// wire "recipient" object.
+type Recipient struct {
+	// ID is a page-scoped user id (PSID).
+	ID string `json:"id,omitempty"`
+	// UserRef comes from the checkbox plugin or the chat plugin.
+	UserRef string `json:"user_ref,omitempty"`
+	// CommentID makes the message a private reply to a Page comment (reference §4).
+	CommentID string `json:"comment_id,omitempty"`
+	// PostID makes the message a private reply to a visitor post (reference §4).
+	PostID string `json:"post_id,omitempty"`
+	// OneTimeNotifToken is a single-use one-time-notification token (reference §5.2).
+	OneTimeNotifToken string `json:"one_time_notif_token,omitempty"`
+	// NotificationMessagesToken is a recurring notification token (reference §5.4).
+	NotificationMessagesToken string `json:"notification_messages_token,omitempty"`
+	// PhoneNumber targets a person by phone (Customer Matching, closed beta), e.g.
+	// "+1(212)555-2368".
+	PhoneNumber string `json:"phone_number,omitempty"`
+	// Name improves a phone-number match; only with PhoneNumber.
+	Name *RecipientName `json:"name,omitempty"`
+}
+
+// RecipientName is the optional name sent with a phone-number recipient.
+type RecipientName struct {
+	FirstName string `json:"first_name,omitempty"`
+	LastName  string `json:"last_name,omitempty"`
+}
+
+// PSID addresses a person by page-scoped id.
+func PSID(id string) Recipient { return Recipient{ID: id} }
+
+// UserRef addresses a person by the user_ref of the checkbox or chat plugin. Graph
+// answers such sends without a recipient_id (reference §1.3).
+func UserRef(ref string) Recipient { return Recipient{UserRef: ref} }
+
+// Comment addresses the author of a Page comment with a private reply: one message,
+// within 7 days of the comment (reference §4).
+func Comment(commentID string) Recipient { return Recipient{CommentID: commentID} }
+
+// Post addresses the author of a visitor post with a private reply: one message,
+// within 7 days of the post (reference §4).
+func Post(postID string) Recipient { return Recipient{PostID: postID} }
+
+// OneTimeToken addresses a person through a one-time-notification token; the token
+// is single-use and expires within a year (reference §5.2).
+func OneTimeToken(token string) Recipient { return Recipient{OneTimeNotifToken: token} }
+
+// RecurringToken addresses a person through a recurring notification
+// (notification_messages) token (reference §5.4).
+func RecurringToken(token string) Recipient { return Recipient{NotificationMessagesToken: token} }
+
+// Phone addresses a person by phone number (Customer Matching); name may be nil.
+// Graph answers such sends without a recipient_id (reference §1.3).
+func Phone(number string, name *RecipientName) Recipient {
+	return Recipient{PhoneNumber: number, Name: name}
+}
+
+// identifiers lists the wire names of the identifiers set on r.
+func (r *Recipient) identifiers() []string {
+	var set []string
+	for _, f := range [...]struct {
+		name, val string
+	}{
+		{"id", r.ID}, {"user_ref", r.UserRef}, {"comment_id", r.CommentID}, {"post_id", r.PostID},
+		{"one_time_notif_token", r.OneTimeNotifToken},
+		{"notification_messages_token", r.NotificationMessagesToken},
+		{"phone_number", r.PhoneNumber},
+	} {
+		if f.val != "" {
+			set = append(set, f.name)
+		}
+	}
+	return set
+}
+
+// isPrivateReply reports whether r is a comment or visitor-post recipient.
+func (r *Recipient) isPrivateReply() bool {
+	return (r.CommentID != "" || r.PostID != "") && len(r.identifiers()) == 1
+}
+
+// isPersonAddress reports whether r addresses a person directly (PSID, user_ref,
+// phone), the recipients for which the platform requires a messaging_type.
+func (r *Recipient) isPersonAddress() bool {
+	return r.ID != "" || r.UserRef != "" || r.PhoneNumber != ""
+}
+
+func (r *Recipient) validate(v *validator, path string) {
+	ids := r.identifiers()
+	switch len(ids) {
+	case 0:
+		v.fail(path, "", "exactly one identifier", "none",
+			"a recipient needs one of id, user_ref, comment_id, post_id, one_time_notif_token, notification_messages_token, phone_number")
+	case 1:
+	default:
+		v.fail(path, "", "exactly one identifier", strings.Join(ids, ", "), "a recipient carries one identifier only")
+	}
+	if r.Name != nil && r.PhoneNumber == "" {
+		v.fail(path, ".name", "only with phone_number", "set", "a name only helps match a phone number")
+	}
+}

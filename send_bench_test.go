@@ -1,0 +1,58 @@
+package messenger
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+func benchGeneric() SendRequest {
+	els := make([]GenericElement, 3)
+	for i := range els {
+		els[i] = GenericElement{
+			Title:         "Welcome!",
+			Subtitle:      "We have the right hat for everyone.",
+			ImageURL:      "https://example.com/hat.jpg",
+			DefaultAction: &Button{Type: ButtonURL, URL: "https://example.com/", WebviewHeightRatio: WebviewTall},
+			Buttons: []Button{
+				URLButton("View Website", "https://example.com/"),
+				PostbackButton("Start Chatting", "DEVELOPER_DEFINED_PAYLOAD"),
+			},
+		}
+	}
+	return SendRequest{To: PSID("1254459154682919"), Type: Response,
+		Message: TemplateMessage(&GenericTemplate{ImageAspectRatio: AspectHorizontal, Elements: els})}
+}
+
+// benchEncode measures what Send does before the network: encode the wire body the
+// way Do does (json.Encoder, no HTML escaping, into a reused buffer).
+func benchEncode(b *testing.B, req SendRequest, validate bool) {
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		if validate {
+			if err := req.Validate(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		buf.Reset()
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(req.wire()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(buf.Len()))
+}
+
+func BenchmarkEncodeTextSend(b *testing.B) {
+	benchEncode(b, SendRequest{To: PSID("1254459154682919"), Type: Response, Message: Text("Hello, world!")}, false)
+}
+
+func BenchmarkEncodeGenericSend(b *testing.B) { benchEncode(b, benchGeneric(), false) }
+
+func BenchmarkValidateAndEncodeTextSend(b *testing.B) {
+	benchEncode(b, SendRequest{To: PSID("1254459154682919"), Type: Response, Message: Text("Hello, world!")}, true)
+}
+
+func BenchmarkValidateAndEncodeGenericSend(b *testing.B) { benchEncode(b, benchGeneric(), true) }
