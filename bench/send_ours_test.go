@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"net/http"
 	"testing"
 
 	"github.com/gomessenger/messenger"
@@ -12,32 +11,20 @@ var sendOursLibs = []sendLib{
 	{name: "messenger", setup: oursSend},
 }
 
-type oursSendBody struct {
-	Recipient struct {
-		ID string `json:"id"`
-	} `json:"recipient"`
-	MessagingType string `json:"messaging_type"`
-	Message       struct {
-		Text string `json:"text"`
-	} `json:"message"`
-}
-
-type oursSendAnswer struct {
-	RecipientID string `json:"recipient_id"`
-	MessageID   string `json:"message_id"`
-}
-
-// oursSend goes through Client.Do with the SDK's defaults (retries, limiter off,
-// default transport). No app secret: the peers send no appsecret_proof either.
+// oursSend goes through Client.Send with the SDK's defaults: local validation,
+// retry policy, default pooled transport, the answer decoded into a
+// SendResponse. No app secret: the peers send no appsecret_proof either.
 func oursSend(tb testing.TB, srv *sendServer) func() error {
 	c, err := messenger.New(pageToken, messenger.WithBaseURL(srv.URL))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return func() error {
-		var body oursSendBody
-		body.Recipient.ID, body.MessagingType, body.Message.Text = psid, "RESPONSE", sendText
-		var out oursSendAnswer
-		return c.Do(bg, http.MethodPost, "me/messages", &body, &out)
+		_, err := c.Send(bg, messenger.SendRequest{
+			To:      messenger.PSID(psid),
+			Type:    messenger.Response,
+			Message: messenger.Text(sendText),
+		})
+		return err
 	}
 }
