@@ -13,6 +13,7 @@ import (
 // run describes the run that produced the table.
 type run struct {
 	Date, GoVersion, Benchstat, Benchtime string
+	LoadStart, LoadEnd                    string // /proc/loadavg's three averages
 	Cores, Procs, Rounds                  int
 	Machine                               machine
 }
@@ -74,8 +75,13 @@ func (r *report) header() {
 	r.printf("| | |\n|---|---|\n")
 	r.printf("| Go | %s %s/%s |\n", r.run.GoVersion, m.GOOS, m.GOARCH)
 	r.printf("| CPU | %s, %d cores, GOMAXPROCS %d |\n", orUnknown(m.CPU), r.run.Cores, r.run.Procs)
-	r.printf("| samples | %d rounds of the whole suite, -benchtime %s each; medians with 95%% confidence intervals from benchstat %s |\n\n",
+	r.printf("| samples | %d rounds of the whole suite, -benchtime %s each; medians with 95%% confidence intervals from benchstat %s |\n",
 		r.run.Rounds, r.run.Benchtime, r.run.Benchstat)
+	if r.run.LoadStart != "" {
+		r.printf("| load average (1, 5, 15 min) | %s at the start, %s at the end: other work shared the machine, the intervals show how much it moved the figures |\n",
+			r.run.LoadStart, r.run.LoadEnd)
+	}
+	r.printf("\n")
 }
 
 func orUnknown(s string) string {
@@ -211,8 +217,8 @@ func (r *report) cell(unit, name string, format func(float64) string) string {
 		return "–"
 	}
 	out := format(s.Value)
-	if ci := strings.TrimSpace(s.CI); ci != "" && ci != "∞" && unit == "sec/op" {
-		out += " " + strings.ReplaceAll(ci, " ", "")
+	if ci := strings.TrimPrefix(strings.ReplaceAll(s.CI, " ", ""), "±"); ci != "" && ci != "∞" && unit == "sec/op" {
+		out += " ±" + ci
 	}
 	return out
 }

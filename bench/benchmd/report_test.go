@@ -62,12 +62,13 @@ func TestParseRaw(t *testing.T) {
 func TestReportRatios(t *testing.T) {
 	var b bytes.Buffer
 	if err := writeReport(&b, readTable(t), run{Date: "2026-01-02", GoVersion: "go1.26", Rounds: 6, Benchtime: "300ms",
-		Cores: 2, Procs: 2, Machine: machine{GOOS: "linux", GOARCH: "amd64", CPU: "Test CPU"}}); err != nil {
+		Cores: 2, Procs: 2, LoadStart: "0.10 0.20 0.30", LoadEnd: "1.00 0.50 0.40", Machine: machine{GOOS: "linux", GOARCH: "amd64", CPU: "Test CPU"}}); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
 	for _, want := range []string{
 		"| CPU | Test CPU, 2 cores, GOMAXPROCS 2 |",
+		"| load average (1, 5, 15 min) | 0.10 0.20 0.30 at the start, 1.00 0.50 0.40 at the end",
 		// (2.01-0.01) / (7.01-0.01) = 0.29
 		"| webhook single, net time | 2.00 µs | maciekmm (best verifying peer) 7.00 µs | 0.29× | ≤ 0.50× | met |",
 		"| webhook single, net allocs | 10 | maciekmm 35 | 0.29× | ≤ 0.33× | met |",
