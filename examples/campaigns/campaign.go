@@ -65,7 +65,6 @@ func writeLinks(page, dir string, logger *log.Logger) error {
 type greeter struct {
 	client *messenger.Client
 	counts *referral.Attribution
-	log    *log.Logger
 }
 
 func (g *greeter) register(wh *messenger.Webhook) {

@@ -56,7 +56,7 @@ func demo(ctx context.Context, srv *messengertest.Server, outDir string, logger 
 	if err := client.SetProfile(ctx, messenger.MessengerProfile{GetStarted: &messenger.GetStarted{Payload: getStarted}}); err != nil {
 		return err
 	}
-	g := &greeter{client: client, counts: referral.NewAttribution(0), log: logger}
+	g := &greeter{client: client, counts: referral.NewAttribution(0)}
 	wh, err := newWebhook(g, srv.AppSecret(), "demo-verify-token", logger)
 	if err != nil {
 		return err

@@ -63,7 +63,7 @@ func run(ctx context.Context, env func(string) string, stdout io.Writer) error {
 	if err := client.SetProfile(ctx, messenger.MessengerProfile{GetStarted: &messenger.GetStarted{Payload: getStarted}}); err != nil {
 		return fmt.Errorf("set Get Started: %w", err)
 	}
-	g := &greeter{client: client, counts: referral.NewAttribution(0), log: logger}
+	g := &greeter{client: client, counts: referral.NewAttribution(0)}
 	wh, err := newWebhook(g, cfg.appSecret, cfg.verifyToken, logger)
 	if err != nil {
 		return err

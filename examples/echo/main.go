@@ -110,6 +110,8 @@ func newWebhook(client *messenger.Client, appSecret, verifyToken string, logger 
 	if err != nil {
 		return nil, err
 	}
+	// The Page's own messages come back as *EchoEvent, a type of their own, so
+	// this handler never answers the bot itself.
 	messenger.On(wh, func(ctx context.Context, m *messenger.MessageEvent) error {
 		// On standby another app owns the conversation (a person answering in
 		// Page Inbox, say): the bot only listens.

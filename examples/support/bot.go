@@ -122,6 +122,9 @@ func (b *bot) register(wh *messenger.Webhook) {
 	})
 	// Page Inbox passes the thread back when an agent marks it done.
 	messenger.On(wh, func(ctx context.Context, p *messenger.PassThreadControlEvent) error {
+		b.mu.Lock()
+		delete(b.inInbox, p.Sender.ID) // this app owns the thread again
+		b.mu.Unlock()
 		return b.backToBot(ctx, p.Sender.ID)
 	})
 }
@@ -228,7 +231,8 @@ func (b *bot) agentReply(ctx context.Context, agent, psid, text string) error {
 	if d := policy.Check(ask, conv, b.client.Now()); !d.Allowed {
 		return &messenger.PolicyError{Decision: d}
 	}
-	// Ensure creates the persona once and then answers from its cache.
+	// Ensure creates the persona once and then answers from its cache. Meta
+	// downloads the picture at creation: point it at your agents' photos.
 	p, err := b.personas.Ensure(ctx, agent, "https://example.com/team/"+strings.ToLower(agent)+".png")
 	if err != nil {
 		return err
