@@ -345,8 +345,8 @@ func (s *sender) send(ctx context.Context, batch []*item) (retry []*item, err er
 		return nil, nil
 	}
 	results := s.call(ctx, ready)
-	s.observeUsage(sentAt)
-	// Every item was sent: settle them all, even after an error.
+	// Every item was sent: settle them all, even after an error. Throttling
+	// answers cut the rate before the usage headers that came with them do.
 	var first error
 	for i, it := range ready {
 		again, err := s.settle(ctx, it, results[i], sentAt)
@@ -357,6 +357,7 @@ func (s *sender) send(ctx context.Context, batch []*item) (retry []*item, err er
 			retry = append(retry, it)
 		}
 	}
+	s.observeUsage(sentAt)
 	return retry, first
 }
 
