@@ -136,12 +136,12 @@ type fakeGraph struct {
 
 type fakeSend struct {
 	PSID, Token, Type, Tag, Text string
-	At                          time.Time // real (or bubble) time
+	At                           time.Time // real (or bubble) time
 }
 
 type fakeError struct {
 	status, code, subcode int
-	header               http.Header
+	header                http.Header
 }
 
 func newFakeGraph(now time.Time) *fakeGraph {
