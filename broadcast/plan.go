@@ -80,7 +80,7 @@ func (c *config) plan(ctx context.Context, t *tally) error {
 			continue
 		}
 		e.State, e.Way, e.Until = StateSendable, c.Ways[j.way].String(), j.until
-		if j.until.Before(now.Add(time.Duration(sendable) * perSend)) {
+		if !now.Add(time.Duration(sendable) * perSend).Before(j.until) { // Until is the first instant it no longer holds
 			t.atRisk()
 		}
 		sendable++

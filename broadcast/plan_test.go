@@ -1,0 +1,288 @@
+package broadcast_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gomessenger/messenger"
+	"github.com/gomessenger/messenger/broadcast"
+	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/tags"
+)
+
+// decodeAudit reads the JSON lines a run wrote to its Audit writer.
+func decodeAudit(t *testing.T, b []byte) []broadcast.Entry {
+	t.Helper()
+	var out []broadcast.Entry
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for dec.More() {
+		var e broadcast.Entry
+		require.NoError(t, dec.Decode(&e))
+		out = append(out, e)
+	}
+	return out
+}
+
+func TestPlanJudgesEachWay(t *testing.T) {
+	t.Parallel()
+	before2026 := time.Date(2026, 4, 1, 12, 0, 0, 0, time.UTC)
+	after2026 := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	recurringEra := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name  string
+		now   time.Time
+		setup func(st *memStore, now time.Time)
+		b     broadcast.Broadcast
+		want  broadcast.Entry // At, Reason ignored
+	}{
+		{
+			name:  "inside the window",
+			now:   after2026,
+			setup: func(st *memStore, now time.Time) { message(st, "1", now.Add(-3*time.Hour)) },
+			b:     broadcast.Broadcast{Ways: []broadcast.Way{broadcast.InWindow()}},
+			want:  broadcast.Entry{PSID: "1", State: broadcast.StateSendable, Way: "UPDATE", Until: after2026.Add(21 * time.Hour)},
+		},
+		{
+			name:  "never messaged",
+			now:   after2026,
+			setup: func(*memStore, time.Time) {},
+			b:     broadcast.Broadcast{Ways: []broadcast.Way{broadcast.InWindow()}},
+			want:  broadcast.Entry{PSID: "1", State: broadcast.StateSkipped, Rule: "UPDATE: window.standard"},
+		},
+		{
+			name:  "a tag before its retirement lasts until it",
+			now:   before2026,
+			setup: func(st *memStore, now time.Time) { message(st, "1", now.Add(-48*time.Hour)) },
+			b:     broadcast.Broadcast{Ways: broadcast.Auto("", tags.ConfirmedEventUpdate)},
+			want: broadcast.Entry{PSID: "1", State: broadcast.StateSendable, Way: "MESSAGE_TAG/CONFIRMED_EVENT_UPDATE",
+				Until: time.Date(2026, 4, 27, 0, 0, 0, 0, time.UTC)},
+		},
+		{
+			name:  "the same tag after its retirement",
+			now:   after2026,
+			setup: func(st *memStore, now time.Time) { message(st, "1", now.Add(-48*time.Hour)) },
+			b:     broadcast.Broadcast{Ways: broadcast.Auto("", tags.ConfirmedEventUpdate)},
+			want: broadcast.Entry{PSID: "1", State: broadcast.StateSkipped,
+				Rule: "UPDATE: window.standard; MESSAGE_TAG/CONFIRMED_EVENT_UPDATE: tags.2026_retired"},
+		},
+		{
+			name:  "promotional content never goes under a tag",
+			now:   before2026,
+			setup: func(st *memStore, now time.Time) { message(st, "1", now.Add(-48*time.Hour)) },
+			b:     broadcast.Broadcast{Ways: []broadcast.Way{broadcast.WithTag(tags.ConfirmedEventUpdate)}, Promotional: true},
+			want:  broadcast.Entry{PSID: "1", State: broadcast.StateSkipped, Rule: "MESSAGE_TAG/CONFIRMED_EVENT_UPDATE: tags.not_promotional"},
+		},
+		{
+			name: "one-time token outside the window",
+			now:  after2026,
+			setup: func(st *memStore, now time.Time) {
+				message(st, "1", now.Add(-30*time.Hour))
+				token(st, "1", "sale", store.OneTimeToken, now.Add(-time.Hour), now.AddDate(1, 0, 0), time.Time{}, 0)
+			},
+			b:    broadcast.Broadcast{Ways: broadcast.Auto("sale")},
+			want: broadcast.Entry{PSID: "1", State: broadcast.StateSendable, Way: "one_time_notif_token/sale",
+				Until: after2026.Add(-time.Hour).AddDate(1, 0, 0)}, // a year after its issue
+		},
+		{
+			name: "expired one-time token",
+			now:  after2026,
+			setup: func(st *memStore, now time.Time) {
+				token(st, "1", "sale", store.OneTimeToken, now.AddDate(-1, 0, -2), now.AddDate(0, 0, -2), time.Time{}, 0)
+			},
+			b:    broadcast.Broadcast{Ways: []broadcast.Way{broadcast.OneTimeToken("sale")}},
+			want: broadcast.Entry{PSID: "1", State: broadcast.StateSkipped, Rule: "one_time_notif_token/sale: token.one_time"},
+		},
+		{
+			name: "a used token is no token",
+			now:  after2026,
+			setup: func(st *memStore, now time.Time) {
+				token(st, "1", "sale", store.OneTimeToken, now.Add(-time.Hour), now.AddDate(1, 0, 0), time.Time{}, 0)
+				st.ClaimToken(context.Background(), testPage, "1", "sale", store.OneTimeToken, now)
+			},
+			b:    broadcast.Broadcast{Ways: []broadcast.Way{broadcast.OneTimeToken("sale")}},
+			want: broadcast.Entry{PSID: "1", State: broadcast.StateSkipped, Rule: "one_time_notif_token/sale: token.none"},
+		},
+		{
+			name: "recurring token used too recently: reachable later",
+			now:  recurringEra,
+			setup: func(st *memStore, now time.Time) {
+				token(st, "1", "news", store.RecurringToken, now.Add(-48*time.Hour), now.AddDate(0, 6, 0), now.Add(-10*time.Hour), 24*time.Hour)
+			},
+			b: broadcast.Broadcast{Ways: []broadcast.Way{broadcast.RecurringToken("news")}},
+			want: broadcast.Entry{PSID: "1", State: broadcast.StateSkipped, Rule: "notification_messages_token/news: token.recurring",
+				ReachableAt: recurringEra.Add(14 * time.Hour)},
+		},
+		{
+			name:  "render failure",
+			now:   after2026,
+			setup: func(st *memStore, now time.Time) { message(st, "1", now.Add(-time.Hour)) },
+			b: broadcast.Broadcast{Ways: []broadcast.Way{broadcast.InWindow()}, Message: nil,
+				Render: func(context.Context, broadcast.Recipient) (*messenger.Message, error) { return nil, errors.New("no template") }},
+			want: broadcast.Entry{PSID: "1", State: broadcast.StateFailed},
+		},
+		{
+			name:  "rendered message breaking a limit",
+			now:   after2026,
+			setup: func(st *memStore, now time.Time) { message(st, "1", now.Add(-time.Hour)) },
+			b: broadcast.Broadcast{Ways: []broadcast.Way{broadcast.InWindow()},
+				Render: func(context.Context, broadcast.Recipient) (*messenger.Message, error) {
+					return messenger.Text(strings.Repeat("a", 2000)), nil
+				}},
+			want: broadcast.Entry{PSID: "1", State: broadcast.StateFailed},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			st := newMemStore()
+			tt.setup(st, tt.now)
+			var audit bytes.Buffer
+			b := tt.b
+			b.Page, b.Audience, b.Windows, b.Tokens, b.Audit = testPage, broadcast.PSIDs("1"), st, st, &audit
+			b.Now = func() time.Time { return tt.now }
+			if b.Render == nil {
+				b.Message = messenger.Text("hello")
+			}
+			sum, err := b.Plan(t.Context())
+			require.NoError(t, err)
+			require.Equal(t, 1, sum.Recipients)
+			entries := decodeAudit(t, audit.Bytes())
+			require.Len(t, entries, 1)
+			got := entries[0]
+			require.True(t, got.At.Equal(tt.now))
+			if tt.want.State != broadcast.StateSendable {
+				require.NotEmpty(t, got.Reason)
+			}
+			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(broadcast.Entry{}, "At", "Reason")); diff != "" {
+				t.Fatalf("entry (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func message(st *memStore, psid string, at time.Time) {
+	if err := st.RecordAction(context.Background(), testPage, psid, store.Action{Kind: store.ActionMessage, At: at}); err != nil {
+		panic(err)
+	}
+}
+
+func token(st *memStore, psid, topic string, kind store.TokenKind, issued, expires, lastUsed time.Time, every time.Duration) {
+	err := st.PutToken(context.Background(), store.Token{Value: "tok-" + psid + "-" + topic, Kind: kind, Page: testPage, User: psid,
+		Topic: topic, IssuedAt: issued, ExpiresAt: expires, LastUsed: lastUsed, MinInterval: every, State: store.TokenLive})
+	if err != nil {
+		panic(err)
+	}
+}
+
+// TestPlanCountsAtRisk: people whose window closes before the broadcast reaches
+// them at its rate are counted.
+func TestPlanCountsAtRisk(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	st := newMemStore()
+	var ids []string
+	for i := range 10 {
+		id := string(rune('a' + i))
+		ids = append(ids, id)
+		message(st, id, now.Add(-24*time.Hour+5*time.Second)) // closes in 5 s
+	}
+	b := &broadcast.Broadcast{Page: testPage, Audience: broadcast.PSIDs(ids...), Message: messenger.Text("hi"),
+		Ways: []broadcast.Way{broadcast.InWindow()}, Windows: st, Rate: 1, Now: func() time.Time { return now }}
+	sum, err := b.Plan(t.Context())
+	require.NoError(t, err)
+	// At one per second the sixth and later start 5 s or more after the first.
+	require.Equal(t, 5, sum.AtRisk)
+	require.Equal(t, 10, sum.Count(broadcast.StateSendable))
+}
+
+func TestPlanStopsOnAudienceAndStoreErrors(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("disk on fire")
+	audience := func(yield func(broadcast.Recipient, error) bool) {
+		if !yield(broadcast.Recipient{PSID: "1"}, nil) {
+			return
+		}
+		if !yield(broadcast.Recipient{}, &broadcast.RowError{Line: 2, Err: errors.New("bad")}) {
+			return
+		}
+		yield(broadcast.Recipient{}, boom)
+	}
+	st := newMemStore()
+	b := &broadcast.Broadcast{Page: testPage, Audience: audience, Message: messenger.Text("hi"), Ways: []broadcast.Way{broadcast.InWindow()}, Windows: st}
+	sum, err := b.Plan(t.Context())
+	require.ErrorIs(t, err, boom)
+	require.Equal(t, 2, sum.Recipients)
+	require.Equal(t, 1, sum.Count(broadcast.StateInvalid))
+
+	b.Audience = broadcast.PSIDs("1")
+	b.Windows = failingWindows{boom}
+	_, err = b.Plan(t.Context())
+	require.ErrorIs(t, err, boom)
+}
+
+type failingWindows struct{ err error }
+
+func (f failingWindows) RecordAction(context.Context, string, string, store.Action) error { return f.err }
+func (f failingWindows) Window(context.Context, string, string) (store.Window, error) {
+	return store.Window{}, f.err
+}
+
+func TestBroadcastValidation(t *testing.T) {
+	t.Parallel()
+	st := newMemStore()
+	ok := func() broadcast.Broadcast {
+		return broadcast.Broadcast{Page: testPage, Audience: broadcast.PSIDs("1"), Message: messenger.Text("hi"),
+			Ways: []broadcast.Way{broadcast.InWindow()}, Windows: st, Tokens: st}
+	}
+	tests := []struct {
+		name   string
+		change func(b *broadcast.Broadcast)
+		want   string
+	}{
+		{"no page", func(b *broadcast.Broadcast) { b.Page = "" }, "Broadcast.Page must be the id of the sending Page"},
+		{"no audience", func(b *broadcast.Broadcast) { b.Audience = nil }, "Broadcast.Audience must be set"},
+		{"no message", func(b *broadcast.Broadcast) { b.Message = nil }, "Broadcast.Message must be set, or Render set"},
+		{"message and render", func(b *broadcast.Broadcast) {
+			b.Render = func(context.Context, broadcast.Recipient) (*messenger.Message, error) { return nil, nil }
+		}, "Broadcast.Message must be unset when Render is set"},
+		{"message too long", func(b *broadcast.Broadcast) { b.Message = messenger.Text(strings.Repeat("x", 2000)) }, "Broadcast.Message: messenger: invalid request: message.text"},
+		{"no ways", func(b *broadcast.Broadcast) { b.Ways = nil }, "Broadcast.Ways must be at least one way"},
+		{"response", func(b *broadcast.Broadcast) { b.Ways = []broadcast.Way{broadcast.Using(messenger.Response)} }, "Broadcast.Ways[0].Type must be UPDATE, MESSAGE_TAG or UTILITY, got RESPONSE"},
+		{"human agent", func(b *broadcast.Broadcast) { b.Ways = broadcast.Auto("", tags.HumanAgent) }, "Broadcast.Ways[1].Type must be a tag for automated messages, got HUMAN_AGENT"},
+		{"unknown tag", func(b *broadcast.Broadcast) { b.Ways = []broadcast.Way{broadcast.WithTag("NOT_A_TAG")} }, "Broadcast.Ways[0].Type must be a messaging type and tag the rules know, got MESSAGE_TAG/NOT_A_TAG"},
+		{"zero way", func(b *broadcast.Broadcast) { b.Ways = []broadcast.Way{{}} }, "Broadcast.Ways[0].Type must be a messaging type, or Topic for a token"},
+		{"token kind", func(b *broadcast.Broadcast) { b.Ways = []broadcast.Way{{Topic: "x", TokenKind: "sms"}} }, "Broadcast.Ways[0].TokenKind must be one_time_notif_token or notification_messages_token, got sms"},
+		{"no window store", func(b *broadcast.Broadcast) { b.Windows = nil }, "Broadcast.Windows must be set when a way sends to the PSID"},
+		{"no token store", func(b *broadcast.Broadcast) { b.Ways, b.Tokens = broadcast.Auto("t"), nil }, "Broadcast.Tokens must be set when a way uses notification tokens"},
+		{"rate too high", func(b *broadcast.Broadcast) { b.Rate = 301 }, "Broadcast.Rate must be above 0 and at most 300 messages per second, got 301"},
+		{"negative rate", func(b *broadcast.Broadcast) { b.Rate = -1 }, "Broadcast.Rate must be above 0"},
+		{"media rate", func(b *broadcast.Broadcast) { b.MediaRate = 11 }, "Broadcast.MediaRate must be above 0 and at most 10 messages per second, got 11"},
+		{"batch", func(b *broadcast.Broadcast) { b.BatchSize = 51 }, "Broadcast.BatchSize must be between 0 and 50, got 51"},
+		{"workers", func(b *broadcast.Broadcast) { b.Workers = -1 }, "Broadcast.Workers must be between 0 and 1024, got -1"},
+		{"attempts", func(b *broadcast.Broadcast) { b.MaxAttempts = 101 }, "Broadcast.MaxAttempts must be between 0 and 100, got 101"},
+		{"usage", func(b *broadcast.Broadcast) { b.UsageThreshold = 120 }, "Broadcast.UsageThreshold must be a percentage between 0 and 100, got 120"},
+		{"drain", func(b *broadcast.Broadcast) { b.DrainTimeout = -time.Second }, "Broadcast.DrainTimeout must be not negative, got -1s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := ok()
+			tt.change(&b)
+			_, err := b.Plan(t.Context())
+			require.ErrorIs(t, err, messenger.ErrInvalidRequest)
+			require.ErrorContains(t, err, tt.want)
+		})
+	}
+	b := ok()
+	_, err := b.Send(t.Context(), nil)
+	require.ErrorIs(t, err, messenger.ErrInvalidRequest)
+}
