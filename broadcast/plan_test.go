@@ -88,7 +88,7 @@ func TestPlanJudgesEachWay(t *testing.T) {
 				message(st, "1", now.Add(-30*time.Hour))
 				token(st, "1", "sale", store.OneTimeToken, now.Add(-time.Hour), now.AddDate(1, 0, 0), time.Time{}, 0)
 			},
-			b:    broadcast.Broadcast{Ways: broadcast.Auto("sale")},
+			b: broadcast.Broadcast{Ways: broadcast.Auto("sale")},
 			want: broadcast.Entry{PSID: "1", State: broadcast.StateSendable, Way: "one_time_notif_token/sale",
 				Until: after2026.Add(-time.Hour).AddDate(1, 0, 0)}, // a year after its issue
 		},
@@ -126,7 +126,9 @@ func TestPlanJudgesEachWay(t *testing.T) {
 			now:   after2026,
 			setup: func(st *memStore, now time.Time) { message(st, "1", now.Add(-time.Hour)) },
 			b: broadcast.Broadcast{Ways: []broadcast.Way{broadcast.InWindow()}, Message: nil,
-				Render: func(context.Context, broadcast.Recipient) (*messenger.Message, error) { return nil, errors.New("no template") }},
+				Render: func(context.Context, broadcast.Recipient) (*messenger.Message, error) {
+					return nil, errors.New("no template")
+				}},
 			want: broadcast.Entry{PSID: "1", State: broadcast.StateFailed},
 		},
 		{
@@ -231,7 +233,9 @@ func TestPlanStopsOnAudienceAndStoreErrors(t *testing.T) {
 
 type failingWindows struct{ err error }
 
-func (f failingWindows) RecordAction(context.Context, string, string, store.Action) error { return f.err }
+func (f failingWindows) RecordAction(context.Context, string, string, store.Action) error {
+	return f.err
+}
 func (f failingWindows) Window(context.Context, string, string) (store.Window, error) {
 	return store.Window{}, f.err
 }
