@@ -16,6 +16,57 @@
 // method is built on: it adds the token and appsecret_proof, waits on the rate
 // limiter, retries what is safe to retry and decodes Graph's errors.
 //
+// Send validates a SendRequest against every documented limit before the network
+// and posts it:
+//
+//	res, err := c.Send(ctx, messenger.SendRequest{
+//		To:      messenger.PSID(psid),
+//		Type:    messenger.Response,
+//		Message: messenger.Text("Pick a size").WithQuickReplies(
+//			messenger.TextReply("Small", "SIZE_S"), messenger.TextReply("Large", "SIZE_L")),
+//	})
+//
+// Templates (generic, button, media, receipt, customer feedback, one-time
+// notification request, product), attachments by URL, by saved id or uploaded from
+// an io.Reader (Upload, streamed), sender actions (SendAction), private replies to
+// comments and visitor posts (PrivateReply), Graph batches (Batch, SendBatch), the
+// handover protocol (PassThreadControl and friends), the Messenger Profile
+// (SetProfile, GetProfile, DeleteProfile) and user profiles (UserProfile) are all
+// methods of Client.
+//
+// # Webhooks
+//
+// NewWebhook returns an http.Handler that answers Meta's subscription handshake,
+// verifies X-Hub-Signature-256 on the raw body before decoding anything, decodes
+// every event (ParseEvents; unknown kinds arrive as *UnknownEvent, never as an
+// error), drops redeliveries, records each person's window-opening actions, and
+// dispatches events in timestamp order per conversation and in parallel across
+// conversations, answering 200 well inside Meta's 5 seconds:
+//
+//	wh, err := messenger.NewWebhook(appSecret, verifyToken,
+//		messenger.WithWindows(st), messenger.WithDedupe(st), messenger.WithInbox(st))
+//	messenger.On(wh, func(ctx context.Context, ev *messenger.MessageEvent) error {
+//		_, err := c.Send(ctx, messenger.SendRequest{To: messenger.PSID(ev.Sender.ID),
+//			Type: messenger.Response, Message: messenger.Text("You said: " + ev.Message.Text)})
+//		return err
+//	})
+//	http.Handle("/webhook", wh)
+//	defer wh.Shutdown(ctx) // stops intake and drains
+//
+// With an inbox (a store.Inbox), each verified body is persisted before the 200 and
+// Replay runs what a crash left unfinished, so an acknowledged event is never lost.
+// Every event marshals back to its wire JSON with encoding/json, so events can be
+// logged, stored and replayed; MarshalEnvelope and SignPayload build signed
+// deliveries for tests.
+//
+// # Policy
+//
+// The policy package answers "may I send this now, and if not, what may I send?"
+// for any instant, from rules that carry the dates Meta changed them. WithPolicyGuard
+// makes Send ask it before the network, using the window store the webhook fills;
+// a refusal is a *PolicyError whose Decision names the rule, the reason, the error
+// Graph would have given and the alternatives.
+//
 // # Errors
 //
 // Graph's errors are *GraphError values carrying the HTTP status, code, subcode,
@@ -37,4 +88,11 @@
 //
 // Tokens and app secrets never appear in errors, log lines or URLs the client
 // reports.
+//
+// # Testing
+//
+// Package messengertest is a fake Graph server that is strict like Graph and
+// stateful like a Page, with simulated users who send signed webhooks to your
+// handler, a clock your test moves, and injectable faults. Its Client method
+// returns a *Client already pointed at it.
 package messenger

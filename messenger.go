@@ -231,6 +231,7 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 			return &ValidationError{Field: "multipart", Limit: "a file with a field name", Value: "none"}
 		}
 		call.Body, call.ContentType = multipartStream(b)
+		call.OneShot = true
 	case url.Values:
 		data := []byte(b.Encode())
 		call.Body = bytesBody(data)
@@ -285,10 +286,22 @@ func decodeResponse(r io.Reader, out any, logPath string) error {
 		*o = b
 		return err
 	}
-	if err := json.NewDecoder(r).Decode(out); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil
+	// Read into a pooled buffer and Unmarshal: cheaper than a json.Decoder, which
+	// allocates its own buffer on every call.
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 64<<10 {
+			bufPool.Put(buf)
 		}
+	}()
+	if _, err := buf.ReadFrom(r); err != nil {
+		return fmt.Errorf("messenger: reading response of %s: %w", logPath, err)
+	}
+	if buf.Len() == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(buf.Bytes(), out); err != nil {
 		return fmt.Errorf("messenger: decoding response of %s: %w", logPath, err)
 	}
 	return nil

@@ -74,14 +74,20 @@ type Windows interface {
 // TokenKind tells a one-time notification token from a recurring one.
 type TokenKind string
 
+// The two kinds of notification token, named as the Send API's recipient fields
+// (reference §5).
 const (
-	OneTimeToken   TokenKind = "one_time_notif_token"
+	// OneTimeToken is a one-time notification token: one send, within a year.
+	OneTimeToken TokenKind = "one_time_notif_token"
+	// RecurringToken is a recurring notification (marketing messages) token: a send
+	// per MinInterval until it expires.
 	RecurringToken TokenKind = "notification_messages_token"
 )
 
 // TokenState is where a token is in its life.
 type TokenState string
 
+// The states of a token.
 const (
 	TokenLive    TokenState = "live"    // may be claimed
 	TokenClaimed TokenState = "claimed" // a send with it is in flight or done

@@ -43,9 +43,11 @@ type Policy struct {
 type Call struct {
 	Method string
 	URL    string
-	// Body returns a fresh reader for each attempt; nil for no body. A body that
-	// cannot be replayed returns an error on the second call, which ends retries.
-	Body        func() (io.Reader, error)
+	// Body returns a fresh reader for each attempt; nil for no body.
+	Body func() (io.Reader, error)
+	// OneShot marks a body that cannot be produced twice (a stream): the call is
+	// never retried, since a second attempt would reach the server without it.
+	OneShot     bool
 	ContentType string
 	// Limiter, when set, is waited on before every attempt with the call's context.
 	Limiter *rate.Limiter
@@ -191,6 +193,12 @@ func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err err
 	st.attempts++
 	if ctx.Err() != nil {
 		return false, ctx.Err()
+	}
+	if st.call.OneShot {
+		if err == nil && t.onResp != nil {
+			t.onResp(resp.Header)
+		}
+		return false, nil
 	}
 	if err != nil {
 		var le *LimitError

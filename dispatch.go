@@ -1,0 +1,514 @@
+package messenger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// How the webhook schedules work.
+//
+// A POST is acknowledged once its events are queued (and, with an inbox, persisted);
+// handlers run afterwards on worker goroutines, so a slow handler never makes Meta
+// wait past its 5-second budget.
+//
+// Events are grouped by conversation: a Page and a person (the sender, or the recipient
+// of an echo). Within a conversation one event runs at a time, in timestamp order among
+// the events queued together, so a batch Meta delivered out of order is handled in
+// order; different conversations run in parallel on at most WithConcurrency workers.
+// Workers exist only while there is work: an idle worker lingers a second for more,
+// then exits, and Shutdown ends them all.
+//
+// The queue holds at most WithQueueLimit events (queued or running). A POST that does
+// not fit waits for room until its ack budget runs out and then gets 503, which makes
+// Meta deliver it again later: back-pressure instead of unbounded memory, and never an
+// acknowledged event dropped for want of room.
+
+// ErrWebhookClosed is returned by [Webhook.Replay] after [Webhook.Shutdown]; a closed
+// webhook answers every request with 503.
+var ErrWebhookClosed = errors.New("messenger: webhook is shut down")
+
+// ErrEventDropped is reported to the error handler for each queued event that had not
+// started when [Webhook.Shutdown]'s context ended. With an inbox its body stays pending,
+// and [Webhook.Replay] handles it after the restart.
+var ErrEventDropped = errors.New("messenger: webhook event dropped at shutdown before it was handled")
+
+// errQueueFull makes a POST answer 503 when no room freed up within the ack budget.
+var errQueueFull = errors.New("messenger: webhook queue is full")
+
+type route struct {
+	page string // "" for every Page
+	fn   func(context.Context, Event) error
+}
+
+// batch is the events of one body: an inbox entry is done when all of them are.
+type batch struct {
+	left    int
+	inboxID string
+	replay  bool
+	dropped bool          // some event was dropped at shutdown: keep the inbox entry
+	done    chan struct{} // Replay waits on it; nil for POSTs
+}
+
+type job struct {
+	ev Event
+	b  *batch
+	at int64 // order within the conversation: event time, else entry time (ms)
+}
+
+type convKey struct{ page, user string }
+
+// conv is one conversation's queue; it runs one job at a time.
+type conv struct {
+	key     convKey
+	jobs    []job
+	head    int
+	running bool
+	inReady bool
+}
+
+func (cv *conv) len() int { return len(cv.jobs) - cv.head }
+
+// insert keeps jobs sorted by at; equal times keep arrival order.
+func (cv *conv) insert(j job) {
+	cv.jobs = append(cv.jobs, j)
+	i := len(cv.jobs) - 1
+	for i > cv.head && cv.jobs[i-1].at > j.at {
+		cv.jobs[i] = cv.jobs[i-1]
+		i--
+	}
+	cv.jobs[i] = j
+}
+
+func (cv *conv) pop() job {
+	j := cv.jobs[cv.head]
+	cv.jobs[cv.head] = job{}
+	cv.head++
+	if cv.head == len(cv.jobs) {
+		cv.jobs, cv.head = cv.jobs[:0], 0
+	}
+	return j
+}
+
+// convRing is a FIFO of conversations ready to run.
+type convRing struct {
+	buf     []*conv
+	head, n int
+}
+
+func (q *convRing) push(c *conv) {
+	if q.n == len(q.buf) {
+		nb := make([]*conv, max(8, 2*len(q.buf)))
+		for i := range q.n {
+			nb[i] = q.buf[(q.head+i)%len(q.buf)]
+		}
+		q.buf, q.head = nb, 0
+	}
+	q.buf[(q.head+q.n)%len(q.buf)] = c
+	q.n++
+}
+
+func (q *convRing) pop() *conv {
+	if q.n == 0 {
+		return nil
+	}
+	c := q.buf[q.head]
+	q.buf[q.head] = nil
+	q.head = (q.head + 1) % len(q.buf)
+	q.n--
+	return c
+}
+
+// waitCh returns the channel closed at the next state change. Callers hold mu.
+func (c *webhookCore) waitCh() chan struct{} {
+	if c.changed == nil {
+		c.changed = make(chan struct{})
+	}
+	return c.changed
+}
+
+// broadcast wakes everything waiting for a state change. Callers hold mu.
+func (c *webhookCore) broadcast() {
+	if c.changed != nil {
+		close(c.changed)
+		c.changed = nil
+	}
+}
+
+// waitFor blocks until cond (evaluated under mu) holds or ctx ends.
+func (c *webhookCore) waitFor(ctx context.Context, cond func() bool) error {
+	for {
+		c.mu.Lock()
+		if cond() {
+			c.mu.Unlock()
+			return nil
+		}
+		ch := c.waitCh()
+		c.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// admit reserves room for n events, waiting for room until deadline (zero: no limit)
+// or until ctx ends. A batch larger than the whole queue is admitted when the queue is
+// empty, so it cannot wait forever.
+func (c *webhookCore) admit(ctx context.Context, n int, deadline time.Time) error {
+	c.mu.Lock()
+	if !c.closed && (c.queued == 0 || c.queued+n <= c.queueLimit) {
+		c.queued += n
+		c.admitting++
+		c.mu.Unlock()
+		return nil
+	}
+	c.mu.Unlock()
+	var timeout <-chan time.Time
+	if !deadline.IsZero() {
+		d := time.Until(deadline)
+		if d <= 0 {
+			return errQueueFull
+		}
+		t := time.NewTimer(d)
+		defer t.Stop()
+		timeout = t.C
+	}
+	for {
+		c.mu.Lock()
+		if c.closed {
+			c.mu.Unlock()
+			return ErrWebhookClosed
+		}
+		if c.queued == 0 || c.queued+n <= c.queueLimit {
+			c.queued += n
+			c.admitting++
+			c.mu.Unlock()
+			return nil
+		}
+		ch := c.waitCh()
+		c.mu.Unlock()
+		select {
+		case <-ch:
+		case <-timeout:
+			return errQueueFull
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// release gives back room admitted for events that will not be enqueued.
+func (c *webhookCore) release(n int) {
+	c.mu.Lock()
+	c.queued -= n
+	c.admitting--
+	c.broadcast()
+	c.mu.Unlock()
+}
+
+// enqueue queues admitted events and starts workers. It fails only after a forced
+// shutdown, when the events are released instead.
+func (c *webhookCore) enqueue(evs []Event, b *batch) error {
+	c.mu.Lock()
+	c.admitting--
+	if c.forced {
+		c.queued -= len(evs)
+		c.broadcast()
+		c.mu.Unlock()
+		return ErrWebhookClosed
+	}
+	b.left = len(evs)
+	for _, ev := range evs {
+		in := ev.Info()
+		at := in.entryMs
+		if !in.Time.IsZero() {
+			at = in.Time.UnixMilli()
+		}
+		k := convKey{in.PageID, conversationUser(ev)}
+		cv := c.convs[k]
+		if cv == nil {
+			cv = c.newConv(k)
+			c.convs[k] = cv
+		}
+		cv.insert(job{ev: ev, b: b, at: at})
+		if !cv.running && !cv.inReady {
+			cv.inReady = true
+			c.ready.push(cv)
+		}
+	}
+	need := c.ready.n - c.wakeLingering(c.ready.n)
+	for spawn := min(need, c.concurrency-c.workers); spawn > 0; spawn-- {
+		c.workers++
+		c.wg.Add(1)
+		go c.work()
+	}
+	c.mu.Unlock()
+	return nil
+}
+
+// conversationUser is the person an event is about: the recipient of an echo, the
+// sender otherwise ("" for Page-wide events such as app_roles).
+func conversationUser(ev Event) string {
+	if e, ok := ev.(*EchoEvent); ok {
+		return e.Recipient.key()
+	}
+	return ev.Info().Sender.key()
+}
+
+func (c *webhookCore) newConv(k convKey) *conv {
+	if n := len(c.freeConvs); n > 0 {
+		cv := c.freeConvs[n-1]
+		c.freeConvs = c.freeConvs[:n-1]
+		cv.key = k
+		return cv
+	}
+	return &conv{key: k}
+}
+
+func (c *webhookCore) recycle(cv *conv) {
+	if len(c.freeConvs) >= 1024 || cap(cv.jobs) > 64 {
+		return
+	}
+	*cv = conv{jobs: cv.jobs[:0]}
+	c.freeConvs = append(c.freeConvs, cv)
+}
+
+func (c *webhookCore) newBatch() *batch {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n := len(c.freeBatches); n > 0 {
+		b := c.freeBatches[n-1]
+		c.freeBatches = c.freeBatches[:n-1]
+		return b
+	}
+	return &batch{}
+}
+
+// workerLinger is how long an idle worker waits for more work before it exits.
+// Reusing a worker spares a goroutine start and, above all, regrowing its stack to
+// what the handlers need, on every request of a busy webhook.
+const workerLinger = time.Second
+
+// work runs ready conversations, one job at a time each. With nothing ready it lingers
+// a while for more (enqueue wakes it through c.wake), then exits; after Shutdown it
+// exits at once.
+func (c *webhookCore) work() {
+	defer c.wg.Done()
+	var linger *time.Timer
+	defer func() {
+		if linger != nil {
+			linger.Stop()
+		}
+	}()
+	c.mu.Lock()
+	for {
+		cv := c.ready.pop()
+		if cv == nil {
+			if c.closed {
+				c.workers--
+				c.broadcast()
+				c.mu.Unlock()
+				return
+			}
+			c.lingering++
+			c.broadcast()
+			c.mu.Unlock()
+			if linger == nil {
+				linger = time.NewTimer(workerLinger)
+			} else {
+				linger.Reset(workerLinger)
+			}
+			select {
+			case <-c.wake: // enqueue (or Shutdown) took us off the lingering count
+				c.mu.Lock()
+				continue
+			case <-linger.C:
+			}
+			c.mu.Lock()
+			select {
+			case <-c.wake: // woken as the timer fired: there is work after all
+				continue
+			default:
+			}
+			c.lingering--
+			c.workers--
+			c.broadcast()
+			c.mu.Unlock()
+			return
+		}
+		cv.inReady = false
+		j := cv.pop()
+		cv.running = true
+		c.mu.Unlock()
+
+		c.handle(&j)
+
+		c.mu.Lock()
+		cv.running = false
+		c.queued--
+		if cv.len() > 0 {
+			cv.inReady = true
+			c.ready.push(cv)
+		} else {
+			delete(c.convs, cv.key)
+			c.recycle(cv)
+		}
+		c.broadcast()
+		if j.b.left--; j.b.left == 0 {
+			c.mu.Unlock()
+			c.finishBatch(j.b)
+			c.mu.Lock()
+		}
+	}
+}
+
+// wakeLingering takes up to n lingering workers back to work. Callers hold mu.
+func (c *webhookCore) wakeLingering(n int) int {
+	n = min(n, c.lingering)
+	for range n {
+		c.wake <- struct{}{} // never blocks: capacity is the concurrency
+	}
+	c.lingering -= n
+	return n
+}
+
+// finishBatch runs when every event of a body was handled (or dropped).
+func (c *webhookCore) finishBatch(b *batch) {
+	if b.inboxID != "" && !b.dropped {
+		if err := c.inbox.Done(c.storeCtx, b.inboxID); err != nil {
+			c.report(c.storeCtx, nil, fmt.Errorf("messenger: marking inbox entry %q done: %w", b.inboxID, err))
+		}
+	}
+	if b.done != nil {
+		close(b.done)
+		return
+	}
+	c.mu.Lock()
+	if len(c.freeBatches) < 1024 {
+		*b = batch{}
+		c.freeBatches = append(c.freeBatches, b)
+	}
+	c.mu.Unlock()
+}
+
+// idle reports whether nothing is queued, running or about to be queued (workers may
+// linger). Callers hold mu.
+func (c *webhookCore) idle() bool {
+	return c.queued == 0 && c.admitting == 0 && c.workers == c.lingering
+}
+
+// drained is idle with every worker gone. Callers hold mu.
+func (c *webhookCore) drained() bool {
+	return c.queued == 0 && c.admitting == 0 && c.workers == 0
+}
+
+func (c *webhookCore) waitIdle(ctx context.Context) error {
+	return c.waitFor(ctx, c.idle)
+}
+
+func (c *webhookCore) shutdown(ctx context.Context) error {
+	c.mu.Lock()
+	if !c.closed {
+		c.closed = true
+		c.wakeLingering(c.lingering) // they see closed and exit
+		c.broadcast()
+	}
+	c.mu.Unlock()
+	err := c.waitFor(ctx, c.drained)
+	if err != nil {
+		// Out of time: cancel what runs, drop what waits, then wait for the running
+		// handlers to notice their context.
+		c.cancel()
+		c.dropQueued()
+		_ = c.waitFor(context.Background(), c.drained)
+	}
+	c.wg.Wait()
+	c.cancel()
+	return err
+}
+
+// dropQueued removes every job that has not started and reports it.
+func (c *webhookCore) dropQueued() {
+	c.mu.Lock()
+	c.forced = true
+	var dropped []job
+	for k, cv := range c.convs {
+		for cv.len() > 0 {
+			dropped = append(dropped, cv.pop())
+		}
+		cv.inReady = false
+		if !cv.running {
+			delete(c.convs, k)
+		}
+	}
+	for c.ready.pop() != nil {
+	}
+	var finished []*batch
+	for _, j := range dropped {
+		j.b.dropped = true
+		if j.b.left--; j.b.left == 0 {
+			finished = append(finished, j.b)
+		}
+	}
+	c.queued -= len(dropped)
+	c.broadcast()
+	c.mu.Unlock()
+	for _, j := range dropped {
+		err := ErrEventDropped
+		if c.inbox != nil {
+			err = fmt.Errorf("%w (its body stays in the inbox for Replay)", ErrEventDropped)
+		}
+		c.report(context.Background(), j.ev, err)
+	}
+	for _, b := range finished {
+		if b.done != nil {
+			close(b.done)
+		}
+	}
+}
+
+func (c *webhookCore) replay(ctx context.Context) (int, error) {
+	if c.inbox == nil {
+		return 0, errors.New("messenger: Replay needs an inbox (WithInbox)")
+	}
+	entries, err := c.inbox.Pending(ctx, c.started)
+	if err != nil {
+		return 0, fmt.Errorf("messenger: listing pending inbox entries: %w", err)
+	}
+	n := 0
+	var dones []chan struct{}
+	for _, e := range entries {
+		evs, err := parseEnvelope(string(e.Body), nil)
+		if err != nil || len(evs) == 0 {
+			if err != nil {
+				// It was verified and parsed before it was stored, so the store
+				// damaged it; replaying it forever would not help.
+				c.report(ctx, nil, fmt.Errorf("messenger: inbox entry %q is not a webhook body any more, dropping it: %w", e.ID, err))
+			}
+			if err := c.inbox.Done(ctx, e.ID); err != nil {
+				c.report(ctx, nil, fmt.Errorf("messenger: marking inbox entry %q done: %w", e.ID, err))
+			}
+			continue
+		}
+		if err := c.admit(ctx, len(evs), time.Time{}); err != nil {
+			return n, err
+		}
+		b := &batch{inboxID: e.ID, replay: true, done: make(chan struct{})}
+		if err := c.enqueue(evs, b); err != nil {
+			return n, err
+		}
+		dones = append(dones, b.done)
+		n += len(evs)
+	}
+	for _, d := range dones {
+		select {
+		case <-d:
+		case <-ctx.Done():
+			return n, ctx.Err()
+		}
+	}
+	return n, nil
+}

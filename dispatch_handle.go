@@ -1,0 +1,220 @@
+package messenger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+
+	"github.com/gomessenger/messenger/store"
+)
+
+// ErrHandlerPanic matches (with errors.Is) the [*HandlerPanicError] a panicking handler
+// is reported with.
+var ErrHandlerPanic = errors.New("messenger: webhook handler panicked")
+
+// HandlerPanicError is what the error handler receives when an event handler panics.
+// The webhook recovers, reports, and goes on with the next event.
+type HandlerPanicError struct {
+	// Value is what the handler panicked with.
+	Value any
+	// Stack is the goroutine's stack at the panic.
+	Stack []byte
+}
+
+// Error says that a handler panicked and with what.
+func (e *HandlerPanicError) Error() string {
+	return fmt.Sprintf("messenger: webhook handler panicked: %v", e.Value)
+}
+
+// Is makes errors.Is(err, ErrHandlerPanic) true.
+func (e *HandlerPanicError) Is(target error) bool { return target == ErrHandlerPanic }
+
+// Unwrap returns Value when it is an error.
+func (e *HandlerPanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
+
+// handle runs one event: drop it if it was seen, record the window it opens, call the
+// handlers, and settle the dedupe key.
+//
+// Failure policy: when a handler returns an error or panics, the event's dedupe key is
+// forgotten, so a redelivery of the same event (Meta's, or a Replay) is handled again:
+// at-least-once for failed events rather than losing them. The inbox entry is still
+// marked done: the error went to the error handler, which owns what happens next.
+func (c *webhookCore) handle(j *job) {
+	// Stores get a context Shutdown does not cancel: bookkeeping of a handler that
+	// finished must still be written.
+	ev, ctx, sctx := j.ev, c.ctx, c.storeCtx
+	var key string
+	if c.dedupe != nil {
+		key = dedupeKey(ev)
+		if j.b.replay {
+			if c.wasDone(sctx, ev, key) {
+				return
+			}
+			c.claim(sctx, ev, key) // so that later redeliveries are dropped
+		} else if !c.claim(sctx, ev, key) {
+			return
+		}
+	}
+	c.recordWindow(sctx, ev)
+	ok := c.callHandlers(ctx, ev)
+	if key == "" {
+		return
+	}
+	switch {
+	case !ok:
+		c.forget(sctx, ev, key)
+	case c.inbox != nil:
+		// Remember completion separately from the claim: a Replay after a crash must
+		// redo events that were claimed but never finished.
+		if _, err := c.dedupe.FirstSeen(sctx, doneKey(key), c.dedupeTTL); err != nil {
+			c.report(sctx, ev, fmt.Errorf("messenger: dedupe store: %w", err))
+		}
+	}
+}
+
+func doneKey(key string) string { return "done:" + key }
+
+// claim reports whether this is the first delivery of the event. A failing store
+// counts as first: handling twice beats losing an event.
+func (c *webhookCore) claim(ctx context.Context, ev Event, key string) bool {
+	first, err := c.dedupe.FirstSeen(ctx, key, c.dedupeTTL)
+	if err != nil {
+		c.report(ctx, ev, fmt.Errorf("messenger: dedupe store: %w", err))
+		return true
+	}
+	return first
+}
+
+// wasDone reports whether a replayed event was finished before the restart, without
+// leaving a mark when it was not.
+func (c *webhookCore) wasDone(ctx context.Context, ev Event, key string) bool {
+	dk := doneKey(key)
+	first, err := c.dedupe.FirstSeen(ctx, dk, c.dedupeTTL)
+	if err != nil {
+		c.report(ctx, ev, fmt.Errorf("messenger: dedupe store: %w", err))
+		return false
+	}
+	if !first {
+		return true
+	}
+	if err := c.dedupe.Forget(ctx, dk); err != nil {
+		c.report(ctx, ev, fmt.Errorf("messenger: dedupe store: %w", err))
+	}
+	return false
+}
+
+func (c *webhookCore) forget(ctx context.Context, ev Event, key string) {
+	if err := c.dedupe.Forget(ctx, key); err != nil {
+		c.report(ctx, ev, fmt.Errorf("messenger: dedupe store: %w", err))
+	}
+	if c.inbox != nil {
+		if err := c.dedupe.Forget(ctx, doneKey(key)); err != nil {
+			c.report(ctx, ev, fmt.Errorf("messenger: dedupe store: %w", err))
+		}
+	}
+}
+
+// callHandlers calls every handler registered for the event's Page, in registration
+// order, and reports whether all of them succeeded.
+func (c *webhookCore) callHandlers(ctx context.Context, ev Event) bool {
+	routes := c.routes.Load()
+	if routes == nil {
+		return true
+	}
+	ok := true
+	page := ev.Info().PageID
+	for _, r := range *routes {
+		if r.page != "" && r.page != page {
+			continue
+		}
+		if err := call(ctx, r.fn, ev); err != nil {
+			ok = false
+			c.report(ctx, ev, err)
+		}
+	}
+	return ok
+}
+
+func call(ctx context.Context, fn func(context.Context, Event) error, ev Event) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &HandlerPanicError{Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return fn(ctx, ev)
+}
+
+// report hands err to the error handler, which must not take the webhook down either.
+func (c *webhookCore) report(ctx context.Context, ev Event, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			c.logger.Error("messenger: webhook error handler panicked", "panic", fmt.Sprint(v))
+		}
+	}()
+	c.onError(ctx, ev, err)
+}
+
+// logError is the default error handler. It logs the kind and Page, never the content.
+func (c *webhookCore) logError(_ context.Context, ev Event, err error) {
+	if ev == nil {
+		c.logger.Error("messenger: webhook", "error", err)
+		return
+	}
+	c.logger.Error("messenger: webhook event not handled", "kind", ev.Kind(), "page", ev.Info().PageID, "error", err)
+}
+
+// windowAction maps an event to the window-opening action it is (reference §12): a
+// message (and, after a Click-to-Messenger ad, an ad click), a postback, a referral
+// into an existing thread, a reaction, a plugin opt-in. Echoes, deliveries, reads,
+// notification opt-ins and feed changes open nothing.
+func windowAction(ev Event) (kind store.ActionKind, user string, ad bool) {
+	switch e := ev.(type) {
+	case *MessageEvent:
+		ad := e.Message.Referral != nil && e.Message.Referral.Source == "ADS"
+		return store.ActionMessage, e.Sender.key(), ad
+	case *PostbackEvent:
+		return store.ActionPostback, e.Sender.key(), false
+	case *ReferralEvent:
+		return store.ActionReferral, e.Sender.key(), false
+	case *ReactionEvent:
+		if e.Action == "react" {
+			return store.ActionReaction, e.Sender.key(), false
+		}
+	case *OptinEvent:
+		if e.Type == "" {
+			user := e.Sender.key()
+			if user == "" {
+				user = e.UserRef
+			}
+			return store.ActionOptin, user, false
+		}
+	}
+	return "", "", false
+}
+
+func (c *webhookCore) recordWindow(ctx context.Context, ev Event) {
+	if c.windows == nil {
+		return
+	}
+	kind, user, ad := windowAction(ev)
+	if kind == "" || user == "" {
+		return
+	}
+	in := ev.Info()
+	at := in.Time
+	if at.IsZero() {
+		at = c.clock()
+	}
+	if err := c.windows.RecordAction(ctx, in.PageID, user, store.Action{Kind: kind, At: at}); err != nil {
+		c.report(ctx, ev, fmt.Errorf("messenger: window store: %w", err))
+	}
+	if ad {
+		if err := c.windows.RecordAction(ctx, in.PageID, user, store.Action{Kind: store.ActionAdClick, At: at}); err != nil {
+			c.report(ctx, ev, fmt.Errorf("messenger: window store: %w", err))
+		}
+	}
+}

@@ -1,0 +1,269 @@
+package messenger
+
+// PolicyEnforcementEvent tells the app that Meta warned, blocked or unblocked it for a
+// policy violation (field "messaging_policy_enforcement", reference §3.6.10). It has
+// no Sender. Both key spellings are accepted: "policy_enforcement" and the older
+// "policy-enforcement".
+type PolicyEnforcementEvent struct {
+	EventInfo
+	// Action is "warning", "block" or "unblock".
+	Action string
+	// Reason explains the action; absent on "unblock".
+	Reason string
+}
+
+// AccountLinkingEvent reports that a person linked or unlinked their account (field
+// "messaging_account_linking", reference §3.6.11).
+type AccountLinkingEvent struct {
+	EventInfo
+	// Status is "linked" or "unlinked".
+	Status string
+	// AuthorizationCode is the pass-through code of a "linked" event.
+	AuthorizationCode string
+}
+
+// MessagingFeedbackEvent carries a person's answers to a customer feedback template
+// (field "messaging_feedback", reference §3.6.12).
+type MessagingFeedbackEvent struct {
+	EventInfo
+	// Screens are the answered screens of the template.
+	Screens []FeedbackScreenAnswers
+}
+
+// FeedbackScreenAnswers are the answers on one screen of a feedback template.
+type FeedbackScreenAnswers struct {
+	// ScreenID numbers the screen from 0.
+	ScreenID int64 `json:"screen_id"`
+	// Questions maps the question ids of the template to the answers.
+	Questions map[string]FeedbackAnswer `json:"questions"`
+}
+
+// FeedbackAnswer is one answer. Payload is the score as a string ("5") for csat, nps
+// and ces questions.
+type FeedbackAnswer struct {
+	// Type is the question type: "csat", "nps" or "ces".
+	Type string `json:"type"`
+	// Payload is the score.
+	Payload string `json:"payload"`
+	// FollowUp is the free-form answer to the follow-up question, if any.
+	FollowUp *FeedbackFollowUpAnswer `json:"follow_up,omitempty"`
+}
+
+// FeedbackFollowUpAnswer is the free-form follow-up of an answer.
+type FeedbackFollowUpAnswer struct {
+	// Type is "free_form".
+	Type string `json:"type"`
+	// Payload is the text the person wrote.
+	Payload string `json:"payload"`
+}
+
+// GamePlayEvent reports a round of an Instant Game played (field
+// "messaging_game_plays", reference §3.6.13).
+type GamePlayEvent struct {
+	EventInfo
+	// GameID is the app id of the game.
+	GameID string
+	// PlayerID is the person's Instant Games player id.
+	PlayerID string
+	// ContextType is "SOLO", "THREAD" or "GROUP".
+	ContextType string
+	// ContextID identifies the thread or group played in; empty for SOLO.
+	ContextID string
+	// Score is the best score of the round, when the game reports one.
+	Score int64
+	// Payload is what the game passed at the end of the round.
+	Payload string
+}
+
+// Kind returns "policy_enforcement".
+func (*PolicyEnforcementEvent) Kind() string { return "policy_enforcement" }
+
+// Kind returns "account_linking".
+func (*AccountLinkingEvent) Kind() string { return "account_linking" }
+
+// Kind returns "messaging_feedback".
+func (*MessagingFeedbackEvent) Kind() string { return "messaging_feedback" }
+
+// Kind returns "game_play".
+func (*GamePlayEvent) Kind() string { return "game_play" }
+
+// MarshalJSON returns the messaging item (see [Event]); an event built in code uses
+// the current key "policy_enforcement".
+func (e *PolicyEnforcementEvent) MarshalJSON() ([]byte, error) {
+	if b, ok := unchanged(e); ok {
+		return b, nil
+	}
+	return marshalItem(&e.EventInfo, "policy_enforcement", struct {
+		Action string `json:"action,omitempty"`
+		Reason string `json:"reason,omitempty"`
+	}{e.Action, e.Reason})
+}
+
+// MarshalJSON returns the messaging item (see [Event]).
+func (e *AccountLinkingEvent) MarshalJSON() ([]byte, error) {
+	if b, ok := unchanged(e); ok {
+		return b, nil
+	}
+	return marshalItem(&e.EventInfo, "account_linking", struct {
+		Status            string `json:"status,omitempty"`
+		AuthorizationCode string `json:"authorization_code,omitempty"`
+	}{e.Status, e.AuthorizationCode})
+}
+
+// MarshalJSON returns the messaging item (see [Event]).
+func (e *MessagingFeedbackEvent) MarshalJSON() ([]byte, error) {
+	if b, ok := unchanged(e); ok {
+		return b, nil
+	}
+	screens := e.Screens
+	if screens == nil {
+		screens = []FeedbackScreenAnswers{}
+	}
+	return marshalItem(&e.EventInfo, "messaging_feedback", struct {
+		Screens []FeedbackScreenAnswers `json:"feedback_screens"`
+	}{screens})
+}
+
+// MarshalJSON returns the messaging item (see [Event]).
+func (e *GamePlayEvent) MarshalJSON() ([]byte, error) {
+	if b, ok := unchanged(e); ok {
+		return b, nil
+	}
+	return marshalItem(&e.EventInfo, "game_play", struct {
+		GameID      string `json:"game_id,omitempty"`
+		PlayerID    string `json:"player_id,omitempty"`
+		ContextType string `json:"context_type,omitempty"`
+		ContextID   string `json:"context_id,omitempty"`
+		Score       int64  `json:"score,omitempty"`
+		Payload     string `json:"payload,omitempty"`
+	}{e.GameID, e.PlayerID, e.ContextType, e.ContextID, e.Score, e.Payload})
+}
+
+// UnmarshalJSON decodes one messaging item holding a policy_enforcement.
+func (e *PolicyEnforcementEvent) UnmarshalJSON(b []byte) error { return unmarshalEvent(e, b) }
+
+// UnmarshalJSON decodes one messaging item holding an account_linking.
+func (e *AccountLinkingEvent) UnmarshalJSON(b []byte) error { return unmarshalEvent(e, b) }
+
+// UnmarshalJSON decodes one messaging item holding a messaging_feedback.
+func (e *MessagingFeedbackEvent) UnmarshalJSON(b []byte) error { return unmarshalEvent(e, b) }
+
+// UnmarshalJSON decodes one messaging item holding a game_play.
+func (e *GamePlayEvent) UnmarshalJSON(b []byte) error { return unmarshalEvent(e, b) }
+
+func (r *jsonReader) policyEnforcement() *PolicyEnforcementEvent {
+	e := &PolicyEnforcementEvent{}
+	for ok := r.enter('{'); ok; ok = r.next('}') {
+		switch r.key() {
+		case "action":
+			e.Action = r.str()
+		case "reason":
+			e.Reason = r.str()
+		default:
+			r.skip()
+		}
+	}
+	return e
+}
+
+func (r *jsonReader) accountLinking() *AccountLinkingEvent {
+	e := &AccountLinkingEvent{}
+	for ok := r.enter('{'); ok; ok = r.next('}') {
+		switch r.key() {
+		case "status":
+			e.Status = r.str()
+		case "authorization_code":
+			e.AuthorizationCode = r.str()
+		default:
+			r.skip()
+		}
+	}
+	return e
+}
+
+func (r *jsonReader) messagingFeedback() *MessagingFeedbackEvent {
+	e := &MessagingFeedbackEvent{}
+	for ok := r.enter('{'); ok; ok = r.next('}') {
+		if r.key() != "feedback_screens" {
+			r.skip()
+			continue
+		}
+		for ok := r.enter('['); ok; ok = r.next(']') {
+			var s FeedbackScreenAnswers
+			for ok := r.enter('{'); ok; ok = r.next('}') {
+				switch r.key() {
+				case "screen_id":
+					s.ScreenID = r.int()
+				case "questions":
+					for ok := r.enter('{'); ok; ok = r.next('}') {
+						id := r.key()
+						a := r.feedbackAnswer()
+						if s.Questions == nil {
+							s.Questions = make(map[string]FeedbackAnswer)
+						}
+						s.Questions[id] = a
+					}
+				default:
+					r.skip()
+				}
+			}
+			e.Screens = append(e.Screens, s)
+		}
+	}
+	return e
+}
+
+func (r *jsonReader) feedbackAnswer() FeedbackAnswer {
+	var a FeedbackAnswer
+	for ok := r.enter('{'); ok; ok = r.next('}') {
+		switch r.key() {
+		case "type":
+			a.Type = r.str()
+		case "payload":
+			a.Payload = r.str()
+		case "follow_up":
+			if r.peek() != '{' {
+				r.skip()
+				continue
+			}
+			f := &FeedbackFollowUpAnswer{}
+			for ok := r.enter('{'); ok; ok = r.next('}') {
+				switch r.key() {
+				case "type":
+					f.Type = r.str()
+				case "payload":
+					f.Payload = r.str()
+				default:
+					r.skip()
+				}
+			}
+			a.FollowUp = f
+		default:
+			r.skip()
+		}
+	}
+	return a
+}
+
+func (r *jsonReader) gamePlay() *GamePlayEvent {
+	e := &GamePlayEvent{}
+	for ok := r.enter('{'); ok; ok = r.next('}') {
+		switch r.key() {
+		case "game_id":
+			e.GameID = r.str()
+		case "player_id":
+			e.PlayerID = r.str()
+		case "context_type":
+			e.ContextType = r.str()
+		case "context_id":
+			e.ContextID = r.str()
+		case "score":
+			e.Score = r.int()
+		case "payload":
+			e.Payload = r.str()
+		default:
+			r.skip()
+		}
+	}
+	return e
+}

@@ -1,0 +1,168 @@
+// Package redisstore implements [store.Store] on Redis, so many bot instances behind
+// a load balancer share conversation windows, notification tokens, webhook dedupe
+// keys and the inbox.
+//
+// It is its own module because it needs a Redis client (github.com/redis/go-redis/v9),
+// which the core module should not make every user download.
+//
+// Every check-and-change is one Lua script run by Redis, so it is atomic across
+// processes: of two instances claiming the same one-time token, or receiving the same
+// webhook delivery, exactly one wins. Nothing is read in one round trip and written
+// in another.
+//
+// # Keys
+//
+// All keys start with the prefix ([WithPrefix], default "messenger"). Per-Page state
+// carries the Page ID in a hash tag, so one Page's keys live in one Redis Cluster slot
+// and its scripts stay single-slot:
+//
+//	<prefix>:{<page>}:win:<user>    hash    window of (page, user)
+//	<prefix>:{<page>}:tok:<value>   hash    one token
+//	<prefix>:{<page>}:toks:<user>   set     values of the tokens of (page, user)
+//	<prefix>:{<page>}:tokens        set     values of every token of the Page
+//	<prefix>:pages                  set     Pages that have tokens, for PurgeTokens
+//	<prefix>:tokpage:<value>        string  the Page of a token, for KillToken
+//	<prefix>:dedupe:<key>           string  a dedupe key and its expiry
+//	<prefix>:inbox                  stream  the inbox
+//
+// # Expiry
+//
+// Decisions use the store's clock ([WithClock]) and the times passed in, to the
+// nanosecond, so every instance decides alike and tests can move time. Redis TTLs
+// only reclaim memory: a dedupe key lives for its ttl, a window for
+// [store.WindowRetention] after its latest action, a token until a day after it
+// expires (so PurgeTokens and ListTokens still see it when it has just expired);
+// tokens without an expiry and inbox entries stay until deleted.
+//
+// # Durability
+//
+// Append returns once Redis has the entry. Whether it survives a Redis restart is
+// Redis's configuration: use appendonly yes (with appendfsync always for no loss
+// at all) when the inbox must survive one.
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/gomessenger/messenger/store"
+)
+
+// DefaultPrefix starts every key unless [WithPrefix] says otherwise.
+const DefaultPrefix = "messenger"
+
+// TokenGrace is how long Redis keeps a token after it expired, so that ListTokens
+// and PurgeTokens see it.
+const TokenGrace = 24 * time.Hour
+
+// Store is a [store.Store] on Redis. It is safe for concurrent use by many
+// goroutines and many processes sharing one Redis (or Redis Cluster).
+type Store struct {
+	rdb    redis.UniversalClient
+	prefix string
+	now    func() time.Time
+	closed atomic.Bool
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Option configures [New].
+type Option func(*Store)
+
+// WithPrefix sets the first part of every key (default [DefaultPrefix]), so several
+// bots, or tests, share one Redis. It panics if prefix is empty or contains '{' or
+// '}', which would break the per-Page hash tags.
+func WithPrefix(prefix string) Option {
+	if prefix == "" || strings.ContainsAny(prefix, "{}") {
+		panic(fmt.Sprintf("redisstore: WithPrefix: prefix must be non-empty without '{' or '}', got %q", prefix))
+	}
+	return func(s *Store) { s.prefix = prefix }
+}
+
+// WithClock sets the clock that decides when dedupe keys and windows expire
+// (default time.Now). Tests pass a fake clock to move time instead of sleeping.
+func WithClock(now func() time.Time) Option {
+	return func(s *Store) {
+		if now != nil {
+			s.now = now
+		}
+	}
+}
+
+// New returns a store on client. It does not touch the network; the client stays
+// the caller's, and Close leaves it open.
+func New(client redis.UniversalClient, opts ...Option) *Store {
+	s := &Store{rdb: client, prefix: DefaultPrefix, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Prefix returns the prefix of the store's keys.
+func (s *Store) Prefix() string { return s.prefix }
+
+// Client returns the Redis client the store uses.
+func (s *Store) Client() redis.UniversalClient { return s.rdb }
+
+// Close makes every later call return [store.ErrClosed]. It does not close the
+// client, which the caller owns. Closing twice is harmless.
+func (s *Store) Close() error {
+	s.closed.Store(true)
+	return nil
+}
+
+func (s *Store) check(ctx context.Context) error {
+	if s.closed.Load() {
+		return store.ErrClosed
+	}
+	return ctx.Err()
+}
+
+// wrap names the operation in a Redis error. Redis errors carry no key names, so no
+// token value reaches the message.
+func wrap(op string, err error) error {
+	if err == nil || errors.Is(err, store.ErrNoToken) {
+		return err
+	}
+	return fmt.Errorf("redisstore: %s: %w", op, err)
+}
+
+// Key builders. The page goes in braces: Redis Cluster hashes only what is inside,
+// so a Page's keys share a slot.
+func (s *Store) pageKey(page string) string         { return s.prefix + ":{" + page + "}:" }
+func (s *Store) windowKey(page, user string) string { return s.pageKey(page) + "win:" + user }
+func (s *Store) tokenPrefix(page string) string     { return s.pageKey(page) + "tok:" }
+func (s *Store) userTokensKey(page, user string) string {
+	return s.pageKey(page) + "toks:" + user
+}
+func (s *Store) pageTokensKey(page string) string { return s.pageKey(page) + "tokens" }
+func (s *Store) pagesKey() string                 { return s.prefix + ":pages" }
+func (s *Store) tokenPageKey(value string) string { return s.prefix + ":tokpage:" + value }
+func (s *Store) dedupeKey(key string) string      { return s.prefix + ":dedupe:" + key }
+func (s *Store) inboxKey() string                 { return s.prefix + ":inbox" }
+
+// checkPage refuses Page IDs that would break the hash tag.
+func checkPage(op, field, page string) error {
+	if strings.ContainsAny(page, "{}") {
+		return &store.InputError{Op: op, Field: field, Limit: "must not contain '{' or '}' in the Redis store", Value: fmt.Sprintf("%q", page)}
+	}
+	return nil
+}
+
+// Times travel to Lua as two integers, seconds and nanoseconds: Lua's numbers are
+// doubles, exact to 2^53, which nanoseconds since 1970 are not.
+func secs(t time.Time) string  { return fmt.Sprint(t.Unix()) }
+func nanos(t time.Time) string { return fmt.Sprint(t.Nanosecond()) }
+
+// ttlMillis is d in whole milliseconds, rounded up and at least 1, for PX/PEXPIRE.
+func ttlMillis(d time.Duration) int64 {
+	ms := (d + time.Millisecond - 1) / time.Millisecond
+	return max(int64(ms), 1)
+}

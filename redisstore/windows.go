@@ -1,0 +1,77 @@
+package redisstore
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/gomessenger/messenger/store"
+)
+
+// RecordAction implements [store.Windows] in one script, so concurrent records
+// from many instances keep the latest per kind.
+func (s *Store) RecordAction(ctx context.Context, page, user string, a store.Action) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	if err := store.CheckAction(page, user, a); err != nil {
+		return err
+	}
+	if err := checkPage("RecordAction", "page", page); err != nil {
+		return err
+	}
+	now := s.now()
+	keep := a.At
+	if now.After(keep) {
+		keep = now
+	}
+	keep = keep.Add(store.WindowRetention)
+	err := recordActionScript.Run(ctx, s.rdb, []string{s.windowKey(page, user)},
+		string(a.Kind), secs(a.At), nanos(a.At), secs(keep), nanos(keep), ttlMillis(keep.Sub(now)),
+		string(store.ActionMessage), string(store.ActionAdClick)).Err()
+	return wrap("RecordAction", err)
+}
+
+// Window implements [store.Windows]. A window past its retention by the store's
+// clock reads as zero even before Redis expires it.
+func (s *Store) Window(ctx context.Context, page, user string) (store.Window, error) {
+	if err := s.check(ctx); err != nil {
+		return store.Window{}, err
+	}
+	if err := store.CheckWindowKey("Window", page, user); err != nil {
+		return store.Window{}, err
+	}
+	if err := checkPage("Window", "page", page); err != nil {
+		return store.Window{}, err
+	}
+	h, err := s.rdb.HGetAll(ctx, s.windowKey(page, user)).Result()
+	if err != nil {
+		return store.Window{}, wrap("Window", err)
+	}
+	if len(h) == 0 || !pairTime(h, "ku").After(s.now()) {
+		return store.Window{}, nil
+	}
+	return store.Window{
+		LastAction:     store.Action{Kind: store.ActionKind(h["la_k"]), At: pairTime(h, "la")},
+		LastMessage:    pairTime(h, "lm"),
+		LastAdReferral: pairTime(h, "lad"),
+	}, nil
+}
+
+// pairTime decodes the time stored in fields name_s and name_n; absent is zero.
+func pairTime(h map[string]string, name string) time.Time {
+	sv, ok := h[name+"_s"]
+	if !ok {
+		return time.Time{}
+	}
+	sec, err1 := strconv.ParseInt(sv, 10, 64)
+	nsec, err2 := strconv.ParseInt(h[name+"_n"], 10, 64)
+	if err1 != nil || err2 != nil {
+		return time.Time{}
+	}
+	t := time.Unix(sec, nsec).UTC()
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t
+}

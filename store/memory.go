@@ -1,0 +1,412 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultMaxDedupeKeys is how many dedupe keys a [Memory] store holds unless
+// [WithMaxDedupeKeys] says otherwise: about a day of a busy Page's webhook events in
+// some tens of megabytes.
+const DefaultMaxDedupeKeys = 1 << 20
+
+// Memory is a [Store] held in process memory: for tests, and for a single process
+// that may lose its state on restart. It is safe for concurrent use.
+//
+// Its memory stays bounded without a background goroutine: every call evicts the
+// dedupe keys and windows that expired by the store's clock (windows after
+// [WindowRetention]), and when the dedupe keys reach their maximum the one closest
+// to expiry is dropped to make room. Tokens stay until [Memory.PurgeTokens] and
+// inbox entries until [Memory.Done].
+type Memory struct {
+	now     func() time.Time
+	maxKeys int
+	closed  atomic.Bool
+
+	winMu   sync.Mutex
+	windows map[pageUser]Window
+	winExp  *expirySet[pageUser]
+
+	tokMu  sync.Mutex
+	tokens map[string]*memToken
+	byUser map[pageUser]map[string]struct{}
+
+	dedupeMu sync.Mutex
+	dedupe   *expirySet[string]
+
+	inboxMu sync.Mutex
+	inbox   map[string]memEntry
+	seq     uint64
+}
+
+type pageUser struct{ page, user string }
+
+// memToken is a stored token and the LastUsed it had before its latest claim, so
+// ReleaseToken can give it back.
+type memToken struct {
+	Token
+	prevLastUsed time.Time
+	undoable     bool
+}
+
+type memEntry struct {
+	InboxEntry
+	seq uint64
+}
+
+var _ Store = (*Memory)(nil)
+
+// MemoryOption configures [NewMemory].
+type MemoryOption func(*Memory)
+
+// WithClock sets the clock the store reads to expire dedupe keys and windows
+// (default time.Now). Tests pass a fake clock to move time instead of sleeping.
+func WithClock(now func() time.Time) MemoryOption {
+	return func(m *Memory) {
+		if now != nil {
+			m.now = now
+		}
+	}
+}
+
+// WithMaxDedupeKeys bounds how many dedupe keys the store holds (default
+// [DefaultMaxDedupeKeys]). When full, the key closest to expiry is evicted first, so
+// only the oldest deliveries lose their protection. It panics if n < 1: a store that
+// holds no key cannot dedupe anything.
+func WithMaxDedupeKeys(n int) MemoryOption {
+	if n < 1 {
+		panic("store: WithMaxDedupeKeys: n must be at least 1, got " + strconv.Itoa(n))
+	}
+	return func(m *Memory) { m.maxKeys = n }
+}
+
+// NewMemory returns an empty in-memory store.
+func NewMemory(opts ...MemoryOption) *Memory {
+	m := &Memory{
+		now:     time.Now,
+		maxKeys: DefaultMaxDedupeKeys,
+		windows: make(map[pageUser]Window),
+		winExp:  newExpirySet[pageUser](),
+		tokens:  make(map[string]*memToken),
+		byUser:  make(map[pageUser]map[string]struct{}),
+		dedupe:  newExpirySet[string](),
+		inbox:   make(map[string]memEntry),
+	}
+	for _, o := range opts {
+		o(m)
+	}
+	return m
+}
+
+// check is the common entry test of every method.
+func (m *Memory) check(ctx context.Context) error {
+	if m.closed.Load() {
+		return ErrClosed
+	}
+	return ctx.Err()
+}
+
+// Close makes every later call return [ErrClosed]. It releases nothing else: the
+// store has no goroutine. Closing twice is harmless.
+func (m *Memory) Close() error {
+	m.closed.Store(true)
+	return nil
+}
+
+// RecordAction implements [Windows].
+func (m *Memory) RecordAction(ctx context.Context, page, user string, a Action) error {
+	if err := m.check(ctx); err != nil {
+		return err
+	}
+	if err := CheckAction(page, user, a); err != nil {
+		return err
+	}
+	now := m.now()
+	k := pageUser{page, user}
+	m.winMu.Lock()
+	defer m.winMu.Unlock()
+	m.sweepWindows(now)
+	w, _ := m.windows[k].Apply(a)
+	m.windows[k] = w
+	keep := later(a.At, now).Add(WindowRetention)
+	if old, ok := m.winExp.get(k); !ok || keep.After(old) {
+		m.winExp.set(k, keep)
+	}
+	return nil
+}
+
+// Window implements [Windows].
+func (m *Memory) Window(ctx context.Context, page, user string) (Window, error) {
+	if err := m.check(ctx); err != nil {
+		return Window{}, err
+	}
+	if err := CheckWindowKey("Window", page, user); err != nil {
+		return Window{}, err
+	}
+	m.winMu.Lock()
+	defer m.winMu.Unlock()
+	m.sweepWindows(m.now())
+	return m.windows[pageUser{page, user}], nil
+}
+
+func (m *Memory) sweepWindows(now time.Time) {
+	m.winExp.popExpired(now, func(k pageUser) { delete(m.windows, k) })
+}
+
+// PutToken implements [Tokens].
+func (m *Memory) PutToken(ctx context.Context, t Token) error {
+	if err := m.check(ctx); err != nil {
+		return err
+	}
+	t, err := PrepareToken(t)
+	if err != nil {
+		return err
+	}
+	m.tokMu.Lock()
+	defer m.tokMu.Unlock()
+	if old, ok := m.tokens[t.Value]; ok {
+		m.unindex(old.Token)
+	}
+	m.tokens[t.Value] = &memToken{Token: t}
+	k := pageUser{t.Page, t.User}
+	if m.byUser[k] == nil {
+		m.byUser[k] = make(map[string]struct{})
+	}
+	m.byUser[k][t.Value] = struct{}{}
+	return nil
+}
+
+func (m *Memory) unindex(t Token) {
+	k := pageUser{t.Page, t.User}
+	delete(m.byUser[k], t.Value)
+	if len(m.byUser[k]) == 0 {
+		delete(m.byUser, k)
+	}
+}
+
+// ClaimToken implements [Tokens]: the pick and the update happen under one lock.
+func (m *Memory) ClaimToken(ctx context.Context, page, user, topic string, kind TokenKind, now time.Time) (Token, error) {
+	if err := m.check(ctx); err != nil {
+		return Token{}, err
+	}
+	if err := CheckClaim(page, user, kind); err != nil {
+		return Token{}, err
+	}
+	m.tokMu.Lock()
+	defer m.tokMu.Unlock()
+	var best *memToken
+	for v := range m.byUser[pageUser{page, user}] {
+		t := m.tokens[v]
+		if t.Topic != topic || t.Kind != kind || !t.Claimable(now) {
+			continue
+		}
+		if best == nil || ClaimsBefore(t.Token, best.Token) {
+			best = t
+		}
+	}
+	if best == nil {
+		return Token{}, ErrNoToken
+	}
+	best.prevLastUsed, best.undoable = best.LastUsed, true
+	best.Token = best.Claim(now)
+	return best.Token, nil
+}
+
+// ReleaseToken implements [Tokens]. It returns [ErrNoToken] when no token has the
+// claimed Value.
+func (m *Memory) ReleaseToken(ctx context.Context, claimed Token) error {
+	if err := m.check(ctx); err != nil {
+		return err
+	}
+	m.tokMu.Lock()
+	defer m.tokMu.Unlock()
+	t, ok := m.tokens[claimed.Value]
+	if !ok {
+		return ErrNoToken
+	}
+	if u, ok := Unclaim(t.Token, claimed, t.prevLastUsed, t.undoable); ok {
+		t.Token, t.undoable = u, false
+	}
+	return nil
+}
+
+// KillToken implements [Tokens]. It returns [ErrNoToken] when no token has the value.
+func (m *Memory) KillToken(ctx context.Context, value string) error {
+	if err := m.check(ctx); err != nil {
+		return err
+	}
+	m.tokMu.Lock()
+	defer m.tokMu.Unlock()
+	t, ok := m.tokens[value]
+	if !ok {
+		return ErrNoToken
+	}
+	t.State = TokenDead
+	return nil
+}
+
+// ListTokens implements [Tokens].
+func (m *Memory) ListTokens(ctx context.Context, page, user string) ([]Token, error) {
+	if err := m.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := CheckWindowKey("ListTokens", page, user); err != nil {
+		return nil, err
+	}
+	m.tokMu.Lock()
+	var out []Token
+	for v := range m.byUser[pageUser{page, user}] {
+		out = append(out, m.tokens[v].Token)
+	}
+	m.tokMu.Unlock()
+	slices.SortFunc(out, compareBy(ListsBefore))
+	return out, nil
+}
+
+// PurgeTokens implements [Tokens].
+func (m *Memory) PurgeTokens(ctx context.Context, now time.Time) (int, error) {
+	if err := m.check(ctx); err != nil {
+		return 0, err
+	}
+	m.tokMu.Lock()
+	defer m.tokMu.Unlock()
+	n := 0
+	for v, t := range m.tokens {
+		if t.Purgeable(now) {
+			m.unindex(t.Token)
+			delete(m.tokens, v)
+			n++
+		}
+	}
+	return n, nil
+}
+
+// FirstSeen implements [Dedupe]; ttl counts from the store's clock.
+func (m *Memory) FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	if err := m.check(ctx); err != nil {
+		return false, err
+	}
+	if err := CheckDedupe(key, ttl); err != nil {
+		return false, err
+	}
+	now := m.now()
+	m.dedupeMu.Lock()
+	defer m.dedupeMu.Unlock()
+	m.dedupe.popExpired(now, func(string) {})
+	if _, ok := m.dedupe.get(key); ok {
+		return false, nil
+	}
+	for m.dedupe.len() >= m.maxKeys {
+		m.dedupe.popSoonest()
+	}
+	m.dedupe.set(key, now.Add(ttl))
+	return true, nil
+}
+
+// Forget implements [Dedupe].
+func (m *Memory) Forget(ctx context.Context, key string) error {
+	if err := m.check(ctx); err != nil {
+		return err
+	}
+	m.dedupeMu.Lock()
+	defer m.dedupeMu.Unlock()
+	m.dedupe.delete(key)
+	return nil
+}
+
+// Append implements [Inbox]. IDs are decimal sequence numbers that only grow.
+func (m *Memory) Append(ctx context.Context, body []byte, received time.Time) (string, error) {
+	if err := m.check(ctx); err != nil {
+		return "", err
+	}
+	m.inboxMu.Lock()
+	defer m.inboxMu.Unlock()
+	m.seq++
+	id := strconv.FormatUint(m.seq, 10)
+	m.inbox[id] = memEntry{InboxEntry{ID: id, Body: slices.Clone(body), Received: received}, m.seq}
+	return id, nil
+}
+
+// Done implements [Inbox]; an unknown id is not an error, so Done may be repeated.
+func (m *Memory) Done(ctx context.Context, id string) error {
+	if err := m.check(ctx); err != nil {
+		return err
+	}
+	m.inboxMu.Lock()
+	defer m.inboxMu.Unlock()
+	delete(m.inbox, id)
+	return nil
+}
+
+// Pending implements [Inbox]: entries in the order they were appended.
+func (m *Memory) Pending(ctx context.Context, receivedBefore time.Time) ([]InboxEntry, error) {
+	if err := m.check(ctx); err != nil {
+		return nil, err
+	}
+	m.inboxMu.Lock()
+	var es []memEntry
+	for _, e := range m.inbox {
+		if e.Received.Before(receivedBefore) {
+			es = append(es, e)
+		}
+	}
+	m.inboxMu.Unlock()
+	slices.SortFunc(es, func(a, b memEntry) int { return cmp.Compare(a.seq, b.seq) })
+	out := make([]InboxEntry, len(es))
+	for i, e := range es {
+		out[i] = e.InboxEntry
+		out[i].Body = slices.Clone(e.Body)
+	}
+	return out, nil
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// compareBy turns a less function into a slices.SortFunc comparison.
+func compareBy[T any](less func(a, b T) bool) func(a, b T) int {
+	return func(a, b T) int {
+		switch {
+		case less(a, b):
+			return -1
+		case less(b, a):
+			return 1
+		}
+		return 0
+	}
+}
+
+// MemoryStats counts what a [Memory] store holds, for metrics and tests.
+type MemoryStats struct {
+	Windows, Tokens, DedupeKeys, InboxEntries int
+}
+
+// Stats counts what the store holds now, after evicting what expired.
+func (m *Memory) Stats() MemoryStats {
+	now := m.now()
+	var st MemoryStats
+	m.winMu.Lock()
+	m.sweepWindows(now)
+	st.Windows = len(m.windows)
+	m.winMu.Unlock()
+	m.tokMu.Lock()
+	st.Tokens = len(m.tokens)
+	m.tokMu.Unlock()
+	m.dedupeMu.Lock()
+	m.dedupe.popExpired(now, func(string) {})
+	st.DedupeKeys = m.dedupe.len()
+	m.dedupeMu.Unlock()
+	m.inboxMu.Lock()
+	st.InboxEntries = len(m.inbox)
+	m.inboxMu.Unlock()
+	return st
+}

@@ -1,0 +1,107 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storetest"
+)
+
+func TestMemoryConformance(t *testing.T) {
+	clock := storetest.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC))
+	storetest.Run(t, func(t *testing.T) store.Store {
+		return store.NewMemory(store.WithClock(clock.Now))
+	}, storetest.WithClock(clock))
+}
+
+func TestMemoryMaxDedupeKeysEvictsSoonestExpiry(t *testing.T) {
+	clock := storetest.NewClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
+	m := store.NewMemory(store.WithClock(clock.Now), store.WithMaxDedupeKeys(3))
+	ctx := t.Context()
+	seen := func(key string, ttl time.Duration) bool {
+		t.Helper()
+		ok, err := m.FirstSeen(ctx, key, ttl)
+		if err != nil {
+			t.Fatalf("FirstSeen(%s): %v", key, err)
+		}
+		return ok
+	}
+	seen("long", 3*time.Hour)
+	seen("short", time.Hour)
+	seen("mid", 2*time.Hour)
+	seen("new", time.Hour) // full: "short" expires first, so it goes
+	if seen("long", time.Hour) || seen("mid", time.Hour) || seen("new", time.Hour) {
+		t.Error("a key that should have been kept was evicted")
+	}
+	if !seen("short", time.Hour) {
+		t.Error(`"short" should have been evicted to make room`)
+	}
+}
+
+func TestMemoryStaysBounded(t *testing.T) {
+	clock := storetest.NewClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
+	m := store.NewMemory(store.WithClock(clock.Now), store.WithMaxDedupeKeys(100))
+	ctx := t.Context()
+	for i := range 10_000 {
+		if ok, err := m.FirstSeen(ctx, fmt.Sprintf("k%d", i), time.Minute); err != nil || !ok {
+			t.Fatalf("FirstSeen(k%d) = %v, %v", i, ok, err)
+		}
+		clock.Advance(time.Second)
+	}
+	if n := m.Stats().DedupeKeys; n > 60 {
+		t.Errorf("%d dedupe keys held with a 1-minute TTL and one key a second; expired ones must be swept", n)
+	}
+	for i := range 1000 {
+		a := store.Action{Kind: store.ActionMessage, At: clock.Now()}
+		if err := m.RecordAction(ctx, "p", fmt.Sprintf("u%d", i), a); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(time.Hour)
+	}
+	if n := m.Stats().Windows; n > 7*24+1 {
+		t.Errorf("%d windows held, one recorded an hour; those older than 7 days must be swept", n)
+	}
+}
+
+func TestWithMaxDedupeKeysPanicsBelowOne(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("WithMaxDedupeKeys(0) did not panic")
+		}
+	}()
+	store.WithMaxDedupeKeys(0)
+}
+
+func ExampleNewMemory() {
+	ctx := context.Background()
+	s := store.NewMemory()
+	defer s.Close()
+
+	// A webhook delivered twice is handled once.
+	first, _ := s.FirstSeen(ctx, "mid.$cAAJ", 24*time.Hour)
+	again, _ := s.FirstSeen(ctx, "mid.$cAAJ", 24*time.Hour)
+	fmt.Println("first delivery:", first, "redelivery:", again)
+
+	// A one-time notification token is used once.
+	issued := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	_ = s.PutToken(ctx, store.Token{
+		Value: "otn-token", Kind: store.OneTimeToken, Page: "1234", User: "5678",
+		Topic: "back-in-stock", IssuedAt: issued, ExpiresAt: issued.AddDate(1, 0, 0),
+	})
+	now := issued.Add(48 * time.Hour)
+	tok, err := s.ClaimToken(ctx, "1234", "5678", "back-in-stock", store.OneTimeToken, now)
+	fmt.Println("claimed:", tok.State, err)
+	_, err = s.ClaimToken(ctx, "1234", "5678", "back-in-stock", store.OneTimeToken, now)
+	fmt.Println("second claim:", err)
+	// Output:
+	// first delivery: true redelivery: false
+	// claimed: claimed <nil>
+	// second claim: store: no usable token
+}
+
+func BenchmarkMemory(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B) store.Store { return store.NewMemory() })
+}

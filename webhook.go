@@ -1,0 +1,543 @@
+package messenger
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gomessenger/messenger/store"
+)
+
+// Defaults of a [Webhook]; each has an option.
+const (
+	// DefaultMaxBodyBytes caps a webhook body: room for a batch of a thousand
+	// events, far beyond what Messenger sends in one POST.
+	DefaultMaxBodyBytes = 4 << 20
+	// DefaultAckBudget is how long a POST may take before it is answered: below
+	// Meta's 5 seconds with room for the network.
+	DefaultAckBudget = 3 * time.Second
+	// DefaultConcurrency is how many handlers run at once. Handlers mostly wait on
+	// the network (Send API calls), so it is well above the number of CPUs.
+	DefaultConcurrency = 32
+	// DefaultQueueLimit is how many events may be queued or running at once.
+	DefaultQueueLimit = 10000
+	// DefaultDedupeTTL is how long an event key is remembered. Meta retries a failing
+	// webhook for about an hour before disabling it; six hours covers that with a
+	// margin and keeps the in-memory store small.
+	DefaultDedupeTTL = 6 * time.Hour
+	// defaultDedupeKeys bounds the in-memory dedupe store.
+	defaultDedupeKeys = 100000
+)
+
+// Webhook receives Messenger webhooks: it is the http.Handler to mount at the callback
+// URL. It answers the subscription handshake (GET) and, for deliveries (POST), caps
+// the body size, verifies X-Hub-Signature-256 on the raw bytes, decodes the events
+// ([ParseEvents]), acknowledges within the ack budget and then hands each event to the
+// registered handlers: in timestamp order within a conversation, in parallel across
+// conversations, each event once (dedupe store), recording the messaging windows users
+// open (window store). See [NewWebhook] for the options.
+//
+// Status codes: 200 accepted (or nothing to do); 400 malformed JSON; 401 not signed;
+// 403 bad signature or handshake; 405 other methods; 413 body too large; 500 the inbox
+// failed; 503 queue full past the ack budget, or shut down. Meta retries everything
+// but 200.
+//
+// A Webhook is safe for concurrent use. Register handlers before serving; handlers
+// registered later see only later events.
+type Webhook struct {
+	core *webhookCore
+	page string // set by ForPage
+}
+
+// WebhookOption configures a [Webhook].
+type WebhookOption func(*webhookConfig) error
+
+type webhookConfig struct {
+	dedupe      store.Dedupe
+	dedupeTTL   time.Duration
+	windows     store.Windows
+	inbox       store.Inbox
+	onError     func(context.Context, Event, error)
+	maxBody     int64
+	concurrency int
+	queueLimit  int
+	ackBudget   time.Duration
+	sha1        bool
+	clock       func() time.Time
+	logger      *slog.Logger
+}
+
+// WithDedupe sets the store that remembers handled events, so a redelivery is not
+// handled twice. The default keeps up to 100,000 keys in memory; use a shared store
+// (Redis) when several instances receive the same Page's webhooks, and a durable one
+// with [WithInbox].
+//
+// Keys are the message id for messages, echoes and postbacks, the watermark for reads
+// and deliveries, and a hash of the exact item otherwise. When a handler fails (error
+// or panic) the key is forgotten, so a redelivery of the event is handled again: a
+// failed event may run twice, but is not lost. A store that fails counts the event as
+// new, for the same reason.
+func WithDedupe(d store.Dedupe) WebhookOption {
+	return func(c *webhookConfig) error {
+		if d == nil {
+			return errors.New("messenger: WithDedupe: store is nil")
+		}
+		c.dedupe = d
+		return nil
+	}
+}
+
+// WithDedupeTTL sets how long handled events are remembered; default [DefaultDedupeTTL].
+func WithDedupeTTL(ttl time.Duration) WebhookOption {
+	return func(c *webhookConfig) error {
+		if ttl <= 0 {
+			return fmt.Errorf("messenger: WithDedupeTTL: ttl must be positive, got %v", ttl)
+		}
+		c.dedupeTTL = ttl
+		return nil
+	}
+}
+
+// WithWindows makes the webhook record every window-opening user action (message,
+// postback, referral, reaction, plugin opt-in, ad click; reference §12) in w before the
+// event's handlers run, so the policy guard and the application know when each person
+// last opened the 24-hour window.
+func WithWindows(w store.Windows) WebhookOption {
+	return func(c *webhookConfig) error {
+		if w == nil {
+			return errors.New("messenger: WithWindows: store is nil")
+		}
+		c.windows = w
+		return nil
+	}
+}
+
+// WithInbox makes acknowledged events survive a crash: each verified body is appended
+// to in before the 200 is sent and marked done once all its events were handled;
+// [Webhook.Replay] handles what a previous process left pending. Pair it with a
+// durable [WithDedupe] store so that replayed events finished before the crash are not
+// handled again.
+func WithInbox(in store.Inbox) WebhookOption {
+	return func(c *webhookConfig) error {
+		if in == nil {
+			return errors.New("messenger: WithInbox: store is nil")
+		}
+		c.inbox = in
+		return nil
+	}
+}
+
+// WithErrorHandler sets the function that receives handler errors (and panics, as
+// [*HandlerPanicError]), store errors, and events dropped at shutdown
+// ([ErrEventDropped]). ev is nil for errors not tied to one event. The default logs
+// the error with the event's kind and Page, never its content.
+func WithErrorHandler(fn func(ctx context.Context, ev Event, err error)) WebhookOption {
+	return func(c *webhookConfig) error {
+		if fn == nil {
+			return errors.New("messenger: WithErrorHandler: handler is nil")
+		}
+		c.onError = fn
+		return nil
+	}
+}
+
+// WithMaxBodyBytes caps the body of a POST; bigger ones get 413. Default
+// [DefaultMaxBodyBytes].
+func WithMaxBodyBytes(n int64) WebhookOption {
+	return func(c *webhookConfig) error {
+		if n <= 0 {
+			return fmt.Errorf("messenger: WithMaxBodyBytes: limit must be positive, got %d", n)
+		}
+		c.maxBody = n
+		return nil
+	}
+}
+
+// WithConcurrency bounds how many handlers run at once; default [DefaultConcurrency].
+func WithConcurrency(n int) WebhookOption {
+	return func(c *webhookConfig) error {
+		if n < 1 {
+			return fmt.Errorf("messenger: WithConcurrency: must be at least 1, got %d", n)
+		}
+		c.concurrency = n
+		return nil
+	}
+}
+
+// WithQueueLimit bounds how many events may be queued or running; a POST that does not
+// fit waits up to the ack budget, then gets 503 and Meta retries it. Default
+// [DefaultQueueLimit].
+func WithQueueLimit(n int) WebhookOption {
+	return func(c *webhookConfig) error {
+		if n < 1 {
+			return fmt.Errorf("messenger: WithQueueLimit: must be at least 1, got %d", n)
+		}
+		c.queueLimit = n
+		return nil
+	}
+}
+
+// WithAckBudget sets how long a POST may take, from arrival to answer, waiting for
+// queue room and the inbox; it must stay below Meta's 5 seconds. Default
+// [DefaultAckBudget].
+func WithAckBudget(d time.Duration) WebhookOption {
+	return func(c *webhookConfig) error {
+		if d <= 0 || d >= 5*time.Second {
+			return fmt.Errorf("messenger: WithAckBudget: must be above 0 and below Meta's 5s, got %v", d)
+		}
+		c.ackBudget = d
+		return nil
+	}
+}
+
+// WithSHA1 also accepts deliveries signed only with the legacy X-Hub-Signature (sha1)
+// header. Without it such deliveries get 401. X-Hub-Signature-256 is checked whenever
+// it is present.
+func WithSHA1() WebhookOption {
+	return func(c *webhookConfig) error {
+		c.sha1 = true
+		return nil
+	}
+}
+
+// WithWebhookClock sets the clock used for inbox receive times, window times of events
+// without a timestamp, and the in-memory dedupe store's expiry.
+func WithWebhookClock(now func() time.Time) WebhookOption {
+	return func(c *webhookConfig) error {
+		if now == nil {
+			return errors.New("messenger: WithWebhookClock: clock is nil")
+		}
+		c.clock = now
+		return nil
+	}
+}
+
+// WithWebhookLogger sets the logger for rejected requests and the default error
+// handler; default slog.Default(). Nothing secret or personal is logged.
+func WithWebhookLogger(l *slog.Logger) WebhookOption {
+	return func(c *webhookConfig) error {
+		if l == nil {
+			return errors.New("messenger: WithWebhookLogger: logger is nil")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+type webhookCore struct {
+	webhookConfig
+	sig256    *verifier
+	sig1      *verifier
+	tokenHash [sha256.Size]byte
+	started   time.Time
+	ctx       context.Context // handlers' context; canceled by Shutdown
+	cancel    context.CancelFunc
+	storeCtx  context.Context // for store bookkeeping: never canceled
+	bufs      sync.Pool       // of *[]byte
+
+	routesMu sync.Mutex
+	routes   atomic.Pointer[[]route]
+
+	mu          sync.Mutex
+	convs       map[convKey]*conv
+	ready       convRing
+	freeConvs   []*conv
+	freeBatches []*batch
+	queued      int // admitted events not yet finished
+	admitting   int // requests between admit and enqueue
+	workers     int // running worker goroutines, lingering ones included
+	lingering   int // workers idle and waiting for c.wake
+	wake        chan struct{}
+	closed      bool // no new requests
+	forced      bool // Shutdown ran out of time: queued events were dropped
+	changed     chan struct{}
+	wg          sync.WaitGroup
+}
+
+// NewWebhook returns a webhook for the app whose secret signs deliveries and the verify
+// token configured for the subscription. A missing app secret or verify token is an
+// error: the webhook never skips verification.
+func NewWebhook(appSecret, verifyToken string, opts ...WebhookOption) (*Webhook, error) {
+	if appSecret == "" {
+		return nil, fmt.Errorf("messenger: NewWebhook: %w", ErrMissingAppSecret)
+	}
+	if verifyToken == "" {
+		return nil, errors.New("messenger: NewWebhook: verify token is empty")
+	}
+	c := &webhookCore{webhookConfig: webhookConfig{
+		dedupeTTL:   DefaultDedupeTTL,
+		maxBody:     DefaultMaxBodyBytes,
+		concurrency: DefaultConcurrency,
+		queueLimit:  DefaultQueueLimit,
+		ackBudget:   DefaultAckBudget,
+		clock:       time.Now,
+	}}
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("messenger: NewWebhook: option is nil")
+		}
+		if err := o(&c.webhookConfig); err != nil {
+			return nil, err
+		}
+	}
+	if c.logger == nil {
+		c.logger = slog.Default()
+	}
+	if c.onError == nil {
+		c.onError = c.logError
+	}
+	if c.dedupe == nil {
+		c.dedupe = newMemoryDedupe(c.clock, defaultDedupeKeys)
+	}
+	c.sig256 = newVerifier(sha256Alg, appSecret)
+	if c.sha1 {
+		c.sig1 = newVerifier(sha1Alg, appSecret)
+	}
+	c.tokenHash = sha256.Sum256([]byte(verifyToken))
+	c.started = c.clock()
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.storeCtx = context.WithoutCancel(c.ctx)
+	c.convs = make(map[convKey]*conv)
+	c.wake = make(chan struct{}, c.concurrency)
+	c.bufs.New = func() any { b := make([]byte, 0, 4096); return &b }
+	return &Webhook{core: c}, nil
+}
+
+// OnEvent registers fn for every event (of the Page, for a webhook returned by
+// [Webhook.ForPage]). Handlers run in registration order; an error or panic goes to
+// the error handler and does not stop the others (and makes the event's dedupe key
+// forgotten, see [WithDedupe]). Standby events are included: check
+// [EventInfo.Standby] before answering, the thread belongs to another app.
+//
+// The context is canceled when [Webhook.Shutdown] gives up waiting.
+func (w *Webhook) OnEvent(fn func(ctx context.Context, ev Event) error) {
+	if fn == nil {
+		panic("messenger: OnEvent: nil handler")
+	}
+	w.core.addRoute(route{page: w.page, fn: fn})
+}
+
+// On registers fn for the events of type T, checked at compile time:
+//
+//	messenger.On(wh, func(ctx context.Context, m *messenger.MessageEvent) error { … })
+//
+// It is [Webhook.OnEvent] filtered by type; the same rules apply.
+func On[T Event](w *Webhook, fn func(ctx context.Context, ev T) error) {
+	if fn == nil {
+		panic("messenger: On: nil handler")
+	}
+	w.core.addRoute(route{page: w.page, fn: func(ctx context.Context, ev Event) error {
+		if t, ok := ev.(T); ok {
+			return fn(ctx, t)
+		}
+		return nil
+	}})
+}
+
+func (c *webhookCore) addRoute(r route) {
+	c.routesMu.Lock()
+	defer c.routesMu.Unlock()
+	var rs []route
+	if old := c.routes.Load(); old != nil {
+		rs = append(rs, *old...)
+	}
+	rs = append(rs, r)
+	c.routes.Store(&rs)
+}
+
+// ForPage returns a view of w for one Page of a multi-page app: handlers registered on
+// it ([Webhook.OnEvent], [On]) receive only events whose PageID is pageID. It shares
+// everything else with w (serving it, shutting it down); handlers registered on w
+// itself receive every Page's events.
+func (w *Webhook) ForPage(pageID string) *Webhook {
+	return &Webhook{core: w.core, page: pageID}
+}
+
+// Shutdown stops accepting deliveries (they get 503, so Meta retries them) and waits
+// until every accepted event was handled. If ctx ends first, it cancels the handlers'
+// context, drops the events that had not started (reporting each with
+// [ErrEventDropped]; with an inbox they stay pending for [Webhook.Replay]), waits for
+// the running handlers to return, and returns ctx's error. No goroutine of the webhook
+// outlives Shutdown.
+func (w *Webhook) Shutdown(ctx context.Context) error { return w.core.shutdown(ctx) }
+
+// Replay handles the events of inbox entries a previous process acknowledged but did
+// not finish (those received before this webhook was created), and returns how many
+// events it queued once they were all handled. Events the dedupe store knows as
+// finished are skipped, the others run again: call it at startup, before or while
+// serving. It needs [WithInbox].
+func (w *Webhook) Replay(ctx context.Context) (int, error) { return w.core.replay(ctx) }
+
+// WaitIdle blocks until no event is queued or running, or ctx ends. Tests use it to
+// wait for the handlers of a delivery they posted.
+func (w *Webhook) WaitIdle(ctx context.Context) error { return w.core.waitIdle(ctx) }
+
+// ServeHTTP answers the handshake (GET) and deliveries (POST).
+func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodPost:
+		w.core.receive(rw, r)
+	case http.MethodGet, http.MethodHead:
+		w.core.handshake(rw, r)
+	default:
+		rw.Header().Set("Allow", "GET, POST")
+		http.Error(rw, "method not allowed", http.StatusMethodNotAllowed)
+	}
+}
+
+// handshake answers the subscription check (reference §3.1): hub.mode=subscribe and
+// the right hub.verify_token get hub.challenge back as plain text, anything else 403.
+func (c *webhookCore) handshake(rw http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	challenge := q.Get("hub.challenge")
+	// Hash both sides so the comparison is constant-time in the length too.
+	got := sha256.Sum256([]byte(q.Get("hub.verify_token")))
+	if q.Get("hub.mode") != "subscribe" || challenge == "" || subtle.ConstantTimeCompare(got[:], c.tokenHash[:]) != 1 {
+		c.logger.Warn("messenger: webhook handshake refused", "mode", q.Get("hub.mode"))
+		http.Error(rw, "forbidden", http.StatusForbidden)
+		return
+	}
+	h := rw.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	rw.WriteHeader(http.StatusOK)
+	io.WriteString(rw, challenge)
+}
+
+var errBodyTooLarge = errors.New("messenger: webhook body too large")
+
+// receive runs the POST pipeline: size cap, signature on the raw bytes, decode, room
+// in the queue, inbox, enqueue, 200.
+func (c *webhookCore) receive(rw http.ResponseWriter, r *http.Request) {
+	deadline := time.Now().Add(c.ackBudget)
+	c.mu.Lock()
+	closed := c.closed
+	c.mu.Unlock()
+	if closed {
+		http.Error(rw, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	if r.Header.Get(SignatureHeader) == "" && (c.sig1 == nil || r.Header.Get(SignatureHeaderSHA1) == "") {
+		// Unsigned: refuse before reading the body.
+		c.logger.Warn("messenger: webhook delivery refused", "error", ErrNotSigned)
+		http.Error(rw, "not signed", http.StatusUnauthorized)
+		return
+	}
+	if r.ContentLength > c.maxBody {
+		c.tooLarge(rw, r.ContentLength)
+		return
+	}
+	bp := c.bufs.Get().(*[]byte)
+	body, err := readBody(r.Body, (*bp)[:0], r.ContentLength, c.maxBody)
+	*bp = body[:0]
+	switch {
+	case errors.Is(err, errBodyTooLarge):
+		c.putBuf(bp)
+		c.tooLarge(rw, int64(len(body)))
+		return
+	case err != nil:
+		c.putBuf(bp)
+		http.Error(rw, "cannot read body", http.StatusBadRequest)
+		return
+	}
+	if err := c.verify(r.Header, body); err != nil {
+		c.putBuf(bp)
+		c.logger.Warn("messenger: webhook delivery refused", "error", err)
+		if errors.Is(err, ErrNotSigned) {
+			http.Error(rw, "not signed", http.StatusUnauthorized)
+		} else {
+			http.Error(rw, "invalid signature", http.StatusForbidden)
+		}
+		return
+	}
+	evs, err := parseEnvelope(string(body), nil)
+	if err != nil {
+		c.putBuf(bp)
+		c.logger.Warn("messenger: webhook delivery refused", "error", err)
+		http.Error(rw, "malformed JSON", http.StatusBadRequest)
+		return
+	}
+	if len(evs) == 0 {
+		c.putBuf(bp)
+		rw.WriteHeader(http.StatusOK)
+		return
+	}
+	if err := c.admit(r.Context(), len(evs), deadline); err != nil {
+		c.putBuf(bp)
+		c.logger.Warn("messenger: webhook delivery deferred", "events", len(evs), "error", err)
+		http.Error(rw, "busy", http.StatusServiceUnavailable)
+		return
+	}
+	b := c.newBatch()
+	if c.inbox != nil {
+		// The inbox may keep body, so the buffer is not reused.
+		ctx, cancel := context.WithDeadline(r.Context(), deadline)
+		id, err := c.inbox.Append(ctx, body, c.clock())
+		cancel()
+		if err != nil {
+			c.release(len(evs))
+			c.report(c.ctx, nil, fmt.Errorf("messenger: inbox append: %w", err))
+			http.Error(rw, "cannot persist", http.StatusInternalServerError)
+			return
+		}
+		b.inboxID = id
+	} else {
+		c.putBuf(bp)
+	}
+	if err := c.enqueue(evs, b); err != nil {
+		http.Error(rw, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	rw.WriteHeader(http.StatusOK)
+}
+
+func (c *webhookCore) tooLarge(rw http.ResponseWriter, n int64) {
+	c.logger.Warn("messenger: webhook delivery refused: body too large", "limit", c.maxBody, "size", n)
+	http.Error(rw, "body too large", http.StatusRequestEntityTooLarge)
+}
+
+func (c *webhookCore) putBuf(bp *[]byte) {
+	if cap(*bp) <= 1<<16 {
+		c.bufs.Put(bp)
+	}
+}
+
+// verify checks X-Hub-Signature-256, or with WithSHA1 the legacy header when the
+// SHA-256 one is absent.
+func (c *webhookCore) verify(h http.Header, body []byte) error {
+	if sig := h.Get(SignatureHeader); sig != "" || c.sig1 == nil {
+		return c.sig256.verify(body, sig)
+	}
+	return c.sig1.verify(body, h.Get(SignatureHeaderSHA1))
+}
+
+// readBody reads all of rd into buf, failing with errBodyTooLarge past limit bytes.
+func readBody(rd io.Reader, buf []byte, contentLength, limit int64) ([]byte, error) {
+	if contentLength > 0 && int64(cap(buf)) <= contentLength {
+		buf = make([]byte, 0, contentLength+1) // +1 leaves room to see EOF
+	}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := rd.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return buf, errBodyTooLarge
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
