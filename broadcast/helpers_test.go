@@ -21,102 +21,24 @@ import (
 // testPage is the Page of the tests.
 const testPage = "1000000000000001"
 
-// memStore is the smallest store.Windows and store.Tokens the tests need.
-type memStore struct {
-	mu      sync.Mutex
-	windows map[string]store.Window
-	tokens  map[string]*store.Token
-	byUser  map[string][]*store.Token // page/user → tokens
+// newStore is the in-memory store, on the tests' clock (it forgets windows a
+// week after their last action by its own clock).
+func newStore(now time.Time) *store.Memory {
+	return store.NewMemory(store.WithClock(func() time.Time { return now }))
 }
 
-func newMemStore() *memStore {
-	return &memStore{windows: map[string]store.Window{}, tokens: map[string]*store.Token{}, byUser: map[string][]*store.Token{}}
-}
-
-func (m *memStore) RecordAction(_ context.Context, page, user string, a store.Action) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	w := m.windows[page+"/"+user]
-	if a.At.After(w.LastAction.At) {
-		w.LastAction = a
+// tokenState is the state of the token with value in st.
+func tokenState(st store.Tokens, psid, value string) store.TokenState {
+	toks, err := st.ListTokens(context.Background(), testPage, psid)
+	if err != nil {
+		panic(err)
 	}
-	if a.Kind == store.ActionMessage && a.At.After(w.LastMessage) {
-		w.LastMessage = a.At
-	}
-	m.windows[page+"/"+user] = w
-	return nil
-}
-
-func (m *memStore) Window(_ context.Context, page, user string) (store.Window, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.windows[page+"/"+user], nil
-}
-
-func (m *memStore) PutToken(_ context.Context, t store.Token) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.tokens[t.Value] = &t
-	m.byUser[t.Page+"/"+t.User] = append(m.byUser[t.Page+"/"+t.User], &t)
-	return nil
-}
-
-func (m *memStore) ClaimToken(_ context.Context, page, user, topic string, kind store.TokenKind, now time.Time) (store.Token, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var best *store.Token
-	for _, t := range m.byUser[page+"/"+user] {
-		if t.Topic != topic || t.Kind != kind || t.State != store.TokenLive || !now.Before(t.ExpiresAt) {
-			continue
-		}
-		if best == nil || t.ExpiresAt.Before(best.ExpiresAt) {
-			best = t
+	for _, t := range toks {
+		if t.Value == value {
+			return t.State
 		}
 	}
-	if best == nil {
-		return store.Token{}, store.ErrNoToken
-	}
-	best.State, best.LastUsed = store.TokenClaimed, now
-	best.Uses++
-	return *best, nil
-}
-
-func (m *memStore) ReleaseToken(_ context.Context, claimed store.Token) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if t, ok := m.tokens[claimed.Value]; ok {
-		t.State = store.TokenLive
-		t.Uses--
-	}
-	return nil
-}
-
-func (m *memStore) KillToken(_ context.Context, value string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if t, ok := m.tokens[value]; ok {
-		t.State = store.TokenDead
-	}
-	return nil
-}
-
-func (m *memStore) ListTokens(_ context.Context, page, user string) ([]store.Token, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []store.Token
-	for _, t := range m.byUser[page+"/"+user] {
-		out = append(out, *t)
-	}
-	slices.SortFunc(out, func(a, b store.Token) int { return a.IssuedAt.Compare(b.IssuedAt) })
-	return out, nil
-}
-
-func (m *memStore) PurgeTokens(context.Context, time.Time) (int, error) { return 0, nil }
-
-func (m *memStore) tokenState(value string) store.TokenState {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.tokens[value].State
+	return ""
 }
 
 // fakeGraph is a small stand-in for Graph's Send API: it knows windows and

@@ -42,7 +42,7 @@ func faultFor(faults map[string]*fakeError, times map[string]int) func(int, []st
 func TestSendOutcomes(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newMemStore()
+		f, st := newFakeGraph(testNow), newStore(testNow)
 		for _, id := range []string{"1", "2", "3", "4", "5", "7"} {
 			f.says(st, id, time.Hour)
 		}
@@ -95,7 +95,7 @@ func TestSendOutcomes(t *testing.T) {
 		require.Equal(t, broadcast.StateSent, byPSID["4"].State)
 		require.Equal(t, 1, byPSID["3"].Attempts, "an ambiguous answer is never repeated")
 		require.Equal(t, "FAKE", byPSID["2"].FBTraceID)
-		require.Equal(t, store.TokenDead, st.tokenState(tok), "Graph refused the token with 100")
+		require.Equal(t, store.TokenDead, tokenState(st, "8", tok), "Graph refused the token with 100")
 		require.Equal(t, map[string]int{"1": 1, "4": 1, "7": 1}, f.sentTo())
 
 		lines := decodeAudit(t, audit.Bytes())
@@ -111,7 +111,7 @@ func TestSendOutcomes(t *testing.T) {
 func TestSendStopsWhenGraphRefusesThePage(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newMemStore()
+		f, st := newFakeGraph(testNow), newStore(testNow)
 		var ids []string
 		for i := range 50 {
 			id := fmt.Sprint(100 + i)
@@ -163,7 +163,7 @@ func TestSendStopsWhenGraphRefusesThePage(t *testing.T) {
 func TestCancelDuringThrottleReleasesClaims(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newMemStore()
+		f, st := newFakeGraph(testNow), newStore(testNow)
 		f.says(st, "1", time.Hour)
 		f.says(st, "2", time.Hour)
 		ctx, cancel := context.WithCancel(t.Context())
@@ -196,7 +196,7 @@ func TestCancelDuringThrottleReleasesClaims(t *testing.T) {
 func TestUsageHeadersSlowTheBroadcast(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newMemStore()
+		f, st := newFakeGraph(testNow), newStore(testNow)
 		var ids []string
 		for i := range 300 {
 			id := fmt.Sprint(1000 + i)
@@ -224,7 +224,7 @@ func TestUsageHeadersSlowTheBroadcast(t *testing.T) {
 func TestAudioAndVideoHaveTheirOwnRate(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newMemStore()
+		f, st := newFakeGraph(testNow), newStore(testNow)
 		var ids []string
 		for i := range 21 {
 			id := fmt.Sprint(1000 + i)
@@ -243,7 +243,7 @@ func TestAudioAndVideoHaveTheirOwnRate(t *testing.T) {
 func TestProgressReports(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newMemStore()
+		f, st := newFakeGraph(testNow), newStore(testNow)
 		ids, want := mixed(f, st, 1000)
 		var reports []broadcast.Progress
 		b := newBroadcast(f, st, ids)

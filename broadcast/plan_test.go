@@ -40,28 +40,28 @@ func TestPlanJudgesEachWay(t *testing.T) {
 	tests := []struct {
 		name  string
 		now   time.Time
-		setup func(st *memStore, now time.Time)
+		setup func(st *store.Memory, now time.Time)
 		b     broadcast.Broadcast
 		want  broadcast.Entry // At, Reason ignored
 	}{
 		{
 			name:  "inside the window",
 			now:   after2026,
-			setup: func(st *memStore, now time.Time) { message(st, "1", now.Add(-3*time.Hour)) },
+			setup: func(st *store.Memory, now time.Time) { message(st, "1", now.Add(-3*time.Hour)) },
 			b:     broadcast.Broadcast{Ways: []broadcast.Way{broadcast.InWindow()}},
 			want:  broadcast.Entry{PSID: "1", State: broadcast.StateSendable, Way: "UPDATE", Until: after2026.Add(21 * time.Hour)},
 		},
 		{
 			name:  "never messaged",
 			now:   after2026,
-			setup: func(*memStore, time.Time) {},
+			setup: func(*store.Memory, time.Time) {},
 			b:     broadcast.Broadcast{Ways: []broadcast.Way{broadcast.InWindow()}},
 			want:  broadcast.Entry{PSID: "1", State: broadcast.StateSkipped, Rule: "UPDATE: window.standard"},
 		},
 		{
 			name:  "a tag before its retirement lasts until it",
 			now:   before2026,
-			setup: func(st *memStore, now time.Time) { message(st, "1", now.Add(-48*time.Hour)) },
+			setup: func(st *store.Memory, now time.Time) { message(st, "1", now.Add(-48*time.Hour)) },
 			b:     broadcast.Broadcast{Ways: broadcast.Auto("", tags.ConfirmedEventUpdate)},
 			want: broadcast.Entry{PSID: "1", State: broadcast.StateSendable, Way: "MESSAGE_TAG/CONFIRMED_EVENT_UPDATE",
 				Until: time.Date(2026, 4, 27, 0, 0, 0, 0, time.UTC)},
@@ -69,7 +69,7 @@ func TestPlanJudgesEachWay(t *testing.T) {
 		{
 			name:  "the same tag after its retirement",
 			now:   after2026,
-			setup: func(st *memStore, now time.Time) { message(st, "1", now.Add(-48*time.Hour)) },
+			setup: func(st *store.Memory, now time.Time) { message(st, "1", now.Add(-48*time.Hour)) },
 			b:     broadcast.Broadcast{Ways: broadcast.Auto("", tags.ConfirmedEventUpdate)},
 			want: broadcast.Entry{PSID: "1", State: broadcast.StateSkipped,
 				Rule: "UPDATE: window.standard; MESSAGE_TAG/CONFIRMED_EVENT_UPDATE: tags.2026_retired"},
@@ -77,14 +77,14 @@ func TestPlanJudgesEachWay(t *testing.T) {
 		{
 			name:  "promotional content never goes under a tag",
 			now:   before2026,
-			setup: func(st *memStore, now time.Time) { message(st, "1", now.Add(-48*time.Hour)) },
+			setup: func(st *store.Memory, now time.Time) { message(st, "1", now.Add(-48*time.Hour)) },
 			b:     broadcast.Broadcast{Ways: []broadcast.Way{broadcast.WithTag(tags.ConfirmedEventUpdate)}, Promotional: true},
 			want:  broadcast.Entry{PSID: "1", State: broadcast.StateSkipped, Rule: "MESSAGE_TAG/CONFIRMED_EVENT_UPDATE: tags.not_promotional"},
 		},
 		{
 			name: "one-time token outside the window",
 			now:  after2026,
-			setup: func(st *memStore, now time.Time) {
+			setup: func(st *store.Memory, now time.Time) {
 				message(st, "1", now.Add(-30*time.Hour))
 				token(st, "1", "sale", store.OneTimeToken, now.Add(-time.Hour), now.AddDate(1, 0, 0), time.Time{}, 0)
 			},
@@ -95,7 +95,7 @@ func TestPlanJudgesEachWay(t *testing.T) {
 		{
 			name: "expired one-time token",
 			now:  after2026,
-			setup: func(st *memStore, now time.Time) {
+			setup: func(st *store.Memory, now time.Time) {
 				token(st, "1", "sale", store.OneTimeToken, now.AddDate(-1, 0, -2), now.AddDate(0, 0, -2), time.Time{}, 0)
 			},
 			b:    broadcast.Broadcast{Ways: []broadcast.Way{broadcast.OneTimeToken("sale")}},
@@ -104,7 +104,7 @@ func TestPlanJudgesEachWay(t *testing.T) {
 		{
 			name: "a used token is no token",
 			now:  after2026,
-			setup: func(st *memStore, now time.Time) {
+			setup: func(st *store.Memory, now time.Time) {
 				token(st, "1", "sale", store.OneTimeToken, now.Add(-time.Hour), now.AddDate(1, 0, 0), time.Time{}, 0)
 				st.ClaimToken(context.Background(), testPage, "1", "sale", store.OneTimeToken, now)
 			},
@@ -114,7 +114,7 @@ func TestPlanJudgesEachWay(t *testing.T) {
 		{
 			name: "recurring token used too recently: reachable later",
 			now:  recurringEra,
-			setup: func(st *memStore, now time.Time) {
+			setup: func(st *store.Memory, now time.Time) {
 				token(st, "1", "news", store.RecurringToken, now.Add(-48*time.Hour), now.AddDate(0, 6, 0), now.Add(-10*time.Hour), 24*time.Hour)
 			},
 			b: broadcast.Broadcast{Ways: []broadcast.Way{broadcast.RecurringToken("news")}},
@@ -124,7 +124,7 @@ func TestPlanJudgesEachWay(t *testing.T) {
 		{
 			name:  "render failure",
 			now:   after2026,
-			setup: func(st *memStore, now time.Time) { message(st, "1", now.Add(-time.Hour)) },
+			setup: func(st *store.Memory, now time.Time) { message(st, "1", now.Add(-time.Hour)) },
 			b: broadcast.Broadcast{Ways: []broadcast.Way{broadcast.InWindow()}, Message: nil,
 				Render: func(context.Context, broadcast.Recipient) (*messenger.Message, error) {
 					return nil, errors.New("no template")
@@ -134,7 +134,7 @@ func TestPlanJudgesEachWay(t *testing.T) {
 		{
 			name:  "rendered message breaking a limit",
 			now:   after2026,
-			setup: func(st *memStore, now time.Time) { message(st, "1", now.Add(-time.Hour)) },
+			setup: func(st *store.Memory, now time.Time) { message(st, "1", now.Add(-time.Hour)) },
 			b: broadcast.Broadcast{Ways: []broadcast.Way{broadcast.InWindow()},
 				Render: func(context.Context, broadcast.Recipient) (*messenger.Message, error) {
 					return messenger.Text(strings.Repeat("a", 2000)), nil
@@ -145,7 +145,7 @@ func TestPlanJudgesEachWay(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			st := newMemStore()
+			st := newStore(tt.now)
 			tt.setup(st, tt.now)
 			var audit bytes.Buffer
 			b := tt.b
@@ -171,13 +171,13 @@ func TestPlanJudgesEachWay(t *testing.T) {
 	}
 }
 
-func message(st *memStore, psid string, at time.Time) {
+func message(st *store.Memory, psid string, at time.Time) {
 	if err := st.RecordAction(context.Background(), testPage, psid, store.Action{Kind: store.ActionMessage, At: at}); err != nil {
 		panic(err)
 	}
 }
 
-func token(st *memStore, psid, topic string, kind store.TokenKind, issued, expires, lastUsed time.Time, every time.Duration) {
+func token(st *store.Memory, psid, topic string, kind store.TokenKind, issued, expires, lastUsed time.Time, every time.Duration) {
 	err := st.PutToken(context.Background(), store.Token{Value: "tok-" + psid + "-" + topic, Kind: kind, Page: testPage, User: psid,
 		Topic: topic, IssuedAt: issued, ExpiresAt: expires, LastUsed: lastUsed, MinInterval: every, State: store.TokenLive})
 	if err != nil {
@@ -190,7 +190,7 @@ func token(st *memStore, psid, topic string, kind store.TokenKind, issued, expir
 func TestPlanCountsAtRisk(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	st := newMemStore()
+	st := newStore(now)
 	var ids []string
 	for i := range 10 {
 		id := string(rune('a' + i))
@@ -218,7 +218,7 @@ func TestPlanStopsOnAudienceAndStoreErrors(t *testing.T) {
 		}
 		yield(broadcast.Recipient{}, boom)
 	}
-	st := newMemStore()
+	st := newStore(time.Now())
 	b := &broadcast.Broadcast{Page: testPage, Audience: audience, Message: messenger.Text("hi"), Ways: []broadcast.Way{broadcast.InWindow()}, Windows: st}
 	sum, err := b.Plan(t.Context())
 	require.ErrorIs(t, err, boom)
@@ -242,7 +242,7 @@ func (f failingWindows) Window(context.Context, string, string) (store.Window, e
 
 func TestBroadcastValidation(t *testing.T) {
 	t.Parallel()
-	st := newMemStore()
+	st := newStore(time.Now())
 	ok := func() broadcast.Broadcast {
 		return broadcast.Broadcast{Page: testPage, Audience: broadcast.PSIDs("1"), Message: messenger.Text("hi"),
 			Ways: []broadcast.Way{broadcast.InWindow()}, Windows: st, Tokens: st}

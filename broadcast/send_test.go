@@ -18,6 +18,7 @@ import (
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/broadcast"
+	"github.com/gomessenger/messenger/store"
 )
 
 var testNow = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
@@ -40,7 +41,7 @@ var (
 //	7    never messaged, token                → one-time token
 //	8    never messaged, no token             → skipped
 //	9    messaged an hour ago and a token     → UPDATE (the token is kept)
-func mixed(f *fakeGraph, st *memStore, n int) (ids []string, want map[string]string) {
+func mixed(f *fakeGraph, st *store.Memory, n int) (ids []string, want map[string]string) {
 	want = map[string]string{}
 	for i := range n {
 		id := fmt.Sprintf("%d", 2000000000000000+i)
@@ -96,7 +97,7 @@ func handCount(want map[string]string, dry bool) broadcast.Summary {
 
 var ignoreRun = cmpopts.IgnoreFields(broadcast.Summary{}, "Run", "Elapsed")
 
-func newBroadcast(f *fakeGraph, st *memStore, ids []string) *broadcast.Broadcast {
+func newBroadcast(f *fakeGraph, st *store.Memory, ids []string) *broadcast.Broadcast {
 	return &broadcast.Broadcast{
 		Page:     testPage,
 		Audience: broadcast.PSIDs(ids...),
@@ -138,7 +139,7 @@ func checkSends(t *testing.T, f *fakeGraph, want map[string]string) {
 func TestSendTenThousandMixedAudience(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newMemStore()
+		f, st := newFakeGraph(testNow), newStore(testNow)
 		ids, want := mixed(f, st, 10000)
 		b := newBroadcast(f, st, ids)
 
@@ -163,7 +164,7 @@ func TestSendTenThousandMixedAudience(t *testing.T) {
 func TestSendBatchesMixedAudience(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newMemStore()
+		f, st := newFakeGraph(testNow), newStore(testNow)
 		ids, want := mixed(f, st, 1000)
 		b := newBroadcast(f, st, ids)
 		b.BatchSize = 50
@@ -211,7 +212,7 @@ func TestKillAndResume(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/seed%d", name, seed), func(t *testing.T) {
 				t.Parallel()
 				synctest.Test(t, func(t *testing.T) {
-					f, st := newFakeGraph(testNow), newMemStore()
+					f, st := newFakeGraph(testNow), newStore(testNow)
 					ids, want := mixed(f, st, sizes[name])
 					sendable := 0
 					for _, w := range want {
@@ -284,7 +285,7 @@ func (j *crashingJournal) Put(ctx context.Context, e broadcast.Entry) error {
 func TestResumeAfterCrashMidSend(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newMemStore()
+		f, st := newFakeGraph(testNow), newStore(testNow)
 		ids, want := mixed(f, st, 2000)
 		mem := broadcast.NewMemoryJournal()
 		b := newBroadcast(f, st, ids)
@@ -331,7 +332,7 @@ func TestThrottledForAWhile(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			synctest.Test(t, func(t *testing.T) {
-				f, st := newFakeGraph(testNow), newMemStore()
+				f, st := newFakeGraph(testNow), newStore(testNow)
 				ids, want := mixed(f, st, 3000)
 				start := time.Now()
 				faultFrom, faultUntil := start.Add(2*time.Second), start.Add(2*time.Second+tt.faultFor)
