@@ -399,7 +399,7 @@ func (c *config) message(ctx context.Context, r Recipient) (*messenger.Message, 
 	}
 	m, err := c.Render(ctx, r)
 	if err == nil && m == nil {
-		err = errors.New("Render returned no message")
+		err = errors.New("broadcast: Render returned no message")
 	}
 	return m, err
 }
