@@ -270,3 +270,26 @@ func TestProgressReports(t *testing.T) {
 		}
 	})
 }
+
+// TestResumeCountsRepeatedRowsOnce: a row repeating a PSID that an earlier run
+// finished is a duplicate, not a second outcome.
+func TestResumeCountsRepeatedRowsOnce(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		f, st := newFakeGraph(testNow), newStore(testNow)
+		f.says(st, "1", time.Hour)
+		f.says(st, "2", time.Hour)
+		b := newBroadcast(f, st, []string{"1", "2", "1"})
+		b.Journal = broadcast.NewMemoryJournal()
+		for run := range 2 {
+			sum, err := b.Send(t.Context(), inProcessClient(t, f, f.Now))
+			require.NoError(t, err)
+			want := broadcast.Summary{Recipients: 3, Resumed: 2 * run, Ways: map[string]int{"UPDATE": 2},
+				States: map[broadcast.State]int{broadcast.StateSent: 2, broadcast.StateDuplicate: 1}}
+			if diff := cmp.Diff(want, *sum, ignoreRun); diff != "" {
+				t.Fatalf("run %d (-want +got):\n%s", run+1, diff)
+			}
+		}
+		require.Equal(t, map[string]int{"1": 1, "2": 1}, f.sentTo())
+	})
+}

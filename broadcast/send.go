@@ -35,6 +35,11 @@ import (
 //     finish (up to DrainTimeout) and are recorded, and claims whose send did not
 //     happen are released. Run Send again with the same Journal to resume.
 //
+// Memory: Send streams the audience like Plan; what grows with the audience is the
+// journal (a MemoryJournal holds every entry, a FileJournal an index of PSIDs) and,
+// on a resumed run, the set of PSIDs finished by earlier runs met so far, kept to
+// count a repeated row once.
+//
 // An error from the audience (other than a *RowError), a store or the journal
 // stops the run, and so does a Graph answer that refuses the Page itself (invalid
 // token 190, Page restricted 10/1893063, blocked 368).
@@ -181,6 +186,9 @@ func (it *item) request(s *sender) messenger.SendRequest {
 // Items Graph throttled wait in retry for the next batch.
 func (s *sender) worker(ctx context.Context, in <-chan Recipient) (err error) {
 	var retry []*item
+	// resumed holds the PSIDs of this shard whose outcome an earlier run recorded,
+	// to tell a repeated row from the first meeting; it stays empty on a first run.
+	resumed := map[string]struct{}{}
 	defer func() {
 		// Whatever is still held was not sent: give it back for a later run.
 		if rerr := s.release(retry); err == nil {
@@ -216,7 +224,7 @@ func (s *sender) worker(ctx context.Context, in <-chan Recipient) (err error) {
 			if ctx.Err() != nil {
 				continue // stopping: leave the rest untouched for a later run
 			}
-			it, err := s.prepare(ctx, r)
+			it, err := s.prepare(ctx, r, resumed)
 			if err != nil {
 				retry = append(retry, batch...)
 				return err
@@ -243,7 +251,7 @@ func (s *sender) worker(ctx context.Context, in <-chan Recipient) (err error) {
 
 // prepare looks the recipient up in the journal and judges it. It returns nil
 // when the recipient needs no send (done earlier, a duplicate, skipped, failed).
-func (s *sender) prepare(ctx context.Context, r Recipient) (*item, error) {
+func (s *sender) prepare(ctx context.Context, r Recipient, resumed map[string]struct{}) (*item, error) {
 	now := s.now()
 	prev, found, err := s.journal.Get(ctx, r.PSID)
 	if err != nil {
@@ -261,6 +269,11 @@ func (s *sender) prepare(ctx context.Context, r Recipient) (*item, error) {
 				Reason: "run " + prev.Run + " claimed the recipient and stopped before recording the outcome: the message may have been sent, so it is not sent again"}
 			return nil, s.finish(ctx, &e, true)
 		default:
+			if _, dup := resumed[r.PSID]; dup {
+				s.tally.record(&Entry{PSID: r.PSID, State: StateDuplicate, Run: s.run, At: now, Reason: "the PSID appeared earlier in the audience"}, false)
+				return nil, nil
+			}
+			resumed[r.PSID] = struct{}{}
 			s.tally.record(&prev, true)
 			return nil, nil
 		}
