@@ -24,7 +24,8 @@ import (
 //
 // Opening reads the file and keeps, per PSID, where its newest line is (the PSID
 // and 12 bytes), so memory grows with the number of recipients already handled,
-// not with their entries. One process may use a file at a time.
+// not with their entries. One process may use a file at a time: on Unix systems
+// OpenFileJournal fails while another process has it open.
 type FileJournal struct {
 	f    *os.File
 	path string
@@ -53,6 +54,10 @@ func OpenFileJournal(path string) (*FileJournal, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("broadcast: opening journal: %w", err)
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		return nil, err
 	}
 	j := &FileJournal{f: f, path: path, index: make(map[string]slot)}
 	if err := j.load(); err != nil {

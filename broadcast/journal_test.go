@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -134,4 +135,20 @@ func TestFileJournalLongLines(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, long.Reason, got.Reason)
 	require.Equal(t, 2, j.Len())
+}
+
+func TestFileJournalIsExclusive(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("flock is Unix")
+	}
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	j, err := broadcast.OpenFileJournal(path)
+	require.NoError(t, err)
+	_, err = broadcast.OpenFileJournal(path)
+	require.ErrorContains(t, err, "in use by another process")
+	require.NoError(t, j.Close())
+	j, err = broadcast.OpenFileJournal(path)
+	require.NoError(t, err, "closing releases the lock")
+	require.NoError(t, j.Close())
 }
