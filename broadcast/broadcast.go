@@ -26,8 +26,8 @@ const (
 	// messages per second, above which Meta stops showing the Page's conversations
 	// in Page Inbox until the volume drops (reference §10.5).
 	DefaultRate = 39
-	// DefaultMaxAttempts is how many times a recipient is sent to when Graph
-	// throttles or fails temporarily, with the whole broadcast paused in between.
+	// DefaultMaxAttempts is how many times a recipient is sent to when Graph fails
+	// temporarily, with the whole broadcast paused in between.
 	DefaultMaxAttempts = 6
 	// DefaultUsageThreshold is the usage-header percentage from which the broadcast
 	// slows down before Graph throttles it (Graph throttles at 100).
@@ -91,8 +91,10 @@ type Broadcast struct {
 	// BatchSize above 1 sends that many messages per Graph batch request (at most
 	// messenger.MaxBatch, reference §11.2); each still counts against Rate.
 	BatchSize int
-	// MaxAttempts bounds sends to one recipient when Graph throttles or fails
-	// temporarily; zero means DefaultMaxAttempts.
+	// MaxAttempts bounds sends to one recipient that fail temporarily (after the
+	// client's own retries); throttling answers may come ten times as often, as
+	// Graph's throttling is about the Page and passes once the broadcast paused.
+	// Zero means DefaultMaxAttempts.
 	MaxAttempts int
 	// UsageThreshold is the usage-header percentage (X-App-Usage,
 	// X-Business-Use-Case-Usage) from which the broadcast slows down; zero means

@@ -41,8 +41,10 @@
 // is safe to retry; what it gives up on is handled here:
 //
 //   - Throttling (613, 4, 17, 32, ...) pauses every send for as long as Graph asks
-//     (Retry-After, estimated_time_to_regain_access), halves the rate, and the
-//     recipient is tried again up to MaxAttempts. Usage headers above
+//     (Retry-After, estimated_time_to_regain_access; a second without a hint),
+//     halves the rate, and the recipient is tried again after the pause (up to ten
+//     times MaxAttempts). Other temporary failures pause a second and are tried
+//     again up to MaxAttempts. Usage headers above
 //     UsageThreshold cut the rate by a fifth before Graph has to throttle. After a
 //     cut the rate climbs back by 5% of Rate per second (additive increase,
 //     multiplicative decrease).

@@ -293,3 +293,25 @@ func TestResumeCountsRepeatedRowsOnce(t *testing.T) {
 		require.Equal(t, map[string]int{"1": 1, "2": 1}, f.sentTo())
 	})
 }
+
+// TestEndlessThrottlingEnds: a recipient Graph keeps throttling fails after ten
+// times MaxAttempts throttling answers; the others are sent.
+func TestEndlessThrottlingEnds(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		f, st := newFakeGraph(testNow), newStore(testNow)
+		f.says(st, "1", time.Hour)
+		f.says(st, "2", time.Hour)
+		f.fault = faultFor(map[string]*fakeError{"1": {code: 613, subcode: 2534040}}, nil)
+		j := broadcast.NewMemoryJournal()
+		b := newBroadcast(f, st, []string{"1", "2"})
+		b.Journal, b.MaxAttempts = j, 2
+		sum, err := b.Send(t.Context(), inProcessClient(t, f, f.Now))
+		require.NoError(t, err)
+		require.Equal(t, 20, sum.Throttled)
+		require.Equal(t, map[string]int{"613/2534040": 1}, sum.Errors)
+		e, _, _ := j.Get(t.Context(), "1")
+		require.Equal(t, 20, e.Attempts)
+		require.Equal(t, map[string]int{"2": 1}, f.sentTo())
+	})
+}

@@ -28,8 +28,8 @@ import (
 //   - Every recipient ends in exactly one of StateSent, StateSkipped, StateFailed
 //     and StateUnknown, written to the journal and, if set, to Audit.
 //   - Nothing is lost to throttling: a send Graph throttled (613, 4, 17, 32, ...)
-//     is tried again after the pause Graph asked for, up to MaxAttempts, while the
-//     whole broadcast slows down (the rate halves on each throttling wave, a fifth
+//     is tried again after the pause Graph asked for (up to 10×MaxAttempts times;
+//     other temporary failures up to MaxAttempts), while the whole broadcast slows down (the rate halves on each throttling wave, a fifth
 //     when usage headers pass UsageThreshold, and climbs back gradually).
 //   - Cancelling ctx stops the run cleanly: no new send starts, sends on the wire
 //     finish (up to DrainTimeout) and are recorded, and claims whose send did not
@@ -165,8 +165,14 @@ type item struct {
 	media    bool
 	claimed  bool
 	token    *store.Token
-	attempts int
+	attempts int // sends tried
+	throttle int // of which Graph throttled
 }
+
+// throttleBudget is how many throttling answers one recipient may get, per
+// MaxAttempts, before it fails: Graph's throttling is about the Page, not the
+// person, and passes once the broadcast has paused as asked.
+const throttleBudget = 10
 
 func (it *item) request(s *sender) messenger.SendRequest {
 	w := s.Ways[it.way]
@@ -502,10 +508,14 @@ func (s *sender) settle(ctx context.Context, it *item, res result, sentAt time.T
 			if err := s.releaseToken(ctx, it); err != nil {
 				return false, err
 			}
-			if !limited {
+			again := it.attempts-it.throttle < s.maxAttempts
+			if limited {
+				it.throttle++
+				again = it.throttle < throttleBudget*s.maxAttempts
+			} else {
 				s.pause(defaultPause)
 			}
-			if it.attempts < s.maxAttempts || ctx.Err() != nil {
+			if again || ctx.Err() != nil {
 				return true, nil // when stopping, the claim is released
 			}
 			e.State = StateFailed
@@ -523,7 +533,7 @@ func (s *sender) settle(ctx context.Context, it *item, res result, sentAt time.T
 			return false, err
 		}
 		s.pause(defaultPause)
-		if it.attempts < s.maxAttempts || ctx.Err() != nil {
+		if it.attempts-it.throttle < s.maxAttempts || ctx.Err() != nil {
 			return true, nil
 		}
 		e.State, e.Reason = StateFailed, err.Error()
