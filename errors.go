@@ -38,8 +38,9 @@ var (
 	ErrAlreadyReplied = errors.New("messenger: already replied privately")
 	// ErrTemporary: Graph had a temporary failure (1, 2, 1200); retried by default.
 	ErrTemporary = errors.New("messenger: temporary failure")
-	// ErrAmbiguous: the call may or may not have taken effect (1/1357046, or the
-	// connection was lost after the request went out). A send that fails this way
+	// ErrAmbiguous: the call may or may not have taken effect (1/1357046, an HTTP
+	// 5xx without Graph's error envelope, or the connection was lost after the
+	// request went out). A send that fails this way
 	// is not retried unless WithRetry allows it: it may have been delivered.
 	ErrAmbiguous = errors.New("messenger: outcome unknown")
 	// ErrInvalidRequest: the SDK refused the request before sending it because it
@@ -136,7 +137,7 @@ func (e *GraphError) Is(target error) bool {
 	case ErrTemporary:
 		return (e.Code == 1 && e.Subcode != 1357046) || e.Code == 2 || e.Code == 1200
 	case ErrAmbiguous:
-		return e.Code == 1 && e.Subcode == 1357046
+		return (e.Code == 1 && e.Subcode == 1357046) || (e.Code == 0 && e.HTTPStatus >= 500)
 	}
 	return false
 }

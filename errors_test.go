@@ -110,7 +110,8 @@ func TestGraphErrorDecoding(t *testing.T) {
 
 	html := decodeGraphError(502, []byte("<html>"+strings.Repeat("x", 500)+"</html>"), func(s string) string { return s })
 	require.Equal(t, 502, html.HTTPStatus)
-	require.True(t, html.Retryable, "a 5xx without an envelope is transient")
+	require.False(t, html.Retryable, "a 5xx without an envelope does not say whether the call took effect")
+	require.ErrorIs(t, html, ErrAmbiguous)
 	require.Less(t, len(html.Message), 260, "a long non-JSON body is shortened")
 	require.True(t, strings.HasPrefix(html.Message, "unexpected response: <html>"))
 }
@@ -172,7 +173,6 @@ func TestRetriesTransientErrorsHonouringHints(t *testing.T) {
 		{"1 unknown", 500, nil, graphBody(1, 0, "An unknown error occurred"), 500 * time.Millisecond, time.Second},
 		{"2 service", 500, nil, graphBody(2, 0, "unexpected"), 500 * time.Millisecond, time.Second},
 		{"1200 temporary send failure", 500, nil, graphBody(1200, 0, "Temporary send message failure"), 500 * time.Millisecond, time.Second},
-		{"503 without envelope", 503, nil, "upstream down", 500 * time.Millisecond, time.Second},
 		{"429 without envelope", 429, nil, "", 500 * time.Millisecond, time.Second},
 	}
 	for _, tt := range tests {
@@ -328,5 +328,51 @@ func TestContextCancelledDuringBackoff(t *testing.T) {
 		err = c.Do(ctx, http.MethodGet, "me", nil, nil)
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 		require.Equal(t, int32(1), calls.Load())
+	})
+}
+
+func TestBare5xxIsAmbiguousForSends(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var calls atomic.Int32
+		var times []time.Time
+		c, err := New(testToken, WithBaseURL("http://graph.test"),
+			WithHTTPClient(inProcess(failingThenOK(1, 502, nil, "<html>Bad Gateway</html>", &calls, &times))))
+		require.NoError(t, err)
+		err = c.Do(context.Background(), http.MethodPost, "me/messages", map[string]string{}, nil)
+		require.ErrorIs(t, err, ErrAmbiguous, "a proxy's 502 may hide a delivered message")
+		require.Equal(t, int32(1), calls.Load())
+
+		calls.Store(0) // the handler fails once more
+		require.NoError(t, c.Do(context.Background(), http.MethodGet, "me", nil, nil), "a GET is repeated")
+		require.Equal(t, int32(2), calls.Load())
+	})
+}
+
+func TestCancelledCallsSayWhetherAnythingWasSent(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		started := make(chan struct{})
+		hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			close(started)
+			<-r.Context().Done() // Graph never answers
+			return nil, r.Context().Err()
+		})}
+		c, err := New(testToken, WithBaseURL("http://graph.test"), WithHTTPClient(hc))
+		require.NoError(t, err)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- c.Do(ctx, http.MethodPost, "me/messages", map[string]string{}, nil) }()
+		<-started
+		cancel()
+		err = <-done
+		require.ErrorIs(t, err, context.Canceled)
+		require.ErrorIs(t, err, ErrAmbiguous, "cancelled while Graph had the request")
+
+		cancelled, cancel2 := context.WithCancel(context.Background())
+		cancel2()
+		err = c.Do(cancelled, http.MethodPost, "me/messages", map[string]string{}, nil)
+		require.ErrorIs(t, err, context.Canceled)
+		require.ErrorIs(t, err, ErrNotSent, "cancelled before any attempt")
 	})
 }

@@ -428,28 +428,26 @@ func (c *Client) callURL(path string) (full, logPath string, err error) {
 func (c *Client) scrub(s string) string { return c.secretsRe.Replace(s) }
 
 // transportError turns a failure to get any answer into an error without secrets.
-// A failure after the request may have gone out is marked ErrAmbiguous.
+// It matches ErrAmbiguous when the request may have reached Graph (so a send may
+// have been delivered), and ErrNotSent when it provably did not.
 func (c *Client) transportError(method, logPath string, err error) error {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		var le *transport.LimitError
-		if errors.As(err, &le) {
-			return fmt.Errorf("messenger: %s %s: waiting for the rate limiter: %w", method, logPath, le.Err)
-		}
-		return fmt.Errorf("messenger: %s %s: %w", method, logPath, err)
+	maybeSent := true
+	var f *transport.Failure
+	if errors.As(err, &f) {
+		maybeSent = f.MaybeSent
+		err = f.Err
 	}
 	var le *transport.LimitError
 	if errors.As(err, &le) {
-		return fmt.Errorf("messenger: %s %s: waiting for the rate limiter: %w", method, logPath, le.Err)
+		return &callError{method: method, path: logPath, msg: "waiting for the rate limiter: " + le.Err.Error(), cause: le.Err}
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	msg := c.scrub(err.Error())
-	if !sentNothing(err) && method != http.MethodGet && method != http.MethodDelete {
-		return &callError{method: method, path: logPath, msg: msg, cause: err, ambiguous: true}
-	}
-	return &callError{method: method, path: logPath, msg: msg, cause: err}
+	idempotent := method == http.MethodGet || method == http.MethodDelete || method == http.MethodHead
+	return &callError{method: method, path: logPath, msg: c.scrub(err.Error()), cause: err,
+		ambiguous: maybeSent && !idempotent}
 }
 
 // callError is a transport failure with secrets removed from its text. Unwrap

@@ -360,6 +360,7 @@ func TestContextCancelledWhileRateLimited(t *testing.T) {
 	cancel()
 	err := <-done
 	require.ErrorIs(t, err, context.Canceled)
+	require.ErrorIs(t, err, ErrNotSent, "waiting for the limiter sends nothing")
 	require.Equal(t, int32(1), calls.Load(), "the limited call never reached the server")
 
 	// A deadline shorter than the wait fails at once, without waiting for it.

@@ -48,9 +48,14 @@ func Classify(httpStatus, code, subcode int, isTransient bool) Class {
 		}
 		return Transient
 	case 0:
-		// No Graph code: judge by the HTTP status alone.
-		if httpStatus == 429 || httpStatus >= 500 {
+		// No Graph envelope: judge by the HTTP status alone. A 429 refused the
+		// call before it ran; a bare 5xx (often a proxy's) does not say whether
+		// the call took effect, so it is safe to repeat only when idempotent.
+		switch {
+		case httpStatus == 429:
 			return Transient
+		case httpStatus >= 500:
+			return Ambiguous
 		}
 		return Permanent
 	}

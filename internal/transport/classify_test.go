@@ -33,7 +33,7 @@ func TestClassify(t *testing.T) {
 		{400, 551, 0, false, Permanent},
 		{400, 10900, 0, false, Permanent},
 		{429, 0, 0, false, Transient},
-		{502, 0, 0, false, Transient},
+		{502, 0, 0, false, Ambiguous}, // a bare 5xx may hide a call that took effect
 		{404, 0, 0, false, Permanent},
 	}
 	for _, tt := range tests {

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -108,16 +109,23 @@ func (t *Transport) HTTPClient() *http.Client { return t.rc.HTTPClient }
 type callState struct {
 	call     *Call
 	attempts int
-	// sent is set once a request may have reached the server.
-	lastErrClass Class
+	// maybeSent is set while the latest attempt may have reached the server
+	// without a definite answer: handed to the network, then no response, or a
+	// response that does not say whether the call took effect.
+	maybeSent atomic.Bool
 }
 
 // Do performs c, retrying what is safe to retry. It returns the final response
 // (whatever its status) or the transport error of the last attempt. On return
 // the response body of an error status has been read into memory (capped).
-func (t *Transport) Do(ctx context.Context, c *Call) (*http.Response, error) {
+func (t *Transport) Do(ctx context.Context, c *Call) (_ *http.Response, err error) {
 	st := &callState{call: c}
 	ctx = context.WithValue(ctx, callKey{}, st)
+	defer func() {
+		if err != nil {
+			err = &Failure{Err: err, MaybeSent: st.maybeSent.Load()}
+		}
+	}()
 	var body any
 	if c.Body != nil {
 		body = retryablehttp.ReaderFunc(c.Body)
@@ -157,6 +165,18 @@ func (t *Transport) Do(ctx context.Context, c *Call) (*http.Response, error) {
 	return resp, err
 }
 
+// Failure is a call that got no usable answer. MaybeSent reports whether the
+// request may have reached the server (so a send may have been delivered); when
+// false, nothing was sent: the limiter refused to wait, the connection could not
+// be made, or the context ended before any attempt went out.
+type Failure struct {
+	Err       error
+	MaybeSent bool
+}
+
+func (f *Failure) Error() string { return f.Err.Error() }
+func (f *Failure) Unwrap() error { return f.Err }
+
 // GraphCode is the part of Graph's error envelope the retry decision reads.
 type GraphCode struct {
 	Code        int  `json:"code"`
@@ -184,47 +204,52 @@ func bufferErrorBody(resp *http.Response) []byte {
 	return b
 }
 
-// checkRetry is the one place that decides whether an attempt is retried.
+// checkRetry is the one place that decides whether an attempt is retried. It also
+// notes whether the attempt may have taken effect, for the caller's error.
 func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	st, _ := ctx.Value(callKey{}).(*callState)
 	if st == nil { // not our call: never retry
 		return false, nil
 	}
 	st.attempts++
+	class := Permanent
+	switch {
+	case err != nil:
+		var le *LimitError
+		switch {
+		case errors.Is(err, errNotReplayable) || errors.As(err, &le):
+			return false, err
+		case notSent(err):
+			st.maybeSent.Store(false)
+			class = Transient
+		default:
+			class = Ambiguous // the request may have reached Graph
+		}
+	default:
+		if t.onResp != nil {
+			t.onResp(resp.Header)
+		}
+		st.maybeSent.Store(false)
+		if resp.StatusCode < 400 {
+			return false, nil
+		}
+		g, _ := PeekError(bufferErrorBody(resp))
+		class = Classify(resp.StatusCode, g.Code, g.Subcode, g.IsTransient)
+		if class == Ambiguous {
+			st.maybeSent.Store(true)
+		}
+		if class == Transient && Hint(resp) > t.policy.MaxWait {
+			return false, nil // the caller learns the hint from the error instead
+		}
+	}
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
 	if st.call.OneShot {
-		if err == nil && t.onResp != nil {
-			t.onResp(resp.Header)
-		}
-		return false, nil
+		return false, nil // a second attempt would reach Graph without its body
 	}
-	if err != nil {
-		var le *LimitError
-		if errors.Is(err, errNotReplayable) || errors.As(err, &le) {
-			return false, err
-		}
-		if notSent(err) {
-			return true, nil
-		}
-		// The request may have reached Graph: safe only when repeating it is harmless.
-		st.lastErrClass = Ambiguous
-		return st.call.Idempotent || t.policy.RetryAmbiguous, nil
-	}
-	if t.onResp != nil {
-		t.onResp(resp.Header)
-	}
-	if resp.StatusCode < 400 {
-		return false, nil
-	}
-	body := bufferErrorBody(resp)
-	g, _ := PeekError(body)
-	switch Classify(resp.StatusCode, g.Code, g.Subcode, g.IsTransient) {
+	switch class {
 	case Transient:
-		if hint := Hint(resp); hint > t.policy.MaxWait {
-			return false, nil // the caller learns the hint from the error instead
-		}
 		return true, nil
 	case Ambiguous:
 		return st.call.Idempotent || t.policy.RetryAmbiguous, nil
@@ -295,6 +320,15 @@ func (l limitedRoundTripper) RoundTrip(req *http.Request) (*http.Response, error
 			}
 			return nil, &LimitError{Err: err}
 		}
+	}
+	if err := req.Context().Err(); err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, err // nothing sent
+	}
+	if st, _ := req.Context().Value(callKey{}).(*callState); st != nil {
+		st.maybeSent.Store(true) // until an answer or a dial error says otherwise
 	}
 	return l.base.RoundTrip(req)
 }

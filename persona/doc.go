@@ -1,0 +1,17 @@
+// Package persona lets a bot speak as several identities on one Page: the Personas
+// API (create, get, list, delete; reference §6) and a cache by name.
+//
+// A persona gives messages its own name and picture while the thread header keeps
+// the Page's name, which is how a hand-over from a bot to a named human agent, or
+// between departments, becomes visible to the person. Create personas once and reuse
+// their ids: [Client.Ensure] returns the persona with a name, creating it only when
+// the Page has none, and concurrent calls never create duplicates.
+//
+//	personas := persona.New(client)
+//	anna, err := personas.Ensure(ctx, "Anna", "https://example.com/anna.jpg")
+//	personas.Typing(ctx, anna.ID, messenger.PSID(psid), true)
+//	personas.SendText(ctx, anna.ID, messenger.PSID(psid), "Hi, I'm Anna from support.")
+//
+// Only typing_on and typing_off may be sent as a persona; names are at most 50
+// characters and the picture at most 8 MB, downloaded by Meta from its URL.
+package persona

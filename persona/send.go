@@ -1,0 +1,39 @@
+package persona
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gomessenger/messenger"
+)
+
+// Send sends req as the persona personaID: the message shows the persona's name and
+// picture (reference §6). Everything else about req is unchanged.
+func (p *Client) Send(ctx context.Context, personaID string, req messenger.SendRequest) (*messenger.SendResponse, error) {
+	if err := validateID(personaID); err != nil {
+		return nil, err
+	}
+	req.PersonaID = personaID
+	res, err := p.c.Send(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("persona: send as %s: %w", personaID, err)
+	}
+	return res, nil
+}
+
+// SendText answers a person with text as the persona personaID (a RESPONSE
+// message, inside the 24-hour window).
+func (p *Client) SendText(ctx context.Context, personaID string, to messenger.Recipient, text string) (*messenger.SendResponse, error) {
+	return p.Send(ctx, personaID, messenger.SendRequest{To: to, Type: messenger.Response, Message: messenger.Text(text)})
+}
+
+// Typing turns the typing indicator on or off as the persona personaID; typing_on
+// and typing_off are the only sender actions a persona may send (reference §6).
+func (p *Client) Typing(ctx context.Context, personaID string, to messenger.Recipient, on bool) error {
+	a := messenger.TypingOff
+	if on {
+		a = messenger.TypingOn
+	}
+	_, err := p.Send(ctx, personaID, messenger.SendRequest{To: to, Action: a})
+	return err
+}
