@@ -59,7 +59,10 @@
 // claim found without an outcome after a crash makes the recipient
 // [StateUnknown]: the message may have gone out, so it is not repeated. Graph's
 // ambiguous answers (1/1357046, a connection lost after the request went out) are
-// StateUnknown too, and one-time tokens are claimed atomically in the token store.
+// StateUnknown too. Notification tokens are claimed atomically in the token store
+// before their send, and what a failure does to one follows [otn.FateOf]: given
+// back when nothing was delivered, dead when Graph refused it, kept claimed when
+// the message may have gone out.
 //
 // Everyone ends in exactly one state: [StateSent] with Graph's message id,
 // [StateSkipped] with the refusing rule and reason, [StateFailed] with Graph's code,

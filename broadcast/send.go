@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gomessenger/messenger"
+	"github.com/gomessenger/messenger/otn"
 	"github.com/gomessenger/messenger/store"
 )
 
@@ -471,6 +472,9 @@ func (s *sender) settle(ctx context.Context, it *item, res result, sentAt time.T
 		}
 		return false, s.finish(ctx, &e, false)
 	}
+	if err := s.settleToken(ctx, it, res.err); err != nil {
+		return false, err
+	}
 	var (
 		ge    *messenger.GraphError
 		pe    *messenger.PolicyError
@@ -478,15 +482,9 @@ func (s *sender) settle(ctx context.Context, it *item, res result, sentAt time.T
 	)
 	switch err := res.err; {
 	case errors.As(err, &pe): // the client's own policy guard: nothing was sent
-		if err := s.releaseToken(ctx, it); err != nil {
-			return false, err
-		}
 		e.State, e.Rule, e.Reason = StateSkipped, w.String()+": "+pe.Decision.Rule, w.String()+": "+pe.Decision.Reason
 		e.Way = ""
 	case errors.Is(err, messenger.ErrInvalidRequest):
-		if err := s.releaseToken(ctx, it); err != nil {
-			return false, err
-		}
 		e.State, e.Reason = StateFailed, err.Error()
 	case errors.Is(err, messenger.ErrAmbiguous):
 		e.State, e.Reason = StateUnknown, err.Error() // the token stays claimed: it may be used
@@ -505,9 +503,6 @@ func (s *sender) settle(ctx context.Context, it *item, res result, sentAt time.T
 			s.throttle(sentAt, cutOnThrottle, pause)
 		}
 		if ge.Retryable {
-			if err := s.releaseToken(ctx, it); err != nil {
-				return false, err
-			}
 			again := it.attempts-it.throttle < s.maxAttempts
 			if limited {
 				it.throttle++
@@ -522,16 +517,10 @@ func (s *sender) settle(ctx context.Context, it *item, res result, sentAt time.T
 			break
 		}
 		e.State = StateFailed
-		if err := s.settleToken(ctx, it, ge); err != nil {
-			return false, err
-		}
 		if pageRefused(ge) {
 			fatal = fmt.Errorf("broadcast: stopped: Graph refuses the Page itself: %w (run again with RetryFailed once it is fixed)", ge)
 		}
-	case errors.Is(err, messenger.ErrNotSent): // no connection, after the client's retries
-		if err := s.releaseToken(ctx, it); err != nil {
-			return false, err
-		}
+	case errors.Is(err, messenger.ErrNotSent): // nothing left the process
 		s.pause(defaultPause)
 		if it.attempts-it.throttle < s.maxAttempts || ctx.Err() != nil {
 			return true, nil
@@ -552,22 +541,27 @@ func pageRefused(ge *messenger.GraphError) bool {
 	return ge.Code == 190 || ge.Code == 368 || (ge.Code == 10 && ge.Subcode == 1893063)
 }
 
-// settleToken handles the claimed token of a send Graph refused: a token Graph
-// calls invalid (100) or stopped (10/1893015) is killed; otherwise it is given back,
-// since Graph delivered nothing.
-func (s *sender) settleToken(ctx context.Context, it *item, ge *messenger.GraphError) error {
+// settleToken decides what a failed send did to the notification token it
+// claimed, as the otn package does for Notify (otn.FateOf): given back when the
+// failure proves nothing was delivered (a retry claims it again), dead when Graph
+// refused the token, kept claimed when the message may have gone out.
+func (s *sender) settleToken(ctx context.Context, it *item, sendErr error) error {
 	if it.token == nil {
 		return nil
 	}
-	if ge.Code == 100 || (ge.Code == 10 && ge.Subcode == 1893015) {
+	switch otn.FateOf(sendErr) {
+	case otn.TokenRestored:
+		return s.releaseToken(ctx, it)
+	case otn.TokenDead:
 		tok := it.token
 		it.token = nil
 		if err := s.Tokens.KillToken(context.WithoutCancel(ctx), tok.Value); err != nil {
 			return fmt.Errorf("broadcast: marking a refused token dead: %w", err)
 		}
-		return nil
+	default:
+		it.token = nil // kept claimed: the message may have been delivered with it
 	}
-	return s.releaseToken(ctx, it)
+	return nil
 }
 
 func (s *sender) releaseToken(ctx context.Context, it *item) error {
