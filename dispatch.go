@@ -52,9 +52,10 @@ type batch struct {
 }
 
 type job struct {
-	ev Event
-	b  *batch
-	at int64 // order within the conversation: event time, else entry time (ms)
+	ev  Event
+	b   *batch
+	at  int64  // order within the conversation: event time, else entry time (ms)
+	seq uint64 // arrival order, so equal times are handled first come, first served
 }
 
 type convKey struct{ page, user string }
@@ -62,31 +63,52 @@ type convKey struct{ page, user string }
 // conv is one conversation's queue; it runs one job at a time.
 type conv struct {
 	key     convKey
-	jobs    []job
-	head    int
+	jobs    []job // a min-heap on (at, seq)
+	seq     uint64
 	running bool
 	inReady bool
 }
 
-func (cv *conv) len() int { return len(cv.jobs) - cv.head }
+func (cv *conv) len() int { return len(cv.jobs) }
 
-// insert keeps jobs sorted by at; equal times keep arrival order.
+func (a *job) before(b *job) bool { return a.at < b.at || a.at == b.at && a.seq < b.seq }
+
+// insert adds j in O(log n): a redelivered or out-of-order event older than a long
+// backlog must not shift the whole backlog.
 func (cv *conv) insert(j job) {
+	j.seq = cv.seq
+	cv.seq++
 	cv.jobs = append(cv.jobs, j)
-	i := len(cv.jobs) - 1
-	for i > cv.head && cv.jobs[i-1].at > j.at {
-		cv.jobs[i] = cv.jobs[i-1]
-		i--
+	for i := len(cv.jobs) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !cv.jobs[i].before(&cv.jobs[p]) {
+			break
+		}
+		cv.jobs[i], cv.jobs[p] = cv.jobs[p], cv.jobs[i]
+		i = p
 	}
-	cv.jobs[i] = j
 }
 
+// pop removes the earliest job.
 func (cv *conv) pop() job {
-	j := cv.jobs[cv.head]
-	cv.jobs[cv.head] = job{}
-	cv.head++
-	if cv.head == len(cv.jobs) {
-		cv.jobs, cv.head = cv.jobs[:0], 0
+	j := cv.jobs[0]
+	last := len(cv.jobs) - 1
+	cv.jobs[0] = cv.jobs[last]
+	cv.jobs[last] = job{}
+	cv.jobs = cv.jobs[:last]
+	for i := 0; ; {
+		l, m := 2*i+1, i
+		if l < last && cv.jobs[l].before(&cv.jobs[m]) {
+			m = l
+		}
+		if r := l + 1; r < last && cv.jobs[r].before(&cv.jobs[m]) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		cv.jobs[i], cv.jobs[m] = cv.jobs[m], cv.jobs[i]
+		i = m
 	}
 	return j
 }

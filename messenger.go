@@ -475,5 +475,3 @@ func (e *callError) Is(target error) bool {
 // ErrNotSent matches transport failures that prove the request never reached
 // Graph (the connection could not be made), so repeating it cannot duplicate.
 var ErrNotSent = errors.New("messenger: request not sent")
-
-func sentNothing(err error) bool { return transport.NotSent(err) }

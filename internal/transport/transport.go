@@ -339,6 +339,3 @@ type LimitError struct{ Err error }
 
 func (e *LimitError) Error() string { return "rate limiter: " + e.Err.Error() }
 func (e *LimitError) Unwrap() error { return e.Err }
-
-// NotSent reports whether err proves the request never reached the server.
-func NotSent(err error) bool { return notSent(err) }

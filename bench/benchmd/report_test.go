@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func readTable(t *testing.T) table {
+	t.Helper()
+	f, err := os.Open("testdata/stat.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tb, err := parseCSV(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tb
+}
+
+func TestParseCSV(t *testing.T) {
+	tb := readTable(t)
+	got := map[string]stat{
+		"paked sec/op":      tb["sec/op"]["Webhook/body=single/lib=paked"],
+		"policy allocs/op":  tb["allocs/op"]["PolicyCheck/case=response_in_window"],
+		"floor seq conns":   tb["conns/op"]["Send/mode=seq/lib=floor"],
+		"missing is absent": tb["sec/op"]["Webhook/body=batch100/lib=paked"],
+	}
+	want := map[string]stat{
+		"paked sec/op":      {Value: 8.01e-06, CI: "± 4%"},
+		"policy allocs/op":  {Value: 0, CI: "± 0%"},
+		"floor seq conns":   {Value: 0.0001, CI: "± 0%"},
+		"missing is absent": {},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("parsed values (-want +got):\n%s", d)
+	}
+}
+
+func TestParseCSVRejectsRowsWithoutUnit(t *testing.T) {
+	if _, err := parseCSV(strings.NewReader("Webhook/body=single/lib=paked-2,1,± 1%\n")); err == nil {
+		t.Fatal("no error for a row before any unit header")
+	}
+}
+
+func TestParseRaw(t *testing.T) {
+	got := parseRaw(strings.NewReader("goos: linux\ngoarch: amd64\npkg: x\ncpu: Some CPU @ 2GHz\nBenchmarkX-2 1 1 ns/op\n"))
+	want := machine{GOOS: "linux", GOARCH: "amd64", CPU: "Some CPU @ 2GHz"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("machine (-want +got):\n%s", d)
+	}
+}
+
+// TestReportRatios checks the figures that matter: ratios net of plumbing
+// against the best peer that verifies signatures (maciekmm here: ekyoung is
+// faster but verifies nothing) and against the floor, and the goal verdicts.
+func TestReportRatios(t *testing.T) {
+	var b bytes.Buffer
+	if err := writeReport(&b, readTable(t), run{Date: "2026-01-02", GoVersion: "go1.26", Rounds: 6, Benchtime: "300ms",
+		Cores: 2, Procs: 2, LoadStart: "0.10 0.20 0.30", LoadEnd: "1.00 0.50 0.40", Machine: machine{GOOS: "linux", GOARCH: "amd64", CPU: "Test CPU"}}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"| CPU | Test CPU, 2 cores, GOMAXPROCS 2 |",
+		"| load average (1, 5, 15 min) | 0.10 0.20 0.30 at the start, 1.00 0.50 0.40 at the end",
+		// (2.01-0.01) / (7.01-0.01) = 0.29
+		"| webhook single, net time | 2.00 µs | maciekmm (best verifying peer) 7.00 µs | 0.29× | ≤ 0.50× | met |",
+		"| webhook single, net allocs | 10 | maciekmm 35 | 0.29× | ≤ 0.33× | met |",
+		"| webhook single, net time | 2.00 µs | floor 6.00 µs | 0.33× | < 1.00× | met |",
+		"| send, one sender | 25.00 µs | floor 20.00 µs | 1.25× | ≤ 1.15× | **not met** |",
+		"| policy.Check, response_in_window | 150.0 ns, 0 allocs | | | < 200 ns, 0 allocs | met |",
+		"| **messenger** (ours) | sha256 | 2.01 µs ±3% | 2.00 µs | 497512 | 512 B | 10 | 0.29× | 0.33× |",
+		"| maciekmm | 30.00 µs ±1% | 10.00 µs | 1.50× | 1.00× | 9500 B | 102 | 0.000 |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks line %q\n--- report:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "batch100") {
+		t.Errorf("report has a batch100 section without batch100 figures:\n%s", out)
+	}
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// stat is one benchstat summary: the center (median) and its confidence interval
+// as benchstat prints it ("± 3%", "∞" when too few samples).
+type stat struct {
+	Value float64
+	CI    string
+}
+
+// table is benchstat's CSV output for one input file: unit → benchmark → stat.
+// Benchmark names are without the "Benchmark" prefix and the -GOMAXPROCS suffix.
+type table map[string]map[string]stat
+
+var procSuffix = regexp.MustCompile(`-\d+$`)
+
+// parseCSV reads `benchstat -format csv` of a single input file: blocks of
+//
+//	,<file>,
+//	,<unit>,CI
+//	<name>,<value>,<ci>
+//	geomean,<value>,
+//
+// separated by blank lines.
+func parseCSV(r io.Reader) (table, error) {
+	t := table{}
+	var unit string
+	sc := bufio.NewScanner(r)
+	line := 0
+	for sc.Scan() {
+		line++
+		fields := strings.Split(sc.Text(), ",")
+		switch {
+		case len(fields) < 2 || strings.TrimSpace(sc.Text()) == "":
+			unit = ""
+		case fields[0] == "" && len(fields) >= 3 && fields[2] == "CI":
+			unit = fields[1]
+			if t[unit] == nil {
+				t[unit] = map[string]stat{}
+			}
+		case fields[0] == "" || fields[0] == "geomean":
+		case unit == "":
+			return nil, fmt.Errorf("line %d: a row before any unit header: %q", line, sc.Text())
+		default:
+			v, err := strconv.ParseFloat(fields[1], 64)
+			if err != nil {
+				return nil, fmt.Errorf("line %d: value %q of %s: %w", line, fields[1], fields[0], err)
+			}
+			ci := ""
+			if len(fields) > 2 {
+				ci = fields[2]
+			}
+			t[unit][procSuffix.ReplaceAllString(fields[0], "")] = stat{Value: v, CI: ci}
+		}
+	}
+	return t, sc.Err()
+}
+
+// get returns the stat of a benchmark in a unit.
+func (t table) get(unit, name string) (stat, bool) {
+	s, ok := t[unit][name]
+	return s, ok
+}
+
+// machine is what the raw `go test -bench` output says about where it ran.
+type machine struct {
+	GOOS, GOARCH, CPU string
+}
+
+// parseRaw reads the goos/goarch/cpu header lines of raw benchmark output.
+func parseRaw(r io.Reader) machine {
+	var m machine
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ": ")
+		if !ok {
+			continue
+		}
+		switch k {
+		case "goos":
+			m.GOOS = v
+		case "goarch":
+			m.GOARCH = v
+		case "cpu":
+			m.CPU = v
+		}
+	}
+	return m
+}

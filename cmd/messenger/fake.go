@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/gomessenger/messenger/messengertest"
+)
+
+func runFake(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("fake", "--addr HOST:PORT [--app-secret S] [--webhook URL] [--graph-version vNN.N]",
+		`Serves the fake Graph API of messengertest for test suites in any language, until
+interrupted. The first line printed is
+
+  base_url=<http://host:port> token=<page token>
+
+The Graph API is under <base_url>/<version>/ and a JSON control API under
+<base_url>/_fake/ drives simulated users, the clock and the records:
+
+  POST /_fake/users/{psid}/message   {"text": "..."}      -> {"mid": "..."}
+  POST /_fake/users/{psid}/optin     {"payload": "..."}   -> {"one_time_notif_token": "..."}
+  POST /_fake/users/{psid}/comment   {"message": "..."}   -> {"comment_id": "...", "post_id": "..."}
+  POST /_fake/users/{psid}/postback|referral|reaction|read|handover|block|post|name
+  POST /_fake/clock                  {"advance": "25h"} or {"now": "<RFC 3339>"} -> {"now": "..."}
+  GET  /_fake/sent                   accepted sends, oldest first, wire JSON plus "time"
+  POST /_fake/reset                  empty state
+  POST /_fake/faults, DELETE /_fake/faults, POST /_fake/delivery, POST /_fake/flush,
+  GET  /_fake/webhooks
+
+See the messengertest package documentation for every field.`)
+	addr := fs.String("addr", "127.0.0.1:8055", "`host:port` to listen on (port 0 picks a free one)")
+	secret := fs.String("app-secret", "", "app `secret`: signs webhooks and makes appsecret_proof required (default: a built-in secret, proof optional)")
+	webhook := fs.String("webhook", "", "`URL` that receives the simulated users' signed webhooks")
+	version := fs.String("graph-version", "", "serve only this Graph `version` (e.g. v25.0); default: every vNN.N")
+	token := fs.String("token", messengertest.DefaultPageToken, "Page access `token` the server accepts")
+	pageID := fs.String("page-id", messengertest.DefaultPageID, "`id` of the fake Page")
+	now := fs.String("now", "", "start the fake clock at this RFC 3339 `time` (default: now)")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	opts := []messengertest.Option{messengertest.WithAddr(*addr), messengertest.WithPageToken(*token), messengertest.WithPageID(*pageID)}
+	if *secret != "" {
+		opts = append(opts, messengertest.WithAppSecret(*secret))
+	}
+	if *webhook != "" {
+		opts = append(opts, messengertest.WithWebhookURL(*webhook))
+	}
+	if *version != "" {
+		opts = append(opts, messengertest.WithGraphVersion(*version))
+	}
+	if *now != "" {
+		t, err := time.Parse(time.RFC3339, *now)
+		if err != nil {
+			return usagef("--now: want an RFC 3339 time like 2026-07-01T12:00:00Z, got %q", *now)
+		}
+		opts = append(opts, messengertest.WithNow(t))
+	}
+	srv, err := messengertest.Start(opts...)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	fmt.Fprintf(stdout, "base_url=%s token=%s\n", srv.URL, srv.PageToken())
+	fmt.Fprintf(stdout, "graph=%s page_id=%s control=%s/_fake/\n", srv.GraphURL(), srv.PageID(), srv.URL)
+	if f, ok := stdout.(interface{ Sync() error }); ok {
+		_ = f.Sync()
+	}
+	<-ctx.Done()
+	fmt.Fprintln(stderr, "messenger fake: stopping")
+	return nil
+}

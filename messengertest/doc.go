@@ -1,0 +1,117 @@
+// Package messengertest is a fake Graph API server for testing code that talks to the
+// Messenger Platform: strict like Graph, stateful like a Page, with simulated people
+// whose actions arrive as signed webhooks.
+//
+//	srv := messengertest.NewServer(t)       // closed when the test ends
+//	client := srv.Client()                  // a *messenger.Client pointed at it
+//	ada := srv.User("1254459154682919")
+//	ada.Says("hi")                          // opens her 24-hour window
+//	client.Send(ctx, ...)                   // judged as Graph would judge it
+//	sent, _ := srv.WaitForSent(ctx, 1)      // what was accepted, typed and raw
+//
+// # Strict like Graph
+//
+// The server serves the Graph endpoints the SDK uses under /vNN.N/ (any version,
+// or only the one given to WithGraphVersion): me/messages (every recipient kind,
+// message kind and sender action), message_attachments (JSON and multipart),
+// personas (create, list with cursor paging, get, delete), pass_thread_control,
+// take_thread_control, request_thread_control, release_thread_control, thread_owner,
+// secondary_receivers, messenger_profile (set, get, delete), the user profile
+// (GET /{psid}) and batch requests (POST /vNN.N/ with batch=[...], at most 50).
+// The Page may be addressed as "me" or by its id. A path without a version fails
+// loudly.
+//
+// Every call needs the Page token (query access_token, form field, or
+// "Authorization: Bearer"): none answers 104, a wrong one 190. appsecret_proof is
+// verified whenever it is sent and required when the server was given WithAppSecret.
+//
+// Sends are decoded from the wire by the server itself, independently of the SDK's
+// encoder, and checked against the platform's documented rules: exactly one recipient
+// identifier; message XOR sender_action (100/2018014); text XOR attachment XOR
+// attachments; text and metadata lengths; at most 13 quick replies with their title
+// and payload limits; template limits (generic, button, media, receipt, product,
+// customer feedback, one-time notification request); messaging_type required and
+// valid; MESSAGE_TAG with a tag that is valid on the fake clock's date. Mistakes are
+// answered with Graph's error envelope, code, subcode and an fbtrace_id; the error
+// message names the field, the limit and the value.
+//
+// # Stateful like a Page
+//
+// A send succeeds only if Graph would deliver it now, on the fake clock. The fake
+// keeps what a Page knows about each person (last message, last window-opening
+// action, ad arrivals, messages sent after the window closed), each comment and each
+// one-time token, and asks policy.Check; a refusal is answered with the decision's
+// Graph code and reason. So, with the default rules:
+//
+//   - a PSID the Page never heard from answers 100/2018001;
+//   - RESPONSE and UPDATE need the 24-hour window opened by the person's last message,
+//     postback, reaction, referral or checkbox opt-in (10/2018278 otherwise), longer
+//     after a message that followed an ad; HUMAN_AGENT and CUSTOMER_FEEDBACK allow
+//     seven days after their last message; tags retired on a date are refused after it;
+//   - a one-time notification token from User.OptsIn allows one message within a year;
+//   - a comment from User.Comments (or a visitor post from User.PostsOnPage) allows
+//     one private reply (10900 the second time) within seven days;
+//   - a user_ref from User.ChecksBox addresses that person (answered without
+//     recipient_id, as Graph does);
+//   - personas exist from creation until deletion; sending as an unknown or deleted
+//     persona answers 100;
+//   - a thread whose control was handed to another app refuses sends (10/2018300)
+//     until the fake's app takes it back;
+//   - a person who blocked the Page (User.Blocks) answers 551.
+//
+// The clock is frozen: it starts at the real time (or WithNow) and moves only with
+// Advance and SetNow, so tests are exact and never sleep.
+//
+// # Simulated users and webhooks
+//
+// Server.User returns a simulated person whose actions (Says, TapsQuickReply,
+// TapsPostback, OpensLink, ArrivesFromAd, ChecksBox, OptsIn, Reacts, Reads,
+// Comments, PostsOnPage, HandOver, RequestsThread) update the Page's state and arrive at the
+// target set with SetWebhook (an http.Handler, in process) or SetWebhookURL as a
+// webhook POST in Meta's envelope, signed with the app secret in both
+// X-Hub-Signature-256 and X-Hub-Signature, with non-ASCII text escaped as Meta does.
+// Delivery options reproduce Meta under load: duplicates, several entries per POST,
+// out-of-order delivery, retries (see Delivery).
+//
+// # Records and faults
+//
+// Sent returns every accepted send, typed and raw; WaitForSent waits for n of them
+// without polling; Reset empties the state. InjectFault makes matching calls fail by
+// endpoint, recipient, count or seeded probability, with a Graph error, a bare HTTP
+// status, latency or a dropped connection.
+//
+// Sends to these magic PSIDs fail without any setup:
+//
+//	PSIDRateLimited            613, with X-Business-Use-Case-Usage (retry later)
+//	PSIDTemporaryFailure       HTTP 500, code 2, is_transient (retry)
+//	PSIDUnavailable            551, the person isn't receiving messages (never retry)
+//	PSIDOutsideWindow          10/2018278, outside the 24-hour window
+//	PSIDThreadOwnedByOtherApp  10/2018300, another app controls the thread
+//	PSIDAmbiguous              HTTP 500, 1/1357046, may have been sent anyway
+//
+// # Control API
+//
+// The same server answers JSON calls under /_fake/ for test suites in other languages
+// (the command line's "messenger fake" prints the base URL and token):
+//
+//	POST /_fake/users/{psid}/message   {"text": "...", "quick_reply_payload": "..."} → {"mid": "..."}
+//	POST /_fake/users/{psid}/postback  {"title": "...", "payload": "..."}           → {"mid": "..."}
+//	POST /_fake/users/{psid}/referral  {"ref": "...", "source": "SHORTLINK"|"ADS", "ad_id": "..."}
+//	POST /_fake/users/{psid}/optin     {"payload": "..."}           → {"one_time_notif_token": "..."}
+//	POST /_fake/users/{psid}/comment   {"message": "..."}           → {"comment_id": "...", "post_id": "..."}
+//	POST /_fake/users/{psid}/post      {"message": "..."}           → {"post_id": "..."}
+//	POST /_fake/users/{psid}/reaction  {"mid": "...", "reaction": "love"}
+//	POST /_fake/users/{psid}/read      {}
+//	POST /_fake/users/{psid}/handover  {"app_id": "...", "metadata": "...", "request": false} → {"thread_owner": "..."}
+//	POST /_fake/users/{psid}/block     {"blocked": true}
+//	POST /_fake/users/{psid}/name      {"first_name": "...", "last_name": "..."}
+//	POST /_fake/clock                  {"advance": "25h"} or {"now": "<RFC 3339>"} → {"now": "..."}
+//	GET  /_fake/sent                   accepted sends, oldest first: wire JSON plus "time"
+//	POST /_fake/reset                  empty state
+//	POST /_fake/faults                 a Fault as JSON ("latency": "250ms"); DELETE clears them
+//	POST /_fake/delivery               a Delivery as JSON; POST /_fake/flush delivers held webhooks
+//	GET  /_fake/webhooks               webhook POSTs made: time, body, status, error
+//
+// A user action whose webhook delivery failed still happened; its answer then carries
+// "webhook_error". Bad control calls answer 4xx with {"error": "..."}.
+package messengertest

@@ -1,0 +1,230 @@
+package messengertest
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"time"
+
+	"github.com/gomessenger/messenger"
+)
+
+// Defaults of a server built without options.
+const (
+	// DefaultPageID is the id of the fake's Page.
+	DefaultPageID = "1000000000000001"
+	// DefaultPageToken is the Page access token the fake accepts.
+	DefaultPageToken = "fake-page-access-token"
+	// DefaultAppSecret is the app secret the fake signs webhooks with when none is given.
+	DefaultAppSecret = "fake-app-secret"
+	// DefaultAppID is the id of the app that the fake's clients act as; it owns every
+	// thread until thread control moves.
+	DefaultAppID = "2000000000000002"
+	// PageInboxAppID is the app id of Meta's Page Inbox, a secondary receiver of every
+	// fake Page (reference §7).
+	PageInboxAppID = messenger.PageInboxAppID
+)
+
+// App is an app known to the fake's Page, as listed by secondary_receivers.
+type App struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type config struct {
+	addr         string
+	token        string
+	pageID       string
+	pageName     string
+	appID        string
+	appSecret    string
+	requireProof bool
+	version      string // "" serves every vNN.N
+	start        time.Time
+	hook         http.Handler
+	hookURL      string
+	delivery     Delivery
+	secondary    []App
+	humanAgent   bool
+}
+
+func defaultConfig() config {
+	return config{
+		addr:       "127.0.0.1:0",
+		token:      DefaultPageToken,
+		pageID:     DefaultPageID,
+		pageName:   "Fake Shop",
+		appID:      DefaultAppID,
+		appSecret:  DefaultAppSecret,
+		secondary:  []App{{ID: PageInboxAppID, Name: "Page Inbox"}},
+		humanAgent: true,
+	}
+}
+
+// Option configures a Server. Options check their argument and make the constructor
+// fail when it is unusable.
+type Option func(*config) error
+
+// WithAddr sets the address the server listens on (default "127.0.0.1:0", a free
+// loopback port).
+func WithAddr(addr string) Option {
+	return func(c *config) error {
+		if addr == "" {
+			return errors.New("messengertest: WithAddr: empty address")
+		}
+		c.addr = addr
+		return nil
+	}
+}
+
+// WithPageToken sets the Page access token the server accepts (default
+// DefaultPageToken). Calls with any other token fail with code 190.
+func WithPageToken(token string) Option {
+	return func(c *config) error {
+		if token == "" {
+			return errors.New("messengertest: WithPageToken: empty token")
+		}
+		c.token = token
+		return nil
+	}
+}
+
+var numericID = regexp.MustCompile(`^[0-9]{1,32}$`)
+
+// WithPageID sets the id of the fake Page (default DefaultPageID). Calls may address
+// the Page as "me" or by this id.
+func WithPageID(id string) Option {
+	return func(c *config) error {
+		if !numericID.MatchString(id) {
+			return fmt.Errorf("messengertest: WithPageID: page id must be digits, got %q", id)
+		}
+		c.pageID = id
+		return nil
+	}
+}
+
+// WithPageName sets the Page's display name used in webhooks and the transcript.
+func WithPageName(name string) Option {
+	return func(c *config) error {
+		c.pageName = name
+		return nil
+	}
+}
+
+// WithAppID sets the id of the app the clients of this server act as (default
+// DefaultAppID), which matters for thread control.
+func WithAppID(id string) Option {
+	return func(c *config) error {
+		if !numericID.MatchString(id) {
+			return fmt.Errorf("messengertest: WithAppID: app id must be digits, got %q", id)
+		}
+		c.appID = id
+		return nil
+	}
+}
+
+// WithAppSecret sets the app secret and makes the server require appsecret_proof on
+// every Graph call, as a Page with "Require App Secret" does (reference §11.1). The
+// secret also signs the webhooks the server delivers.
+func WithAppSecret(secret string) Option {
+	return func(c *config) error {
+		if secret == "" {
+			return errors.New("messengertest: WithAppSecret: empty secret")
+		}
+		c.appSecret = secret
+		c.requireProof = true
+		return nil
+	}
+}
+
+var graphVersion = regexp.MustCompile(`^v[0-9]+\.[0-9]+$`)
+
+// WithGraphVersion makes the server answer only calls under /<version>/ (e.g. "v25.0");
+// a call under any other version fails loudly. By default every vNN.N is served.
+func WithGraphVersion(version string) Option {
+	return func(c *config) error {
+		if !graphVersion.MatchString(version) {
+			return fmt.Errorf("messengertest: WithGraphVersion: want a version like v25.0, got %q", version)
+		}
+		c.version = version
+		return nil
+	}
+}
+
+// WithNow sets the time the fake clock starts at (default: the real time when the
+// server starts). The fake clock moves only through Advance and SetNow.
+func WithNow(t time.Time) Option {
+	return func(c *config) error {
+		if t.IsZero() {
+			return errors.New("messengertest: WithNow: zero time")
+		}
+		c.start = t
+		return nil
+	}
+}
+
+// WithWebhook delivers the webhooks of simulated users to h, in process.
+func WithWebhook(h http.Handler) Option {
+	return func(c *config) error {
+		if h == nil {
+			return errors.New("messengertest: WithWebhook: nil handler")
+		}
+		c.hook, c.hookURL = h, ""
+		return nil
+	}
+}
+
+// WithWebhookURL delivers the webhooks of simulated users by POSTing to rawURL.
+func WithWebhookURL(rawURL string) Option {
+	return func(c *config) error {
+		if err := checkWebhookURL(rawURL); err != nil {
+			return fmt.Errorf("messengertest: WithWebhookURL: %w", err)
+		}
+		c.hook, c.hookURL = nil, rawURL
+		return nil
+	}
+}
+
+func checkWebhookURL(rawURL string) error {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("want an absolute http(s) URL, got %q", rawURL)
+	}
+	return nil
+}
+
+// WithDelivery sets how webhooks are delivered: duplicates, batching, order, retries.
+func WithDelivery(d Delivery) Option {
+	return func(c *config) error {
+		if err := d.check(); err != nil {
+			return err
+		}
+		c.delivery = d
+		return nil
+	}
+}
+
+// WithSecondaryReceivers sets the apps the Page lists as secondary receivers (default:
+// Page Inbox). Thread control can be passed to these apps only.
+func WithSecondaryReceivers(apps ...App) Option {
+	return func(c *config) error {
+		for _, a := range apps {
+			if !numericID.MatchString(a.ID) {
+				return fmt.Errorf("messengertest: WithSecondaryReceivers: app id must be digits, got %q", a.ID)
+			}
+		}
+		c.secondary = append([]App(nil), apps...)
+		return nil
+	}
+}
+
+// WithoutHumanAgent makes the fake's app lack the Human Agent feature of App Review,
+// so HUMAN_AGENT sends are refused as Graph refuses them (reference §1.5).
+func WithoutHumanAgent() Option {
+	return func(c *config) error {
+		c.humanAgent = false
+		return nil
+	}
+}
