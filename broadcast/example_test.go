@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/broadcast"
+	"github.com/gomessenger/messenger/messengertest"
 	"github.com/gomessenger/messenger/store"
 )
 
@@ -85,4 +87,55 @@ func ExampleEntry() {
 	// Output:
 	// {"psid":"1002","state":"failed","way":"UPDATE","reason":"This person isn't receiving messages from you right now","code":551}
 	// 551 true
+}
+
+// Send runs the broadcast. Here it sends to messengertest's fake Graph API, whose
+// webhook deliveries the bot's messenger.Webhook records in the window store, as in
+// production.
+func ExampleBroadcast_Send() {
+	ctx := context.Background()
+	srv, err := messengertest.Start(messengertest.WithNow(time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	windows := store.NewMemory(store.WithClock(srv.Now))
+	hook, err := messenger.NewWebhook(srv.AppSecret(), "verify-token",
+		messenger.WithWindows(windows), messenger.WithWebhookClock(srv.Now),
+		messenger.WithWebhookLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer hook.Shutdown(ctx)
+	srv.SetWebhook(hook)
+
+	srv.User("1001").Says("Is the blue kettle back?")
+	srv.Advance(30 * time.Hour) // Ada's window closes
+	srv.User("1002").Says("Any news about the kettle?")
+	hook.WaitIdle(ctx)
+
+	b := &broadcast.Broadcast{
+		Audience: broadcast.PSIDs("1001", "1002", "1003"),
+		Message:  messenger.Text("The blue kettle is back in stock"),
+		Ways:     []broadcast.Way{broadcast.InWindow()},
+		Windows:  windows,
+	}
+	sum, err := b.Send(ctx, srv.Client(messenger.WithPageID(srv.PageID())))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	sum.WriteText(os.Stdout)
+	for _, s := range srv.Sent() {
+		fmt.Println("the fake accepted", s.MessagingType, "to", s.RecipientID)
+	}
+	// Output:
+	// broadcast: 3 recipients, 1 sent, 2 skipped
+	// sent by way:
+	//          1  UPDATE
+	// skipped because:
+	//          2  UPDATE: window.standard
+	// the fake accepted UPDATE to 1002
 }
