@@ -103,6 +103,7 @@ func (e *Entry) ErrorKey() string {
 	return "local"
 }
 
+// String describes the entry on one line, for logs.
 func (e *Entry) String() string {
 	switch e.State {
 	case StateSent:

@@ -58,7 +58,10 @@ type RowError struct {
 	Text string // the start of the row, for the audit
 }
 
+// Error names the line and what is wrong with it.
 func (e *RowError) Error() string { return fmt.Sprintf("audience line %d: %v", e.Line, e.Err) }
+
+// Unwrap returns what is wrong with the row.
 func (e *RowError) Unwrap() error { return e.Err }
 
 // ReadCSV reads an audience from CSV. The first record is a header when one of its

@@ -32,6 +32,7 @@ const (
 // same on every run.
 var fakeBroadcastStart = time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)
 
+// runBroadcast is the broadcast verb: plan or send one text to an audience file.
 func runBroadcast(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("broadcast", "--audience FILE --text TEXT [--tag TAG] [--topic TOPIC] [--dry-run] [--journal PATH] [--rate N]",
 		`Sends one message to everyone in an audience file (CSV with a "psid" column, or JSON
@@ -210,6 +211,9 @@ type broadcastEnv struct {
 	close   func()
 }
 
+// newBroadcastEnv connects to Graph with the credentials in the environment and
+// opens the bot's store, or, without credentials, starts a fake Graph server and
+// seeds it from the audience.
 func newBroadcastEnv(ctx context.Context, token, storePath string, aud iter.Seq2[broadcast.Recipient, error]) (*broadcastEnv, error) {
 	if token != "" {
 		pageID := os.Getenv(envPageID)
