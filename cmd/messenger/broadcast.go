@@ -43,12 +43,15 @@ notification token for --topic. Nobody is sent to twice, even across a crash whe
 the summary to stdout; --audit writes one JSON line per recipient.
 
 With `+envPageToken+` (and `+envPageID+`, optionally `+envAppSecret+` and
-`+envBaseURL+`) set, it sends for real, reading windows and tokens from --store (the
-file store your bot's webhook writes). Without them it sends to an in-process fake Graph server: the audience's
-optional columns "last_message" (a duration ago such as 3h, or an RFC 3339 time) and
-"optin" (a topic) make the simulated people write to the Page and opt in first.
+`+envBaseURL+`) set, it sends for real, reading windows and tokens from --store
+(the file store your bot's webhook writes). Without them it sends to an in-process
+fake Graph server: the audience's optional columns "last_message" (a duration ago
+such as 3h, or an RFC 3339 time) and "optin" (a topic) make the simulated people
+write to the Page and opt in first.
 
---text may name audience columns in braces: "Hi {first_name}, it is back".`)
+--text may name audience columns in braces: "Hi {first_name}, it is back".
+Exit status: 0 when the whole audience was gone through (whatever each person's
+outcome, see the summary), 1 when the run stopped early, 2 for bad flags.`)
 	audience := fs.String("audience", "", "audience `file`: .csv, or .jsonl/.ndjson (JSON lines)")
 	text := fs.String("text", "", "the message `text`; {column} is replaced by the recipient's column")
 	tag := fs.String("tag", "", "also send outside the window with this message `tag`, where its rule allows")
