@@ -271,23 +271,28 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 
 const maxResponseBody = 32 << 20
 
+// graphDecoder is implemented by answers that decode themselves faster than
+// encoding/json's reflection (the send answer, on the hot path).
+type graphDecoder interface {
+	decodeGraph(body []byte) error
+}
+
 func decodeResponse(r io.Reader, out any, logPath string) error {
-	r = io.LimitReader(r, maxResponseBody)
 	switch o := out.(type) {
 	case nil:
-		_, _ = io.Copy(io.Discard, r)
+		_, _ = io.Copy(io.Discard, io.LimitReader(r, maxResponseBody))
 		return nil
 	case *[]byte:
-		b, err := io.ReadAll(r)
+		b, err := io.ReadAll(io.LimitReader(r, maxResponseBody))
 		*o = b
 		return err
 	case *json.RawMessage:
-		b, err := io.ReadAll(r)
+		b, err := io.ReadAll(io.LimitReader(r, maxResponseBody))
 		*o = b
 		return err
 	}
-	// Read into a pooled buffer and Unmarshal: cheaper than a json.Decoder, which
-	// allocates its own buffer on every call.
+	// Read into a pooled buffer and decode from it: cheaper than a json.Decoder,
+	// which allocates its own buffer on every call.
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer func() {
@@ -295,16 +300,47 @@ func decodeResponse(r io.Reader, out any, logPath string) error {
 			bufPool.Put(buf)
 		}
 	}()
-	if _, err := buf.ReadFrom(r); err != nil {
+	if err := readCapped(buf, r, maxResponseBody); err != nil {
 		return fmt.Errorf("messenger: reading response of %s: %w", logPath, err)
 	}
 	if buf.Len() == 0 {
 		return nil
 	}
-	if err := json.Unmarshal(buf.Bytes(), out); err != nil {
+	var err error
+	if d, ok := out.(graphDecoder); ok {
+		err = d.decodeGraph(buf.Bytes())
+	} else {
+		err = json.Unmarshal(buf.Bytes(), out)
+	}
+	if err != nil {
 		return fmt.Errorf("messenger: decoding response of %s: %w", logPath, err)
 	}
 	return nil
+}
+
+// errResponseTooLarge is returned for an answer larger than maxResponseBody.
+var errResponseTooLarge = fmt.Errorf("response larger than %d bytes", maxResponseBody)
+
+// readCapped reads r into buf, failing past limit bytes, without the allocation of
+// an io.LimitReader.
+func readCapped(buf *bytes.Buffer, r io.Reader, limit int) error {
+	for {
+		if buf.Available() < 512 {
+			buf.Grow(512)
+		}
+		b := buf.AvailableBuffer()
+		n, err := r.Read(b[:cap(b)])
+		buf.Write(b[:n])
+		if buf.Len() > limit {
+			return errResponseTooLarge
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 func bytesBody(b []byte) func() (io.Reader, error) {

@@ -111,3 +111,21 @@ func BenchmarkBarePOSTParallel64(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkClientSend is the whole typed path: validation, encoding, the call and
+// the answer, against BenchmarkBarePOST's bytes on the wire.
+func BenchmarkClientSend(b *testing.B) {
+	srv := benchServer(b)
+	c, err := New(testToken, WithBaseURL(srv.URL), WithAppSecret(testSecret))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	req := SendRequest{To: PSID("1254459154682919"), Type: Response, Message: Text("Hello, world!")}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Send(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -45,6 +45,26 @@ type SendResponse struct {
 	AttachmentID string `json:"attachment_id,omitempty"`
 }
 
+// decodeGraph reads Graph's send answer without reflection: one allocation for
+// all three ids, which are substrings of one copy of the body.
+func (r *SendResponse) decodeGraph(body []byte) error {
+	rd := jsonReader{s: string(body)}
+	for ok := rd.enter('{'); ok; ok = rd.next('}') {
+		switch rd.key() {
+		case "recipient_id":
+			r.RecipientID = rd.str()
+		case "message_id":
+			r.MessageID = rd.str()
+		case "attachment_id":
+			r.AttachmentID = rd.str()
+		default:
+			rd.skip()
+		}
+	}
+	rd.end()
+	return rd.err
+}
+
 // MessagingType is the messaging_type of a send, plus the tag when it is
 // MESSAGE_TAG (reference §1.4, §1.5). Use the values Response, Update, Utility or
 // Tagged(tag); the zero value sends no messaging_type.

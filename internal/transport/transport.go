@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -107,7 +108,7 @@ func New(cfg Config) *Transport {
 func (t *Transport) HTTPClient() *http.Client { return t.rc.HTTPClient }
 
 type callState struct {
-	call     *Call
+	call     Call
 	attempts int
 	// maybeSent is set while the latest attempt may have reached the server
 	// without a definite answer: handed to the network, then no response, or a
@@ -119,7 +120,13 @@ type callState struct {
 // (whatever its status) or the transport error of the last attempt. On return
 // the response body of an error status has been read into memory (capped).
 func (t *Transport) Do(ctx context.Context, c *Call) (_ *http.Response, err error) {
-	st := &callState{call: c}
+	st := statePool.Get().(*callState)
+	st.call, st.attempts = *c, 0
+	st.maybeSent.Store(false)
+	defer func() {
+		st.call = Call{}
+		statePool.Put(st)
+	}()
 	ctx = context.WithValue(ctx, callKey{}, st)
 	defer func() {
 		if err != nil {
@@ -164,6 +171,9 @@ func (t *Transport) Do(ctx context.Context, c *Call) (_ *http.Response, err erro
 	}
 	return resp, err
 }
+
+// statePool recycles call states: a call's state is referenced only while Do runs.
+var statePool = sync.Pool{New: func() any { return new(callState) }}
 
 // Failure is a call that got no usable answer. MaybeSent reports whether the
 // request may have reached the server (so a send may have been delivered); when
