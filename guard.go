@@ -22,6 +22,7 @@ type PolicyError struct {
 	Decision policy.Decision
 }
 
+// Error names the refusing rule and its reason on one line.
 func (e *PolicyError) Error() string {
 	return "messenger: refused by policy: " + e.Decision.String()
 }

@@ -18,7 +18,7 @@ func TestSendResponseDecoding(t *testing.T) {
 			SendResponse{RecipientID: "1254477777772919", MessageID: "AG5Hz2Uq7tuwNEhXfYYKj8mJEM"}, false},
 		{`{"recipient_id":"1","message_id":"m_1","attachment_id":"687799999980546"}`,
 			SendResponse{RecipientID: "1", MessageID: "m_1", AttachmentID: "687799999980546"}, false},
-		{`{"message_id":"m_\u00e9"}`, SendResponse{MessageID: "m_é"}, false},   // user_ref sends carry no recipient_id
+		{`{"message_id":"m_\u00e9"}`, SendResponse{MessageID: "m_é"}, false},                        // user_ref sends carry no recipient_id
 		{`{"recipient_id":1254477777772919}`, SendResponse{RecipientID: "1254477777772919"}, false}, // a number, tolerated
 		{`{"recipient_id":"1","extra":{"nested":[1,2,{"x":null}]}}`, SendResponse{RecipientID: "1"}, false},
 		{`{"recipient_id":"1"`, SendResponse{RecipientID: "1"}, true},

@@ -3,7 +3,6 @@ package redisstore
 import (
 	"context"
 	"errors"
-	"slices"
 	"strconv"
 	"time"
 
@@ -213,15 +212,7 @@ func (s *Store) ListTokens(ctx context.Context, page, user string) ([]store.Toke
 			out = append(out, decodeToken(h))
 		}
 	}
-	slices.SortFunc(out, func(a, b store.Token) int {
-		switch {
-		case store.ListsBefore(a, b):
-			return -1
-		case store.ListsBefore(b, a):
-			return 1
-		}
-		return 0
-	})
+	store.SortForList(out)
 	return out, nil
 }
 

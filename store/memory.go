@@ -264,7 +264,7 @@ func (m *Memory) ListTokens(ctx context.Context, page, user string) ([]Token, er
 		out = append(out, m.tokens[v].Token)
 	}
 	m.tokMu.Unlock()
-	slices.SortFunc(out, compareBy(ListsBefore))
+	SortForList(out)
 	return out, nil
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -99,6 +100,10 @@ func ListsBefore(a, b Token) bool {
 	}
 	return a.Value < b.Value
 }
+
+// SortForList sorts tokens in the order of [Tokens.ListTokens] ([ListsBefore]), so
+// every implementation lists alike.
+func SortForList(tokens []Token) { slices.SortFunc(tokens, compareBy(ListsBefore)) }
 
 // Purgeable reports whether [Tokens.PurgeTokens] at now deletes t: it expired at or
 // before now, it is dead, or it is a claimed (used) one-time token.

@@ -6,6 +6,7 @@
 //	messenger trigger --url URL ...     post one signed webhook event to a local endpoint
 //	messenger link --page P --ref R     an m.me link with a ref, optionally as a QR code
 //	messenger policy --type ...         may I send this message now, and what else would work
+//	messenger broadcast --audience F    one message to everyone in a file, policy-aware, resumable
 //
 // Every verb answers --help. Errors go to stderr with a non-zero exit status: 2 for a
 // mistake in the command line, 1 for a failure while running.
@@ -43,6 +44,7 @@ func commands() []command {
 		{"trigger", "post one correctly signed webhook event to a URL", runTrigger},
 		{"link", "build an m.me link with a ref, optionally as a QR code", runLink},
 		{"policy", "answer whether a message may be sent now, by which rule, and alternatives", runPolicy},
+		{"broadcast", "send one message to an audience file: policy-aware, paced, resumable", runBroadcast},
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -181,15 +180,7 @@ func (s *Store) ListTokens(ctx context.Context, page, user string) ([]store.Toke
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(out, func(a, b store.Token) int {
-		switch {
-		case store.ListsBefore(a, b):
-			return -1
-		case store.ListsBefore(b, a):
-			return 1
-		}
-		return 0
-	})
+	store.SortForList(out)
 	return out, nil
 }
 

@@ -1,0 +1,90 @@
+package broadcast
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Plan judges every recipient of the audience as Send would now, without sending
+// anything and without claiming any token: who is sendable and by which way, who
+// is unreachable and why, and when they become reachable if the rules know. The
+// returned Summary counts them; Audit gets one line per recipient.
+//
+// Plan streams the audience: its memory does not grow with the audience's size
+// (it keeps counts per way, rule and error, never per recipient). It does not
+// detect duplicate PSIDs, which Send does with its journal.
+//
+// On an error from the audience (other than a *RowError) or a store, or when ctx
+// ends, Plan returns the counts so far with the error.
+func (b *Broadcast) Plan(ctx context.Context) (*Summary, error) {
+	c, err := b.prepare(nil)
+	if err != nil {
+		return nil, err
+	}
+	t := newTally(true, "", b.Audit)
+	started := time.Now()
+	if b.Progress != nil {
+		stop, finished := make(chan struct{}), make(chan struct{})
+		m := &progressMeter{start: started, expected: b.Expected, dry: true}
+		go runProgress(m, t, c.every, b.Progress, stop, finished)
+		defer func() { close(stop); <-finished }()
+	}
+	err = c.plan(ctx, t)
+	s := t.snapshot()
+	s.Elapsed = time.Since(started)
+	if err == nil {
+		err = t.err()
+	}
+	return &s, err
+}
+
+func (c *config) plan(ctx context.Context, t *tally) error {
+	now := c.now()
+	// The broadcast sends the k-th sendable recipient about k/rate after it starts.
+	perSend := time.Duration(float64(time.Second) / c.rate)
+	sendable := 0
+	var e Entry
+	for r, err := range c.Audience {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err != nil {
+			var re *RowError
+			if !errors.As(err, &re) {
+				return err
+			}
+			e = Entry{State: StateInvalid, Reason: err.Error(), At: now}
+			t.record(&e, false)
+			continue
+		}
+		e = Entry{PSID: r.PSID, At: now}
+		msg, err := c.message(ctx, r)
+		if err != nil {
+			e.State, e.Reason = StateFailed, "rendering the message: "+err.Error()
+			t.record(&e, false)
+			continue
+		}
+		if err := c.validate(r.PSID, msg); err != nil {
+			e.State, e.Reason = StateFailed, err.Error()
+			t.record(&e, false)
+			continue
+		}
+		j, err := c.judge(ctx, r.PSID, msg, now)
+		if err != nil {
+			return err
+		}
+		if !j.allowed() {
+			e.State, e.Rule, e.Reason, e.ReachableAt = StateSkipped, j.rule, j.reason, j.reachableAt
+			t.record(&e, false)
+			continue
+		}
+		e.State, e.Way, e.Until = StateSendable, c.Ways[j.way].String(), j.until
+		if !now.Add(time.Duration(sendable) * perSend).Before(j.until) { // Until is the first instant it no longer holds
+			t.atRisk()
+		}
+		sendable++
+		t.record(&e, false)
+	}
+	return nil
+}

@@ -1,0 +1,241 @@
+package broadcast_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gomessenger/messenger"
+	"github.com/gomessenger/messenger/broadcast"
+	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/tags"
+)
+
+// decodeAudit reads the JSON lines a run wrote to its Audit writer.
+func decodeAudit(t *testing.T, b []byte) []broadcast.Entry {
+	t.Helper()
+	var out []broadcast.Entry
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for dec.More() {
+		var e broadcast.Entry
+		require.NoError(t, dec.Decode(&e))
+		out = append(out, e)
+	}
+	return out
+}
+
+func TestPlanJudgesEachWay(t *testing.T) {
+	t.Parallel()
+	before2026 := time.Date(2026, 4, 1, 12, 0, 0, 0, time.UTC)
+	after2026 := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	recurringEra := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name  string
+		now   time.Time
+		setup func(st *store.Memory, now time.Time)
+		b     broadcast.Broadcast
+		want  broadcast.Entry // At, Reason ignored
+	}{
+		{
+			name:  "inside the window",
+			now:   after2026,
+			setup: func(st *store.Memory, now time.Time) { message(st, "1", now.Add(-3*time.Hour)) },
+			b:     broadcast.Broadcast{Ways: []broadcast.Way{broadcast.InWindow()}},
+			want:  broadcast.Entry{PSID: "1", State: broadcast.StateSendable, Way: "UPDATE", Until: after2026.Add(21 * time.Hour)},
+		},
+		{
+			name:  "never messaged",
+			now:   after2026,
+			setup: func(*store.Memory, time.Time) {},
+			b:     broadcast.Broadcast{Ways: []broadcast.Way{broadcast.InWindow()}},
+			want:  broadcast.Entry{PSID: "1", State: broadcast.StateSkipped, Rule: "UPDATE: window.standard"},
+		},
+		{
+			name:  "a tag before its retirement lasts until it",
+			now:   before2026,
+			setup: func(st *store.Memory, now time.Time) { message(st, "1", now.Add(-48*time.Hour)) },
+			b:     broadcast.Broadcast{Ways: broadcast.Auto("", tags.ConfirmedEventUpdate)},
+			want: broadcast.Entry{PSID: "1", State: broadcast.StateSendable, Way: "MESSAGE_TAG/CONFIRMED_EVENT_UPDATE",
+				Until: time.Date(2026, 4, 27, 0, 0, 0, 0, time.UTC)},
+		},
+		{
+			name:  "the same tag after its retirement",
+			now:   after2026,
+			setup: func(st *store.Memory, now time.Time) { message(st, "1", now.Add(-48*time.Hour)) },
+			b:     broadcast.Broadcast{Ways: broadcast.Auto("", tags.ConfirmedEventUpdate)},
+			want: broadcast.Entry{PSID: "1", State: broadcast.StateSkipped,
+				Rule: "UPDATE: window.standard; MESSAGE_TAG/CONFIRMED_EVENT_UPDATE: tags.2026_retired"},
+		},
+		{
+			name:  "promotional content never goes under a tag",
+			now:   before2026,
+			setup: func(st *store.Memory, now time.Time) { message(st, "1", now.Add(-48*time.Hour)) },
+			b:     broadcast.Broadcast{Ways: []broadcast.Way{broadcast.WithTag(tags.ConfirmedEventUpdate)}, Promotional: true},
+			want:  broadcast.Entry{PSID: "1", State: broadcast.StateSkipped, Rule: "MESSAGE_TAG/CONFIRMED_EVENT_UPDATE: tags.not_promotional"},
+		},
+		{
+			name: "one-time token outside the window",
+			now:  after2026,
+			setup: func(st *store.Memory, now time.Time) {
+				message(st, "1", now.Add(-30*time.Hour))
+				token(st, "1", "sale", store.OneTimeToken, now.Add(-time.Hour), now.AddDate(1, 0, 0), time.Time{}, 0)
+			},
+			b: broadcast.Broadcast{Ways: broadcast.Auto("sale")},
+			want: broadcast.Entry{PSID: "1", State: broadcast.StateSendable, Way: "one_time_notif_token/sale",
+				Until: after2026.Add(-time.Hour).AddDate(1, 0, 0)}, // a year after its issue
+		},
+		{
+			name: "expired one-time token",
+			now:  after2026,
+			setup: func(st *store.Memory, now time.Time) {
+				token(st, "1", "sale", store.OneTimeToken, now.AddDate(-1, 0, -2), now.AddDate(0, 0, -2), time.Time{}, 0)
+			},
+			b:    broadcast.Broadcast{Ways: []broadcast.Way{broadcast.OneTimeToken("sale")}},
+			want: broadcast.Entry{PSID: "1", State: broadcast.StateSkipped, Rule: "one_time_notif_token/sale: token.one_time"},
+		},
+		{
+			name: "a used token is no token",
+			now:  after2026,
+			setup: func(st *store.Memory, now time.Time) {
+				token(st, "1", "sale", store.OneTimeToken, now.Add(-time.Hour), now.AddDate(1, 0, 0), time.Time{}, 0)
+				st.ClaimToken(context.Background(), testPage, "1", "sale", store.OneTimeToken, now)
+			},
+			b:    broadcast.Broadcast{Ways: []broadcast.Way{broadcast.OneTimeToken("sale")}},
+			want: broadcast.Entry{PSID: "1", State: broadcast.StateSkipped, Rule: "one_time_notif_token/sale: token.none"},
+		},
+		{
+			name: "recurring token used too recently: reachable later",
+			now:  recurringEra,
+			setup: func(st *store.Memory, now time.Time) {
+				token(st, "1", "news", store.RecurringToken, now.Add(-48*time.Hour), now.AddDate(0, 6, 0), now.Add(-10*time.Hour), 24*time.Hour)
+			},
+			b: broadcast.Broadcast{Ways: []broadcast.Way{broadcast.RecurringToken("news")}},
+			want: broadcast.Entry{PSID: "1", State: broadcast.StateSkipped, Rule: "notification_messages_token/news: token.recurring",
+				ReachableAt: recurringEra.Add(14 * time.Hour)},
+		},
+		{
+			name:  "render failure",
+			now:   after2026,
+			setup: func(st *store.Memory, now time.Time) { message(st, "1", now.Add(-time.Hour)) },
+			b: broadcast.Broadcast{Ways: []broadcast.Way{broadcast.InWindow()}, Message: nil,
+				Render: func(context.Context, broadcast.Recipient) (*messenger.Message, error) {
+					return nil, errors.New("no template")
+				}},
+			want: broadcast.Entry{PSID: "1", State: broadcast.StateFailed},
+		},
+		{
+			name:  "rendered message breaking a limit",
+			now:   after2026,
+			setup: func(st *store.Memory, now time.Time) { message(st, "1", now.Add(-time.Hour)) },
+			b: broadcast.Broadcast{Ways: []broadcast.Way{broadcast.InWindow()},
+				Render: func(context.Context, broadcast.Recipient) (*messenger.Message, error) {
+					return messenger.Text(strings.Repeat("a", 2000)), nil
+				}},
+			want: broadcast.Entry{PSID: "1", State: broadcast.StateFailed},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			st := newStore(tt.now)
+			tt.setup(st, tt.now)
+			var audit bytes.Buffer
+			b := tt.b
+			b.Page, b.Audience, b.Windows, b.Tokens, b.Audit = testPage, broadcast.PSIDs("1"), st, st, &audit
+			b.Now = func() time.Time { return tt.now }
+			if b.Render == nil {
+				b.Message = messenger.Text("hello")
+			}
+			sum, err := b.Plan(t.Context())
+			require.NoError(t, err)
+			require.Equal(t, 1, sum.Recipients)
+			entries := decodeAudit(t, audit.Bytes())
+			require.Len(t, entries, 1)
+			got := entries[0]
+			require.True(t, got.At.Equal(tt.now))
+			if tt.want.State != broadcast.StateSendable {
+				require.NotEmpty(t, got.Reason)
+			}
+			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(broadcast.Entry{}, "At", "Reason")); diff != "" {
+				t.Fatalf("entry (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func message(st *store.Memory, psid string, at time.Time) {
+	if err := st.RecordAction(context.Background(), testPage, psid, store.Action{Kind: store.ActionMessage, At: at}); err != nil {
+		panic(err)
+	}
+}
+
+func token(st *store.Memory, psid, topic string, kind store.TokenKind, issued, expires, lastUsed time.Time, every time.Duration) {
+	err := st.PutToken(context.Background(), store.Token{Value: "tok-" + psid + "-" + topic, Kind: kind, Page: testPage, User: psid,
+		Topic: topic, IssuedAt: issued, ExpiresAt: expires, LastUsed: lastUsed, MinInterval: every, State: store.TokenLive})
+	if err != nil {
+		panic(err)
+	}
+}
+
+// TestPlanCountsAtRisk: people whose window closes before the broadcast reaches
+// them at its rate are counted.
+func TestPlanCountsAtRisk(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	st := newStore(now)
+	var ids []string
+	for i := range 10 {
+		id := string(rune('a' + i))
+		ids = append(ids, id)
+		message(st, id, now.Add(-24*time.Hour+5*time.Second)) // closes in 5 s
+	}
+	b := &broadcast.Broadcast{Page: testPage, Audience: broadcast.PSIDs(ids...), Message: messenger.Text("hi"),
+		Ways: []broadcast.Way{broadcast.InWindow()}, Windows: st, Rate: 1, Now: func() time.Time { return now }}
+	sum, err := b.Plan(t.Context())
+	require.NoError(t, err)
+	// At one per second the sixth and later start 5 s or more after the first.
+	require.Equal(t, 5, sum.AtRisk)
+	require.Equal(t, 10, sum.Count(broadcast.StateSendable))
+}
+
+func TestPlanStopsOnAudienceAndStoreErrors(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("disk on fire")
+	audience := func(yield func(broadcast.Recipient, error) bool) {
+		if !yield(broadcast.Recipient{PSID: "1"}, nil) {
+			return
+		}
+		if !yield(broadcast.Recipient{}, &broadcast.RowError{Line: 2, Err: errors.New("bad")}) {
+			return
+		}
+		yield(broadcast.Recipient{}, boom)
+	}
+	st := newStore(time.Now())
+	b := &broadcast.Broadcast{Page: testPage, Audience: audience, Message: messenger.Text("hi"), Ways: []broadcast.Way{broadcast.InWindow()}, Windows: st}
+	sum, err := b.Plan(t.Context())
+	require.ErrorIs(t, err, boom)
+	require.Equal(t, 2, sum.Recipients)
+	require.Equal(t, 1, sum.Count(broadcast.StateInvalid))
+
+	b.Audience = broadcast.PSIDs("1")
+	b.Windows = failingWindows{boom}
+	_, err = b.Plan(t.Context())
+	require.ErrorIs(t, err, boom)
+}
+
+type failingWindows struct{ err error }
+
+func (f failingWindows) RecordAction(context.Context, string, string, store.Action) error {
+	return f.err
+}
+func (f failingWindows) Window(context.Context, string, string) (store.Window, error) {
+	return store.Window{}, f.err
+}
