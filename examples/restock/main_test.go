@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"log"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -98,8 +99,14 @@ func TestDemoSendsOneNotification(t *testing.T) {
 // instances of the shop or a retried warehouse call would.
 func TestConcurrentRestocks(t *testing.T) {
 	srv := messengertest.NewServer(t)
+	// Concurrent sends may leave a dialed but unused connection, which the fake's
+	// Close would wait 5 s for (net/http's grace for new connections): close the
+	// client's idle connections first. Cleanups run last-registered first.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	t.Cleanup(tr.CloseIdleConnections)
+	client := srv.Client(messenger.WithHTTPClient(&http.Client{Transport: tr}))
 	var out bytes.Buffer
-	a, err := open(t.Context(), srv.Client(), t.TempDir(), srv.AppSecret(), "verify", log.New(&out, "", 0))
+	a, err := open(t.Context(), client, t.TempDir(), srv.AppSecret(), "verify", log.New(&out, "", 0))
 	if err != nil {
 		t.Fatal(err)
 	}
