@@ -120,7 +120,7 @@ func BenchmarkPlanMillion(b *testing.B) {
 				runtime.GC()
 				stop := heapPeak()
 				var err error
-				sum, err = br.Plan(context.Background())
+				sum, err = br.Plan(context.Background(), nil)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -77,8 +77,11 @@ type Broadcast struct {
 	Tokens  store.Tokens
 	// Rules judges each send; nil means policy.Default().
 	Rules *policy.Rules
-	// Now is the policy clock; nil means the client's clock (Client.Now) for Send
-	// and time.Now for Plan. The pacing of sends always uses real time.
+	// Now is the policy clock, the instant every rule is judged at. nil means the
+	// clock of the client given to Plan and Send (Client.Now, set with
+	// messenger.WithClock), so a plan and its send judge at the same instant
+	// source; time.Now only when Plan is given no client. The pacing of sends
+	// always uses real time.
 	Now func() time.Time
 
 	// Rate is the most messages per second, at most MaxRate; zero means DefaultRate.
@@ -150,7 +153,7 @@ func invalid(field, limit, value, reason string) error {
 	return &messenger.ValidationError{Field: "Broadcast." + field, Limit: limit, Value: value, Reason: reason}
 }
 
-// prepare checks b and fills in defaults; client is nil for Plan.
+// prepare checks b and fills in defaults; client may be nil for Plan.
 func (b *Broadcast) prepare(client *messenger.Client) (*config, error) {
 	c := &config{Broadcast: b, page: b.Page}
 	var errs []error

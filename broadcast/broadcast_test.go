@@ -54,7 +54,7 @@ func TestBroadcastValidation(t *testing.T) {
 			t.Parallel()
 			b := ok()
 			tt.change(&b)
-			_, err := b.Plan(t.Context())
+			_, err := b.Plan(t.Context(), nil)
 			require.ErrorIs(t, err, messenger.ErrInvalidRequest)
 			require.ErrorContains(t, err, tt.want)
 		})

@@ -13,8 +13,8 @@
 //		Windows:  st, Tokens: st,                      // what the webhook recorded
 //		Journal:  journal,                             // broadcast.OpenFileJournal("restock.journal")
 //	}
-//	plan, err := b.Plan(ctx)       // who would get it, how, and why not the others
-//	sum, err := b.Send(ctx, client) // run it; run it again after a crash to resume
+//	plan, err := b.Plan(ctx, client) // who would get it, how, and why not the others
+//	sum, err := b.Send(ctx, client)  // run it; run it again after a crash to resume
 //
 // # Planning
 //

@@ -37,7 +37,7 @@ func ExampleBroadcast_Plan() {
 		Tokens:   st,
 		Now:      func() time.Time { return now },
 	}
-	sum, err := b.Plan(ctx)
+	sum, err := b.Plan(ctx, nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -69,7 +69,7 @@ func ExampleBroadcast_Plan_audit() {
 		Now:      func() time.Time { return now },
 		Audit:    os.Stdout,
 	}
-	if _, err := b.Plan(ctx); err != nil {
+	if _, err := b.Plan(ctx, nil); err != nil {
 		fmt.Println(err)
 	}
 	// Output:

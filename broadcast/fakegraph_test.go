@@ -157,7 +157,7 @@ func TestFakeGraphTenThousand(t *testing.T) {
 		client := served(t, srv, nil, nil)
 		b := fakeBroadcast(srv, st, ids)
 		b.Now = srv.Now
-		plan, err := b.Plan(t.Context())
+		plan, err := b.Plan(t.Context(), client)
 		require.NoError(t, err)
 		if diff := cmp.Diff(handCount(want, true), *plan, ignoreRun); diff != "" {
 			t.Fatalf("plan (-want +got):\n%s", diff)

@@ -4,12 +4,19 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/gomessenger/messenger"
 )
 
-// Plan judges every recipient of the audience as Send would now, without sending
-// anything and without claiming any token: who is sendable and by which way, who
-// is unreachable and why, and when they become reachable if the rules know. The
-// returned Summary counts them; Audit gets one line per recipient.
+// Plan judges every recipient of the audience as Send(ctx, client) would now,
+// without sending anything and without claiming any token: who is sendable and by
+// which way, who is unreachable and why, and when they become reachable if the
+// rules know. The returned Summary counts them; Audit gets one line per recipient.
+//
+// Plan takes the client Send will use so that both judge with the same inputs: the
+// Page (client.PageID when Page is empty) and the policy clock (Now, else
+// client.Now). Plan never sends with the client. client may be nil for a plan
+// without one; the clock is then Now, else time.Now, and Page is required.
 //
 // Plan streams the audience: its memory does not grow with the audience's size
 // (it keeps counts per way, rule and error, never per recipient). It does not
@@ -17,8 +24,8 @@ import (
 //
 // On an error from the audience (other than a *RowError) or a store, or when ctx
 // ends, Plan returns the counts so far with the error.
-func (b *Broadcast) Plan(ctx context.Context) (*Summary, error) {
-	c, err := b.prepare(nil)
+func (b *Broadcast) Plan(ctx context.Context, client *messenger.Client) (*Summary, error) {
+	c, err := b.prepare(client)
 	if err != nil {
 		return nil, err
 	}

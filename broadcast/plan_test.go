@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -154,7 +155,7 @@ func TestPlanJudgesEachWay(t *testing.T) {
 			if b.Render == nil {
 				b.Message = messenger.Text("hello")
 			}
-			sum, err := b.Plan(t.Context())
+			sum, err := b.Plan(t.Context(), nil)
 			require.NoError(t, err)
 			require.Equal(t, 1, sum.Recipients)
 			entries := decodeAudit(t, audit.Bytes())
@@ -199,7 +200,7 @@ func TestPlanCountsAtRisk(t *testing.T) {
 	}
 	b := &broadcast.Broadcast{Page: testPage, Audience: broadcast.PSIDs(ids...), Message: messenger.Text("hi"),
 		Ways: []broadcast.Way{broadcast.InWindow()}, Windows: st, Rate: 1, Now: func() time.Time { return now }}
-	sum, err := b.Plan(t.Context())
+	sum, err := b.Plan(t.Context(), nil)
 	require.NoError(t, err)
 	// At one per second the sixth and later start 5 s or more after the first.
 	require.Equal(t, 5, sum.AtRisk)
@@ -220,14 +221,14 @@ func TestPlanStopsOnAudienceAndStoreErrors(t *testing.T) {
 	}
 	st := newStore(time.Now())
 	b := &broadcast.Broadcast{Page: testPage, Audience: audience, Message: messenger.Text("hi"), Ways: []broadcast.Way{broadcast.InWindow()}, Windows: st}
-	sum, err := b.Plan(t.Context())
+	sum, err := b.Plan(t.Context(), nil)
 	require.ErrorIs(t, err, boom)
 	require.Equal(t, 2, sum.Recipients)
 	require.Equal(t, 1, sum.Count(broadcast.StateInvalid))
 
 	b.Audience = broadcast.PSIDs("1")
 	b.Windows = failingWindows{boom}
-	_, err = b.Plan(t.Context())
+	_, err = b.Plan(t.Context(), nil)
 	require.ErrorIs(t, err, boom)
 }
 
@@ -238,4 +239,46 @@ func (f failingWindows) RecordAction(context.Context, string, string, store.Acti
 }
 func (f failingWindows) Window(context.Context, string, string) (store.Window, error) {
 	return store.Window{}, f.err
+}
+
+// TestPlanAndSendShareTheClientsClock: with Now unset, Plan given the client judges
+// at the client's clock, as Send does, so a plan against a fake clock counts what
+// the send then reaches; the client's Page id stands in for an empty Page too.
+func TestPlanAndSendShareTheClientsClock(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		// The bubble's wall clock starts in 2000: far from the fake's 2026, where
+		// the windows are open.
+		f, st := newFakeGraph(testNow), newStore(testNow)
+		ids := []string{"1", "2", "3", "4"}
+		for _, id := range ids {
+			f.says(st, id, time.Hour)
+		}
+		b := newBroadcast(f, st, ids)
+		b.Now, b.Page = nil, ""
+		client := inProcessClient(t, f, f.Now)
+
+		plan, err := b.Plan(t.Context(), client)
+		require.NoError(t, err)
+		sum, err := b.Send(t.Context(), client)
+		require.NoError(t, err)
+		want := map[broadcast.State]int{broadcast.StateSendable: 4}
+		if diff := cmp.Diff(want, plan.States); diff != "" {
+			t.Errorf("plan states (-want +got):\n%s", diff)
+		}
+		want = map[broadcast.State]int{broadcast.StateSent: 4}
+		if diff := cmp.Diff(want, sum.States); diff != "" {
+			t.Errorf("send states (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// TestPlanWithoutClientNeedsPage: a plan with no client cannot learn the Page.
+func TestPlanWithoutClientNeedsPage(t *testing.T) {
+	t.Parallel()
+	b := &broadcast.Broadcast{Audience: broadcast.PSIDs("1"), Message: messenger.Text("hi"),
+		Ways: []broadcast.Way{broadcast.InWindow()}, Windows: newStore(testNow)}
+	_, err := b.Plan(t.Context(), nil)
+	require.ErrorIs(t, err, messenger.ErrInvalidRequest)
+	require.ErrorContains(t, err, "Broadcast.Page")
 }

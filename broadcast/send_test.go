@@ -144,15 +144,16 @@ func TestSendMixedAudience(t *testing.T) {
 		f, st := newFakeGraph(testNow), newStore(testNow)
 		ids, want := mixed(f, st, 3000)
 		b := newBroadcast(f, st, ids)
+		client := inProcessClient(t, f, f.Now)
 
-		plan, err := b.Plan(t.Context())
+		plan, err := b.Plan(t.Context(), client)
 		require.NoError(t, err)
 		if diff := cmp.Diff(handCount(want, true), *plan, ignoreRun); diff != "" {
 			t.Fatalf("plan (-want +got):\n%s", diff)
 		}
 		require.Empty(t, f.allSends(), "a plan sends nothing")
 
-		sum, err := b.Send(t.Context(), inProcessClient(t, f, f.Now))
+		sum, err := b.Send(t.Context(), client)
 		require.NoError(t, err)
 		if diff := cmp.Diff(handCount(want, false), *sum, ignoreRun); diff != "" {
 			t.Fatalf("summary (-want +got):\n%s", diff)

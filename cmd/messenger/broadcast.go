@@ -126,7 +126,7 @@ outcome, see the summary), 1 when the run stopped early, 2 for bad flags.`)
 	}
 
 	if *dryRun {
-		sum, err := b.Plan(ctx)
+		sum, err := b.Plan(ctx, env.client)
 		if sum != nil {
 			_ = sum.WriteText(stdout)
 		}

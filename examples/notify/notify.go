@@ -62,8 +62,6 @@ func (a *announcement) send(ctx context.Context, run, text string, dryRun bool, 
 		Ways:    broadcast.Auto(topic),
 		Windows: a.state,
 		Tokens:  a.state,
-		// The rules judge at the client's clock, in Plan as in Send.
-		Now: a.client.Now,
 		// On shutdown, sends already on the wire get this long to finish and be
 		// recorded: less than the HTTP server's drain, so the report still goes out.
 		DrainTimeout: 5 * time.Second,
@@ -75,7 +73,7 @@ func (a *announcement) send(ctx context.Context, run, text string, dryRun bool, 
 			fmt.Fprintln(w, p)
 		},
 	}
-	plan, err := b.Plan(ctx)
+	plan, err := b.Plan(ctx, a.client)
 	if err != nil {
 		return nil, err
 	}
