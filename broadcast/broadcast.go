@@ -111,8 +111,14 @@ type Broadcast struct {
 	// Journal checkpoints each recipient; nil means a fresh MemoryJournal (no
 	// resuming after a crash). Use [OpenFileJournal] to survive one.
 	Journal Journal
-	// Run names this run in the journal; empty picks one from the start time.
-	Run string
+	// Name is the broadcast's name ("spring-sale"): what its Journal is for. It
+	// prefixes the id of each run, which Send generates anew on every call
+	// ("spring-sale/20260501T120000Z-a1b2c3") and writes in Entry.Run and
+	// Summary.Run, so a resumed run never mistakes the outcomes of the runs
+	// before it for duplicates in its own audience. The journal, not the name,
+	// decides who was already handled: to resume a broadcast, call Send again
+	// with the same Journal; for a new broadcast, use a new Journal.
+	Name string
 	// RetryFailed makes a resumed run send again to recipients an earlier run
 	// recorded as failed: Graph refused them, so nothing was delivered. Skipped and
 	// unknown recipients are never retried.

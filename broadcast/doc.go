@@ -75,6 +75,11 @@
 // claims of recipients that were waiting; Send with the same journal resumes where
 // the run stopped, counting earlier outcomes as Summary.Resumed.
 //
+// The journal is the broadcast's memory: one journal per broadcast, kept until it
+// is done. Each Send call is a run with an id of its own (Entry.Run, Summary.Run),
+// generated from the broadcast's Name; within a run a PSID met again is a
+// duplicate row, across runs it is an outcome to resume.
+//
 // # Progress
 //
 // Progress is called every ProgressEvery with counts, the recent send rate, the

@@ -61,7 +61,8 @@ type Entry struct {
 	PSID string `json:"psid"`
 	// State is the recipient's state.
 	State State `json:"state"`
-	// Run identifies the run of the broadcast that wrote the entry.
+	// Run identifies the run (one Send call) that wrote the entry: the
+	// broadcast's Name, a "/", and an id Send generated.
 	Run string `json:"run,omitempty"`
 	// At is when the entry was written (the broadcast's policy clock).
 	At time.Time `json:"at,omitzero"`

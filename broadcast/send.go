@@ -52,10 +52,7 @@ func (b *Broadcast) Send(ctx context.Context, client *messenger.Client) (*Summar
 	if err != nil {
 		return nil, err
 	}
-	run := b.Run
-	if run == "" {
-		run = newRunID(time.Now())
-	}
+	run := newRunID(b.Name, time.Now())
 	journal := b.Journal
 	if journal == nil {
 		journal = NewMemoryJournal()
@@ -84,11 +81,16 @@ func (b *Broadcast) Send(ctx context.Context, client *messenger.Client) (*Summar
 	return &sum, err
 }
 
-// newRunID names a run by its start time and a random suffix.
-func newRunID(now time.Time) string {
+// newRunID names one run (one Send call) of the broadcast name by its start time
+// and a random suffix, so no two runs share an id even within a second.
+func newRunID(name string, now time.Time) string {
 	var b [3]byte
 	_, _ = rand.Read(b[:])
-	return now.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+	id := now.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+	if name != "" {
+		id = name + "/" + id
+	}
+	return id
 }
 
 type sender struct {

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -386,4 +387,44 @@ func TestThrottledForAWhile(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestNamedBroadcastResumes: Name names the broadcast, not a run. A second Send
+// with the same Name and Journal is a new run of it: the first run's outcomes
+// count as resumed (not as duplicates), and RetryFailed sends to the one Graph
+// refused.
+func TestNamedBroadcastResumes(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		f, st := newFakeGraph(testNow), newStore(testNow)
+		ids := []string{"1", "2", "3"}
+		for _, id := range ids {
+			f.says(st, id, time.Hour)
+		}
+		f.fault = faultFor(map[string]*fakeError{"2": {status: 400, code: 551, subcode: 1545041}}, map[string]int{"2": 1})
+		j := broadcast.NewMemoryJournal()
+		b := newBroadcast(f, st, ids)
+		b.Name, b.Journal = "spring-sale", j
+		client := inProcessClient(t, f, f.Now)
+
+		first, err := b.Send(t.Context(), client)
+		require.NoError(t, err)
+		require.Equal(t, map[broadcast.State]int{broadcast.StateSent: 2, broadcast.StateFailed: 1}, first.States)
+		require.True(t, strings.HasPrefix(first.Run, "spring-sale/"), first.Run)
+
+		b.RetryFailed = true
+		second, err := b.Send(t.Context(), client)
+		require.NoError(t, err)
+		require.NotEqual(t, first.Run, second.Run, "each Send is a run of its own")
+		want := map[broadcast.State]int{broadcast.StateSent: 3}
+		if diff := cmp.Diff(want, second.States); diff != "" {
+			t.Errorf("second run's states (-want +got):\n%s", diff)
+		}
+		require.Equal(t, 2, second.Resumed)
+		if diff := cmp.Diff(map[string]int{"1": 1, "2": 1, "3": 1}, f.sentTo()); diff != "" {
+			t.Errorf("sends per PSID (-want +got):\n%s", diff)
+		}
+		e, _, _ := j.Get(t.Context(), "2")
+		require.Equal(t, second.Run, e.Run)
+	})
 }

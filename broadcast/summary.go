@@ -16,7 +16,7 @@ import (
 // by bounded sets (states, ways, rule ids, error codes), so it stays small however
 // large the audience.
 type Summary struct {
-	// Run identifies the run (empty for a dry run).
+	// Run identifies the run, as in Entry.Run (empty for a dry run).
 	Run string `json:"run,omitempty"`
 	// DryRun is set on the summary of Plan.
 	DryRun bool `json:"dry_run,omitempty"`
