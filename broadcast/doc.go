@@ -78,7 +78,8 @@
 // The journal is the broadcast's memory: one journal per broadcast, kept until it
 // is done. Each Send call is a run with an id of its own (Entry.Run, Summary.Run),
 // generated from the broadcast's Name; within a run a PSID met again is a
-// duplicate row, across runs it is an outcome to resume.
+// duplicate row, across runs it is an outcome to resume. Plan reads the journal
+// too, so the plan of a half-sent broadcast shows what is left to do.
 //
 // # Progress
 //

@@ -3,6 +3,7 @@ package broadcast
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/gomessenger/messenger"
@@ -17,6 +18,12 @@ import (
 // Page (client.PageID when Page is empty) and the policy clock (Now, else
 // client.Now). Plan never sends with the client. client may be nil for a plan
 // without one; the clock is then Now, else time.Now, and Page is required.
+//
+// With a Journal, Plan shows what a resumed Send would do: a recipient an
+// earlier run finished is reported with the outcome the journal holds (counted in
+// Summary.Resumed), a claim without an outcome as StateUnknown, and only the
+// others (and, with RetryFailed, those that failed) are judged. Plan only reads
+// the journal.
 //
 // Plan streams the audience: its memory does not grow with the audience's size
 // (it keeps counts per way, rule and error, never per recipient). It does not
@@ -65,6 +72,16 @@ func (c *config) plan(ctx context.Context, t *tally) error {
 			t.record(&e, false)
 			continue
 		}
+		if c.Journal != nil {
+			prev, done, err := c.journaled(ctx, r.PSID)
+			if err != nil {
+				return err
+			}
+			if done {
+				t.record(&prev, true)
+				continue
+			}
+		}
 		e = Entry{PSID: r.PSID, At: now}
 		msg, err := c.message(ctx, r)
 		if err != nil {
@@ -94,4 +111,30 @@ func (c *config) plan(ctx context.Context, t *tally) error {
 		t.record(&e, false)
 	}
 	return nil
+}
+
+// journaled returns what a resumed Send would report for psid without sending:
+// the outcome an earlier run recorded (done), or StateUnknown for a claim
+// without one. done is false for recipients Send would judge afresh: not in the
+// journal, released, or failed with RetryFailed.
+func (c *config) journaled(ctx context.Context, psid string) (e Entry, done bool, err error) {
+	prev, found, err := c.Journal.Get(ctx, psid)
+	if err != nil {
+		return Entry{}, false, fmt.Errorf("broadcast: reading the journal: %w", err)
+	}
+	switch {
+	case !found, prev.State == StateReleased, prev.State == StateFailed && c.RetryFailed:
+		return Entry{}, false, nil
+	case prev.State == StateClaimed:
+		return Entry{PSID: psid, State: StateUnknown, Run: prev.Run, At: prev.At, Way: prev.Way,
+			Reason: claimLost(prev.Run)}, true, nil
+	case prev.State.Final():
+		return prev, true, nil
+	}
+	return Entry{}, false, nil
+}
+
+// claimLost is the reason of a recipient a run claimed and left without outcome.
+func claimLost(run string) string {
+	return "run " + run + " claimed the recipient and stopped before recording the outcome: the message may have been sent, so it is not sent again"
 }

@@ -282,3 +282,78 @@ func TestPlanWithoutClientNeedsPage(t *testing.T) {
 	require.ErrorIs(t, err, messenger.ErrInvalidRequest)
 	require.ErrorContains(t, err, "Broadcast.Page")
 }
+
+// TestPlanReadsTheJournal: the plan of a half-sent broadcast reports what earlier
+// runs finished under the state the journal holds, counted as resumed, and judges
+// only the rest, as the resumed Send then does.
+func TestPlanReadsTheJournal(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		retryFailed bool
+		wantPlan    map[broadcast.State]int
+		wantSend    map[broadcast.State]int
+		wantResumed int
+	}{
+		{
+			name:        "resume",
+			wantPlan:    map[broadcast.State]int{broadcast.StateSent: 1, broadcast.StateFailed: 1, broadcast.StateUnknown: 1, broadcast.StateSkipped: 1, broadcast.StateSendable: 2},
+			wantSend:    map[broadcast.State]int{broadcast.StateSent: 3, broadcast.StateFailed: 1, broadcast.StateUnknown: 1, broadcast.StateSkipped: 1},
+			wantResumed: 4,
+		},
+		{
+			name:        "retry failed",
+			retryFailed: true,
+			wantPlan:    map[broadcast.State]int{broadcast.StateSent: 1, broadcast.StateUnknown: 1, broadcast.StateSkipped: 1, broadcast.StateSendable: 3},
+			wantSend:    map[broadcast.State]int{broadcast.StateSent: 4, broadcast.StateUnknown: 1, broadcast.StateSkipped: 1},
+			wantResumed: 3,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				f, st := newFakeGraph(testNow), newStore(testNow)
+				ids := []string{"1", "2", "3", "4", "5", "6"}
+				for _, id := range ids {
+					f.says(st, id, time.Hour)
+				}
+				j := broadcast.NewMemoryJournal()
+				for _, e := range []broadcast.Entry{
+					{PSID: "1", State: broadcast.StateSent, Run: "r1", Way: "UPDATE", MessageID: "m_1"},
+					{PSID: "2", State: broadcast.StateFailed, Run: "r1", Code: 551},
+					{PSID: "3", State: broadcast.StateClaimed, Run: "r1", Way: "UPDATE"},
+					{PSID: "4", State: broadcast.StateReleased, Run: "r1"},
+					{PSID: "6", State: broadcast.StateSkipped, Run: "r1", Rule: "UPDATE: window.standard"},
+				} {
+					require.NoError(t, j.Put(t.Context(), e))
+				}
+				b := newBroadcast(f, st, ids)
+				b.Journal, b.RetryFailed = j, tt.retryFailed
+				client := inProcessClient(t, f, f.Now)
+
+				var audit bytes.Buffer
+				b.Audit = &audit
+				plan, err := b.Plan(t.Context(), client)
+				require.NoError(t, err)
+				if diff := cmp.Diff(tt.wantPlan, plan.States); diff != "" {
+					t.Errorf("plan states (-want +got):\n%s", diff)
+				}
+				require.Equal(t, tt.wantResumed, plan.Resumed)
+				require.Empty(t, f.allSends(), "a plan sends nothing")
+				got := decodeAudit(t, audit.Bytes())
+				require.Equal(t, "m_1", got[0].MessageID, "a sent recipient is reported as the journal recorded it")
+				e, _, _ := j.Get(t.Context(), "3")
+				require.Equal(t, broadcast.StateClaimed, e.State, "a plan writes nothing to the journal")
+
+				b.Audit = nil
+				sum, err := b.Send(t.Context(), client)
+				require.NoError(t, err)
+				if diff := cmp.Diff(tt.wantSend, sum.States); diff != "" {
+					t.Errorf("send states (-want +got):\n%s", diff)
+				}
+				require.Equal(t, tt.wantResumed, sum.Resumed)
+			})
+		})
+	}
+}

@@ -275,7 +275,7 @@ func (s *sender) prepare(ctx context.Context, r Recipient, resumed map[string]st
 			// sent to as if new
 		case prev.State == StateClaimed:
 			e := Entry{PSID: r.PSID, State: StateUnknown, Run: s.run, At: now, Way: prev.Way,
-				Reason: "run " + prev.Run + " claimed the recipient and stopped before recording the outcome: the message may have been sent, so it is not sent again"}
+				Reason: claimLost(prev.Run)}
 			return nil, s.finish(ctx, &e, true)
 		default:
 			if _, dup := resumed[r.PSID]; dup {
