@@ -34,6 +34,10 @@
 // was discontinued in most regions in February 2026 in favour of the paid Marketing
 // Messages API, which uses the same token recipient.
 //
+// [Notifier.Holders] lists who holds a usable token for a topic, so a restock bot
+// needs no waitlist of its own; it needs a token store that can list by topic
+// ([TopicTokens]).
+//
 // Expired tokens are never sent; [Notifier.Expired] lists them and [Notifier.Purge]
 // deletes them along with dead and used ones.
 //
