@@ -11,6 +11,8 @@
 //	anna, err := personas.Ensure(ctx, "Anna", "https://example.com/anna.jpg")
 //	personas.Typing(ctx, anna.ID, messenger.PSID(psid), true)
 //	personas.SendText(ctx, anna.ID, messenger.PSID(psid), "Hi, I'm Anna from support.")
+//	// a human agent's answer after the 24-hour window:
+//	personas.SendTextAs(ctx, anna.ID, messenger.PSID(psid), messenger.Tagged(tags.HumanAgent), "Sorry for the wait.")
 //
 // Only typing_on and typing_off may be sent as a persona; names are at most 50
 // characters and the picture at most 8 MB, downloaded by Meta from its URL.

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gomessenger/messenger"
+	"github.com/gomessenger/messenger/tags"
 )
 
 func TestCreateGetDelete(t *testing.T) {
@@ -261,4 +262,30 @@ func TestSendAsPersona(t *testing.T) {
 		t.Errorf("SendText without persona: %v", err)
 	}
 	_ = fmt.Sprint
+}
+
+func TestSendTextAs(t *testing.T) {
+	t.Parallel()
+	f := newFakePersonas(t)
+	p := New(f.client(t))
+	ctx := t.Context()
+	to := messenger.PSID("PSID_1")
+	if _, err := p.SendTextAs(ctx, "1001", to, messenger.Tagged(tags.HumanAgent), "Sorry for the wait."); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.SendTextAs(ctx, "1001", to, messenger.Update, "Your ticket is closed."); err != nil {
+		t.Fatal(err)
+	}
+	want := []map[string]any{
+		{"recipient": map[string]any{"id": "PSID_1"}, "messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT", "message": map[string]any{"text": "Sorry for the wait."}, "persona_id": "1001"},
+		{"recipient": map[string]any{"id": "PSID_1"}, "messaging_type": "UPDATE", "message": map[string]any{"text": "Your ticket is closed."}, "persona_id": "1001"},
+	}
+	f.mu.Lock()
+	if diff := cmp.Diff(want, f.sends); diff != "" {
+		t.Errorf("sends (-want +got):\n%s", diff)
+	}
+	f.mu.Unlock()
+	if _, err := p.SendTextAs(ctx, "1001", to, messenger.MessagingType{}, "x"); !errors.Is(err, messenger.ErrInvalidRequest) {
+		t.Errorf("SendTextAs without a messaging type: %v, want ErrInvalidRequest", err)
+	}
 }

@@ -22,9 +22,26 @@ func (p *Client) Send(ctx context.Context, personaID string, req messenger.SendR
 }
 
 // SendText answers a person with text as the persona personaID (a RESPONSE
-// message, inside the 24-hour window).
+// message, inside the 24-hour window). For another messaging type use
+// [Client.SendTextAs].
 func (p *Client) SendText(ctx context.Context, personaID string, to messenger.Recipient, text string) (*messenger.SendResponse, error) {
-	return p.Send(ctx, personaID, messenger.SendRequest{To: to, Type: messenger.Response, Message: messenger.Text(text)})
+	return p.SendTextAs(ctx, personaID, to, messenger.Response, text)
+}
+
+// SendTextAs sends text as the persona personaID with the messaging type typ,
+// typically a human agent's reply after the 24-hour window:
+//
+//	personas.SendTextAs(ctx, anna.ID, messenger.PSID(psid), messenger.Tagged(tags.HumanAgent), "Sorry for the wait: ...")
+//
+// The type is checked like any send (the client's validation and, if enabled, its
+// policy guard); a persona changes who the message appears from, not what the rules
+// allow. A zero typ is refused rather than guessed.
+func (p *Client) SendTextAs(ctx context.Context, personaID string, to messenger.Recipient, typ messenger.MessagingType, text string) (*messenger.SendResponse, error) {
+	if typ.IsZero() {
+		return nil, &messenger.ValidationError{Field: "messaging type", Limit: "RESPONSE, UPDATE, MESSAGE_TAG with a tag, or UTILITY", Value: "none",
+			Reason: "SendText sends a RESPONSE; name any other type explicitly"}
+	}
+	return p.Send(ctx, personaID, messenger.SendRequest{To: to, Type: typ, Message: messenger.Text(text)})
 }
 
 // Typing turns the typing indicator on or off as the persona personaID; typing_on
