@@ -105,7 +105,8 @@ func WithPageID(id string) Option {
 	}
 }
 
-// WithPageName sets the Page's display name used in webhooks and the transcript.
+// WithPageName sets the Page's display name (default "Fake Shop"), which the fake
+// answers for GET /{page-id}.
 func WithPageName(name string) Option {
 	return func(c *config) error {
 		c.pageName = name
