@@ -22,6 +22,9 @@ The Graph API is under <base_url>/<version>/ and a JSON control API under
   POST /_fake/users/{psid}/message   {"text": "..."}      -> {"mid": "..."}
   POST /_fake/users/{psid}/optin     {"payload": "..."}   -> {"one_time_notif_token": "..."}
   POST /_fake/users/{psid}/comment   {"message": "..."}   -> {"comment_id": "...", "post_id": "..."}
+  POST /_fake/users/{psid}/referral  {"source": "CUSTOMER_CHAT_PLUGIN", "ref": "...",
+                                      "referer_uri": "...", "guest": false} -> {"user_ref": "..."}
+  POST /_fake/users/{psid}/ice_breaker {"question": "...", "payload": "..."} -> {"mid": "..."}
   POST /_fake/users/{psid}/postback|referral|reaction|read|handover|block|post|name
   POST /_fake/clock                  {"advance": "25h"} or {"now": "<RFC 3339>"} -> {"now": "..."}
   GET  /_fake/sent                   accepted sends, oldest first, wire JSON plus "time"
