@@ -74,6 +74,12 @@
 // duplicates, several entries per POST, out-of-order delivery, retries (see
 // Delivery).
 //
+// WithEchoes (or Delivery.Echoes) adds a message_echoes event for every accepted
+// message send to a person, as a Page subscribed to echoes receives; sender actions
+// and sends by user_ref or phone number are not echoed. The echo is delivered after
+// the send was answered, so a handler may send from inside a delivery without
+// deadlocking; Flush delivers (or waits for) echoes not yet delivered.
+//
 // Two shapes are choices where Meta's documents are thin. A chat-plugin arrival is a
 // referral with source CUSTOMER_CHAT_PLUGIN and referer_uri whose sender is
 // {"user_ref": ...} (Graph v7.0 and later), delivered for new and existing threads;
@@ -119,7 +125,7 @@
 //	GET  /_fake/sent                   accepted sends, oldest first: wire JSON plus "time"
 //	POST /_fake/reset                  empty state
 //	POST /_fake/faults                 a Fault as JSON ("latency": "250ms"); DELETE clears them
-//	POST /_fake/delivery               a Delivery as JSON; POST /_fake/flush delivers held webhooks
+//	POST /_fake/delivery               a Delivery as JSON ("echoes": true turns echoes on); POST /_fake/flush delivers held webhooks
 //	GET  /_fake/webhooks               webhook POSTs made: time, body, status, error
 //
 // A user action whose webhook delivery failed still happened; its answer then carries

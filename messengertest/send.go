@@ -149,6 +149,9 @@ func (s *Server) handleSend(c *call, r *http.Request) (any, *graphError) {
 		}
 	}
 	s.recordLocked(rec)
+	if t.user != nil && !t.viaRef {
+		s.queueEcho(&rec, t.user.psid, now)
+	}
 	return res, nil
 }
 

@@ -186,6 +186,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.serveGraph(w, r, &call{version: version, path: strings.Trim(rest, "/"), trace: trace})
+	s.deliverEchoes(w)
 }
 
 // call is one Graph API call being served.
