@@ -95,12 +95,29 @@ var userActions = map[string]func(u *User, body []byte) (map[string]any, *contro
 		return withHookErr(map[string]any{"mid": mid}, err), nil
 	},
 	"optin": func(u *User, body []byte) (map[string]any, *controlError) {
-		var in struct{ Payload string }
+		var in struct {
+			Payload   string `json:"payload"`
+			Type      string `json:"type"`
+			Frequency string `json:"frequency"`
+		}
 		if cerr := decodeControl(body, &in); cerr != nil {
 			return nil, cerr
 		}
-		tok, err := u.OptsIn(in.Payload)
-		return withHookErr(map[string]any{"one_time_notif_token": tok}, err), nil
+		switch in.Type {
+		case "", "one_time_notif_req":
+			tok, err := u.OptsIn(in.Payload)
+			return withHookErr(map[string]any{"one_time_notif_token": tok}, err), nil
+		case "notification_messages":
+			if in.Frequency == "" {
+				in.Frequency = "DAILY"
+			}
+			if _, ok := recurringFrequencies[strings.ToUpper(in.Frequency)]; !ok {
+				return nil, badRequest("optin: field frequency must be DAILY, WEEKLY or MONTHLY, got %q", in.Frequency)
+			}
+			tok, err := u.OptsInRecurring(in.Payload, in.Frequency)
+			return withHookErr(map[string]any{"notification_messages_token": tok}, err), nil
+		}
+		return nil, badRequest("optin: field type must be one_time_notif_req or notification_messages, got %q", in.Type)
 	},
 	"comment": func(u *User, body []byte) (map[string]any, *controlError) {
 		var in struct {

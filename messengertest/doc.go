@@ -49,6 +49,9 @@
 //     after a message that followed an ad; HUMAN_AGENT and CUSTOMER_FEEDBACK allow
 //     seven days after their last message; tags retired on a date are refused after it;
 //   - a one-time notification token from User.OptsIn allows one message within a year;
+//   - a recurring notification token from User.OptsInRecurring allows one message
+//     per day, week or 30 days until it expires (6, 9 or 12 months); after
+//     2026-02-10 only WithRecurringExemptRegion (4/2018354 when too soon);
 //   - a comment from User.Comments (or a visitor post from User.PostsOnPage) allows
 //     one private reply (10900 the second time) within seven days;
 //   - a user_ref from User.ChecksBox or User.ArrivesFromChatPlugin addresses that
@@ -66,8 +69,8 @@
 //
 // Server.User returns a simulated person whose actions (Says, TapsQuickReply,
 // TapsPostback, TapsIceBreaker, OpensLink, ArrivesFromAd, ArrivesFromChatPlugin,
-// ChecksBox, OptsIn, Reacts, Reads, Comments, PostsOnPage, HandOver, RequestsThread)
-// update the Page's state and arrive at the target set with SetWebhook (an
+// ChecksBox, OptsIn, OptsInRecurring, Reacts, Reads, Comments, PostsOnPage,
+// HandOver, RequestsThread) update the Page's state and arrive at the target set with SetWebhook (an
 // http.Handler, in process) or SetWebhookURL as a webhook POST in Meta's envelope,
 // signed with the app secret in both X-Hub-Signature-256 and X-Hub-Signature, with
 // non-ASCII text escaped as Meta does. Delivery options reproduce Meta under load:
@@ -114,6 +117,7 @@
 //	POST /_fake/users/{psid}/referral  {"ref": "...", "source": "CUSTOMER_CHAT_PLUGIN", "referer_uri": "...", "guest": false} → {"user_ref": "..."}
 //	POST /_fake/users/{psid}/ice_breaker {"question": "...", "payload": "..."}  → {"mid": "..."}
 //	POST /_fake/users/{psid}/optin     {"payload": "..."}           → {"one_time_notif_token": "..."}
+//	POST /_fake/users/{psid}/optin     {"type": "notification_messages", "payload": "...", "frequency": "DAILY"} → {"notification_messages_token": "..."}
 //	POST /_fake/users/{psid}/comment   {"message": "..."}           → {"comment_id": "...", "post_id": "..."}
 //	POST /_fake/users/{psid}/post      {"message": "..."}           → {"post_id": "..."}
 //	POST /_fake/users/{psid}/reaction  {"mid": "...", "reaction": "love"}

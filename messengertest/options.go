@@ -48,6 +48,8 @@ type config struct {
 	delivery     Delivery
 	secondary    []App
 	humanAgent   bool
+	// recurringExempt: people are in a region where recurring notifications go on
+	recurringExempt bool
 }
 
 func defaultConfig() config {

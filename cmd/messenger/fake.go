@@ -21,6 +21,8 @@ The Graph API is under <base_url>/<version>/ and a JSON control API under
 
   POST /_fake/users/{psid}/message   {"text": "..."}      -> {"mid": "..."}
   POST /_fake/users/{psid}/optin     {"payload": "..."}   -> {"one_time_notif_token": "..."}
+  POST /_fake/users/{psid}/optin     {"type": "notification_messages", "payload": "...",
+                                      "frequency": "DAILY"} -> {"notification_messages_token": "..."}
   POST /_fake/users/{psid}/comment   {"message": "..."}   -> {"comment_id": "...", "post_id": "..."}
   POST /_fake/users/{psid}/referral  {"source": "CUSTOMER_CHAT_PLUGIN", "ref": "...",
                                       "referer_uri": "...", "guest": false} -> {"user_ref": "..."}

@@ -116,7 +116,7 @@ func TestFakeHelpNamesControlActions(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"CUSTOMER_CHAT_PLUGIN", "ice_breaker", "--echoes", `"echoes": true`} {
+	for _, want := range []string{"CUSTOMER_CHAT_PLUGIN", "ice_breaker", "notification_messages", "--echoes", `"echoes": true`} {
 		if !strings.Contains(out, strings.TrimPrefix(want, "-")) {
 			t.Errorf("fake --help does not mention %s", want)
 		}
