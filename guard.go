@@ -149,27 +149,44 @@ func (r Recipient) policyKind() policy.RecipientKind {
 	return policy.PSID
 }
 
-// checkPolicy is the guard's part of Send.
-func (c *Client) checkPolicy(ctx context.Context, req *SendRequest) error {
+// CheckPolicy asks the policy guard about req without sending it: the decision
+// Send would act on, with the guard's rules and options, and the conversation read
+// from its window store. Support desks use it before taking a thread back from a
+// human, for example. It fails when the client has no guard (WithPolicyGuard) or
+// no Page id, or when the window store cannot be read. Requests the guard does not
+// judge (sender actions, non-PSID recipients) get an allowed decision with Rule "".
+func (c *Client) CheckPolicy(ctx context.Context, req SendRequest) (policy.Decision, error) {
 	g := c.cfg.guard
-	if g == nil || req.Message == nil || req.To.ID == "" {
-		return nil
+	if g == nil {
+		return policy.Decision{}, errors.New("messenger: CheckPolicy needs WithPolicyGuard")
+	}
+	if req.Message == nil || req.To.ID == "" {
+		return policy.Decision{Allowed: true, Reason: "not judged by the guard: only messages to a PSID are"}, nil
 	}
 	if c.pageID == "" {
-		return errors.New("messenger: the policy guard needs the Page id: use WithPageID or ForPage")
+		return policy.Decision{}, errors.New("messenger: the policy guard needs the Page id: use WithPageID or ForPage")
 	}
 	conv, err := LookupConversation(ctx, g.windows, c.pageID, req.To.ID)
 	if err != nil {
-		return fmt.Errorf("messenger: policy guard: reading the conversation window: %w", err)
+		return policy.Decision{}, fmt.Errorf("messenger: policy guard: reading the conversation window: %w", err)
 	}
-	pr := PolicyRequest(*req)
+	pr := PolicyRequest(req)
 	pr.HumanAgentApproved = g.humanAgent
 	pr.NewsPage = g.newsPage
-	var d policy.Decision
 	if g.rules != nil {
-		d = g.rules.Check(pr, conv, c.Now())
-	} else {
-		d = policy.Check(pr, conv, c.Now())
+		return g.rules.Check(pr, conv, c.Now()), nil
+	}
+	return policy.Check(pr, conv, c.Now()), nil
+}
+
+// checkPolicy is the guard's part of Send.
+func (c *Client) checkPolicy(ctx context.Context, req *SendRequest) error {
+	if c.cfg.guard == nil {
+		return nil
+	}
+	d, err := c.CheckPolicy(ctx, *req)
+	if err != nil {
+		return err
 	}
 	if !d.Allowed {
 		return &PolicyError{Decision: d}

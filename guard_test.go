@@ -149,3 +149,29 @@ func TestPolicyGuardUsesHostRules(t *testing.T) {
 	require.Equal(t, 2534022, pe.Decision.ErrorSubcode)
 	require.ErrorIs(t, err, ErrOutsideWindow)
 }
+
+func TestCheckPolicyAsksWithoutSending(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	var calls atomic.Int32
+	windows := &mapWindows{}
+	require.NoError(t, windows.RecordAction(context.Background(), "42", "u1", store.Action{Kind: store.ActionMessage, At: start}))
+	now := start.Add(8 * 24 * time.Hour)
+	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) { calls.Add(1) },
+		WithPageID("42"), WithClock(func() time.Time { return now }), WithPolicyGuard(windows, GuardHumanAgentApproved()))
+	agent := SendRequest{To: PSID("u1"), Type: Tagged(tags.HumanAgent), Message: Text("Sam here")}
+	d, err := c.CheckPolicy(context.Background(), agent)
+	require.NoError(t, err)
+	require.False(t, d.Allowed, "8 days after the last message HUMAN_AGENT has lapsed")
+	require.Equal(t, policy.RuleHumanAgent, d.Rule)
+
+	now = start.Add(6 * 24 * time.Hour)
+	d, err = c.CheckPolicy(context.Background(), agent)
+	require.NoError(t, err)
+	require.True(t, d.Allowed, "the guard's HumanAgentApproved option is applied")
+	require.Zero(t, calls.Load(), "CheckPolicy never sends")
+
+	unguarded, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {})
+	_, err = unguarded.CheckPolicy(context.Background(), agent)
+	require.ErrorContains(t, err, "needs WithPolicyGuard")
+}

@@ -104,3 +104,12 @@ func (r *Recipient) validate(v *validator, path string) {
 		v.fail(path, ".name", "only with phone_number", "set", "a name only helps match a phone number")
 	}
 }
+
+// Recipient addresses a reply to the party: by PSID, or by user_ref for a
+// chat-plugin visitor or checkbox opt-in known only by it (reference §3.3).
+func (p Party) Recipient() Recipient {
+	if p.ID == "" && p.UserRef != "" {
+		return UserRef(p.UserRef)
+	}
+	return PSID(p.ID)
+}
