@@ -56,9 +56,11 @@ var userActions = map[string]func(u *User, body []byte) (map[string]any, *contro
 	},
 	"referral": func(u *User, body []byte) (map[string]any, *controlError) {
 		var in struct {
-			Ref    string `json:"ref"`
-			Source string `json:"source"`
-			AdID   string `json:"ad_id"`
+			Ref        string `json:"ref"`
+			Source     string `json:"source"`
+			AdID       string `json:"ad_id"`
+			RefererURI string `json:"referer_uri"`
+			Guest      bool   `json:"guest"`
 		}
 		if cerr := decodeControl(body, &in); cerr != nil {
 			return nil, cerr
@@ -69,18 +71,53 @@ var userActions = map[string]func(u *User, body []byte) (map[string]any, *contro
 			err = u.OpensLink(in.Ref)
 		case "ADS":
 			err = u.ArrivesFromAd(in.AdID, in.Ref)
+		case "CUSTOMER_CHAT_PLUGIN":
+			if in.Guest {
+				err = u.ArrivesFromChatPluginAsGuest(in.Ref, in.RefererURI)
+			} else {
+				err = u.ArrivesFromChatPlugin(in.Ref, in.RefererURI)
+			}
+			return withHookErr(map[string]any{"user_ref": u.UserRef()}, err), nil
 		default:
-			return nil, badRequest("referral: field source must be SHORTLINK or ADS, got %q", in.Source)
+			return nil, badRequest("referral: field source must be SHORTLINK, ADS or CUSTOMER_CHAT_PLUGIN, got %q", in.Source)
 		}
 		return withHookErr(map[string]any{}, err), nil
 	},
-	"optin": func(u *User, body []byte) (map[string]any, *controlError) {
-		var in struct{ Payload string }
+	"ice_breaker": func(u *User, body []byte) (map[string]any, *controlError) {
+		var in struct{ Question, Payload string }
 		if cerr := decodeControl(body, &in); cerr != nil {
 			return nil, cerr
 		}
-		tok, err := u.OptsIn(in.Payload)
-		return withHookErr(map[string]any{"one_time_notif_token": tok}, err), nil
+		if in.Question == "" {
+			return nil, badRequest("ice_breaker: field question is required")
+		}
+		mid, err := u.TapsIceBreaker(in.Question, in.Payload)
+		return withHookErr(map[string]any{"mid": mid}, err), nil
+	},
+	"optin": func(u *User, body []byte) (map[string]any, *controlError) {
+		var in struct {
+			Payload   string `json:"payload"`
+			Type      string `json:"type"`
+			Frequency string `json:"frequency"`
+		}
+		if cerr := decodeControl(body, &in); cerr != nil {
+			return nil, cerr
+		}
+		switch in.Type {
+		case "", "one_time_notif_req":
+			tok, err := u.OptsIn(in.Payload)
+			return withHookErr(map[string]any{"one_time_notif_token": tok}, err), nil
+		case "notification_messages":
+			if in.Frequency == "" {
+				in.Frequency = "DAILY"
+			}
+			if _, ok := recurringFrequencies[strings.ToUpper(in.Frequency)]; !ok {
+				return nil, badRequest("optin: field frequency must be DAILY, WEEKLY or MONTHLY, got %q", in.Frequency)
+			}
+			tok, err := u.OptsInRecurring(in.Payload, in.Frequency)
+			return withHookErr(map[string]any{"notification_messages_token": tok}, err), nil
+		}
+		return nil, badRequest("optin: field type must be one_time_notif_req or notification_messages, got %q", in.Type)
 	},
 	"comment": func(u *User, body []byte) (map[string]any, *controlError) {
 		var in struct {
@@ -215,7 +252,7 @@ func (s *Server) control(r *http.Request, path string) (any, *controlError) {
 	case len(parts) == 3 && parts[0] == "users":
 		act, ok := userActions[parts[2]]
 		if !ok {
-			return nil, &controlError{http.StatusNotFound, fmt.Sprintf("unknown user action %q (message, postback, referral, optin, comment, post, reaction, read, handover, block, name)", parts[2])}
+			return nil, &controlError{http.StatusNotFound, fmt.Sprintf("unknown user action %q (message, postback, referral, ice_breaker, optin, comment, post, reaction, read, handover, block, name)", parts[2])}
 		}
 		if cerr := method(http.MethodPost); cerr != nil {
 			return nil, cerr

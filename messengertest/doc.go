@@ -49,10 +49,13 @@
 //     after a message that followed an ad; HUMAN_AGENT and CUSTOMER_FEEDBACK allow
 //     seven days after their last message; tags retired on a date are refused after it;
 //   - a one-time notification token from User.OptsIn allows one message within a year;
+//   - a recurring notification token from User.OptsInRecurring allows one message
+//     per day, week or 30 days until it expires (6, 9 or 12 months); after
+//     2026-02-10 only WithRecurringExemptRegion (4/2018354 when too soon);
 //   - a comment from User.Comments (or a visitor post from User.PostsOnPage) allows
 //     one private reply (10900 the second time) within seven days;
-//   - a user_ref from User.ChecksBox addresses that person (answered without
-//     recipient_id, as Graph does);
+//   - a user_ref from User.ChecksBox or User.ArrivesFromChatPlugin addresses that
+//     person (answered without recipient_id, as Graph does);
 //   - personas exist from creation until deletion; sending as an unknown or deleted
 //     persona answers 100;
 //   - a thread whose control was handed to another app refuses sends (10/2018300)
@@ -65,13 +68,27 @@
 // # Simulated users and webhooks
 //
 // Server.User returns a simulated person whose actions (Says, TapsQuickReply,
-// TapsPostback, OpensLink, ArrivesFromAd, ChecksBox, OptsIn, Reacts, Reads,
-// Comments, PostsOnPage, HandOver, RequestsThread) update the Page's state and arrive at the
-// target set with SetWebhook (an http.Handler, in process) or SetWebhookURL as a
-// webhook POST in Meta's envelope, signed with the app secret in both
-// X-Hub-Signature-256 and X-Hub-Signature, with non-ASCII text escaped as Meta does.
-// Delivery options reproduce Meta under load: duplicates, several entries per POST,
-// out-of-order delivery, retries (see Delivery).
+// TapsPostback, TapsIceBreaker, OpensLink, ArrivesFromAd, ArrivesFromChatPlugin,
+// ChecksBox, OptsIn, OptsInRecurring, Reacts, Reads, Comments, PostsOnPage,
+// HandOver, RequestsThread) update the Page's state and arrive at the target set with SetWebhook (an
+// http.Handler, in process) or SetWebhookURL as a webhook POST in Meta's envelope,
+// signed with the app secret in both X-Hub-Signature-256 and X-Hub-Signature, with
+// non-ASCII text escaped as Meta does. Delivery options reproduce Meta under load:
+// duplicates, several entries per POST, out-of-order delivery, retries (see
+// Delivery).
+//
+// WithEchoes (or Delivery.Echoes) adds a message_echoes event for every accepted
+// message send to a person, as a Page subscribed to echoes receives; sender actions
+// and sends by user_ref or phone number are not echoed. The echo is delivered after
+// the send was answered, so a handler may send from inside a delivery without
+// deadlocking; Flush delivers (or waits for) echoes not yet delivered.
+//
+// Two shapes are choices where Meta's documents are thin. A chat-plugin arrival is a
+// referral with source CUSTOMER_CHAT_PLUGIN and referer_uri whose sender is
+// {"user_ref": ...} (Graph v7.0 and later), delivered for new and existing threads;
+// a guest visitor's referral adds is_guest_user true. An ice-breaker tap is a
+// message whose text is the question and whose quick_reply.payload is the ice
+// breaker's payload, like a quick-reply tap.
 //
 // # Records and faults
 //
@@ -97,7 +114,10 @@
 //	POST /_fake/users/{psid}/message   {"text": "...", "quick_reply_payload": "..."} → {"mid": "..."}
 //	POST /_fake/users/{psid}/postback  {"title": "...", "payload": "..."}           → {"mid": "..."}
 //	POST /_fake/users/{psid}/referral  {"ref": "...", "source": "SHORTLINK"|"ADS", "ad_id": "..."}
+//	POST /_fake/users/{psid}/referral  {"ref": "...", "source": "CUSTOMER_CHAT_PLUGIN", "referer_uri": "...", "guest": false} → {"user_ref": "..."}
+//	POST /_fake/users/{psid}/ice_breaker {"question": "...", "payload": "..."}  → {"mid": "..."}
 //	POST /_fake/users/{psid}/optin     {"payload": "..."}           → {"one_time_notif_token": "..."}
+//	POST /_fake/users/{psid}/optin     {"type": "notification_messages", "payload": "...", "frequency": "DAILY"} → {"notification_messages_token": "..."}
 //	POST /_fake/users/{psid}/comment   {"message": "..."}           → {"comment_id": "...", "post_id": "..."}
 //	POST /_fake/users/{psid}/post      {"message": "..."}           → {"post_id": "..."}
 //	POST /_fake/users/{psid}/reaction  {"mid": "...", "reaction": "love"}
@@ -109,7 +129,7 @@
 //	GET  /_fake/sent                   accepted sends, oldest first: wire JSON plus "time"
 //	POST /_fake/reset                  empty state
 //	POST /_fake/faults                 a Fault as JSON ("latency": "250ms"); DELETE clears them
-//	POST /_fake/delivery               a Delivery as JSON; POST /_fake/flush delivers held webhooks
+//	POST /_fake/delivery               a Delivery as JSON ("echoes": true turns echoes on); POST /_fake/flush delivers held webhooks
 //	GET  /_fake/webhooks               webhook POSTs made: time, body, status, error
 //
 // A user action whose webhook delivery failed still happened; its answer then carries

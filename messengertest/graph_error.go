@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 )
 
 // graphError is one answer in Graph's error envelope (reference §10.1).
@@ -84,6 +85,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		b = []byte(`{"error":{"message":"messengertest: cannot encode response","type":"OAuthException","code":1,"fbtrace_id":""}}`)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	// A length lets the client read the whole answer before the handler returns,
+	// which echo delivery (after the answer) relies on.
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }

@@ -48,6 +48,8 @@ type config struct {
 	delivery     Delivery
 	secondary    []App
 	humanAgent   bool
+	// recurringExempt: people are in a region where recurring notifications go on
+	recurringExempt bool
 }
 
 func defaultConfig() config {
@@ -105,7 +107,8 @@ func WithPageID(id string) Option {
 	}
 }
 
-// WithPageName sets the Page's display name used in webhooks and the transcript.
+// WithPageName sets the Page's display name (default "Fake Shop"), which the fake
+// answers for GET /{page-id}.
 func WithPageName(name string) Option {
 	return func(c *config) error {
 		c.pageName = name
@@ -196,12 +199,34 @@ func checkWebhookURL(rawURL string) error {
 }
 
 // WithDelivery sets how webhooks are delivered: duplicates, batching, order, retries.
+// It keeps echoes on when WithEchoes came first.
 func WithDelivery(d Delivery) Option {
 	return func(c *config) error {
 		if err := d.check(); err != nil {
 			return err
 		}
+		d.Echoes = d.Echoes || c.delivery.Echoes
 		c.delivery = d
+		return nil
+	}
+}
+
+// WithEchoes makes the server deliver a message_echoes webhook (reference §3.6.2) for
+// every accepted message send while a webhook target is set, as a Page subscribed
+// to message_echoes receives: sender the Page, recipient the person, message with
+// is_echo, app_id, metadata, mid, text and attachments. Sender actions are not
+// echoed, nor are sends to user_ref or phone_number recipients (reference §1.3).
+//
+// An echo is delivered after the send's HTTP answer was written, by the goroutine
+// that served the send, so a webhook handler that sends from inside its delivery
+// cannot deadlock: its Send returns first. A test that needs the echo right after
+// Send returned calls Server.Flush, which delivers it or waits for its delivery.
+// Echoes follow the Delivery settings (Hold, BatchSize, …) like every event.
+// Delivery.Echoes (and the control API's POST /_fake/delivery {"echoes": true})
+// is the same switch.
+func WithEchoes() Option {
+	return func(c *config) error {
+		c.delivery.Echoes = true
 		return nil
 	}
 }

@@ -15,7 +15,9 @@ const otnLifetime = 365 * 24 * time.Hour
 // the Page's state and answers the decision's error code when refused. The caller
 // holds s.mu.
 func (s *Server) judge(req *sendRequest, t target, now time.Time) *graphError {
-	d := policy.Check(policyRequest(req, s.cfg.humanAgent), s.conversation(t, now), now)
+	preq := policyRequest(req, s.cfg.humanAgent)
+	preq.RecurringExemptRegion = s.cfg.recurringExempt
+	d := policy.Check(preq, s.conversation(t, now), now)
 	if d.Allowed {
 		return nil
 	}
@@ -67,6 +69,13 @@ func (s *Server) conversation(t target, now time.Time) policy.Conversation {
 		c.TokenIssued = known(tok.issued)
 		c.TokenExpires = tok.issued.Add(otnLifetime)
 		c.TokenUsed = tok.used
+	}
+	if tok := t.recurring; tok != nil {
+		c.TokenKind = policy.RecurringToken
+		c.TokenIssued = known(tok.issued)
+		c.TokenExpires = tok.expires
+		c.TokenFrequency = tok.interval
+		c.TokenLastUsed = known(tok.lastUsed)
 	}
 	return c
 }

@@ -122,13 +122,16 @@ func (s *Server) handleSend(c *call, r *http.Request) (any, *graphError) {
 		res.RecipientID = t.user.psid
 		rec.RecipientID = t.user.psid
 	}
-	if t.user != nil && req.message != nil && t.comment == nil && t.token == nil && req.messagingType != "MESSAGE_TAG" && req.messagingType != "UTILITY" {
+	if t.user != nil && req.message != nil && t.comment == nil && t.token == nil && t.recurring == nil && req.messagingType != "MESSAGE_TAG" && req.messagingType != "UTILITY" {
 		if t.user.lastAction.IsZero() || now.Sub(t.user.lastAction) > 24*time.Hour {
 			t.user.afterWindow++
 		}
 	}
 	if t.token != nil {
 		t.token.used = true
+	}
+	if t.recurring != nil && req.message != nil {
+		t.recurring.lastUsed = now
 	}
 	if t.comment != nil {
 		t.comment.replied = true
@@ -149,15 +152,19 @@ func (s *Server) handleSend(c *call, r *http.Request) (any, *graphError) {
 		}
 	}
 	s.recordLocked(rec)
+	if t.user != nil && !t.viaRef {
+		s.queueEcho(&rec, t.user.psid, now)
+	}
 	return res, nil
 }
 
 // target is what a recipient resolved to.
 type target struct {
-	user    *userState // nil for phone_number recipients
-	viaRef  bool       // addressed by user_ref: Graph answers without recipient_id
-	token   *otnToken
-	comment *comment
+	user      *userState // nil for phone_number recipients
+	viaRef    bool       // addressed by user_ref: Graph answers without recipient_id
+	token     *otnToken
+	recurring *recurringToken
+	comment   *comment
 }
 
 // resolveTarget finds the person a recipient names; the caller holds s.mu.
@@ -184,7 +191,11 @@ func (s *Server) resolveTarget(req *sendRequest) (target, *graphError) {
 		}
 		return target{user: st.users[tok.psid], token: tok}, nil
 	case "notification_messages_token":
-		return target{}, errParam("Param recipient[notification_messages_token] is invalid or expired")
+		tok, ok := st.recurring[v]
+		if !ok {
+			return target{}, errParam("Param recipient[notification_messages_token] is not a token this Page issued")
+		}
+		return target{user: st.users[tok.psid], recurring: tok}, nil
 	case "user_ref":
 		psid, ok := st.userRefs[v]
 		if !ok {

@@ -33,6 +33,8 @@ type Server struct {
 	closed    chan struct{}
 	closeOnce sync.Once
 	closeErr  error
+	conns     connTracker
+	served    chan struct{} // closed when http.Server.Serve returned
 }
 
 // NewServer starts a fake Graph server and stops it when the test ends. It fails the
@@ -74,23 +76,37 @@ func Start(opts ...Option) (*Server, error) {
 		st:      newState(cfg.start),
 		changed: make(chan struct{}),
 		closed:  make(chan struct{}),
+		served:  make(chan struct{}),
 	}
-	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = s.http.Serve(ln) }()
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnState: s.conns.track}
+	go func() {
+		defer close(s.served)
+		_ = s.http.Serve(ln)
+	}()
 	return s, nil
 }
 
-// Close stops the server: it stops listening, waits for calls in flight and fails
-// waiters of WaitForSent. Calling Close more than once is harmless.
+// closeGrace bounds how long Close waits for calls in flight (a latency fault, a
+// slow webhook) before it drops their connections.
+const closeGrace = 5 * time.Second
+
+// Close stops the server promptly: it stops listening, drops connections that carry
+// no call (idle keep-alive connections and ones dialed but never used, which
+// http.Server.Shutdown alone would wait seconds for), lets calls in flight finish
+// (dropping them after a grace period), fails waiters of WaitForSent and returns
+// once the server's goroutines are done. Calling Close more than once is harmless.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.closed)
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		s.http.SetKeepAlivesEnabled(false)
+		s.conns.closeQuiet()
+		ctx, cancel := context.WithTimeout(context.Background(), closeGrace)
 		defer cancel()
 		s.closeErr = s.http.Shutdown(ctx)
 		if errors.Is(s.closeErr, context.DeadlineExceeded) {
 			s.closeErr = s.http.Close()
 		}
+		<-s.served
 	})
 	return s.closeErr
 }
@@ -170,6 +186,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.serveGraph(w, r, &call{version: version, path: strings.Trim(rest, "/"), trace: trace})
+	s.deliverEchoes(w)
 }
 
 // call is one Graph API call being served.

@@ -13,6 +13,7 @@ type state struct {
 	seq         int64
 	users       map[string]*userState
 	tokens      map[string]*otnToken
+	recurring   map[string]*recurringToken
 	personas    []*persona
 	comments    map[string]*comment
 	attachments map[string]bool
@@ -31,6 +32,7 @@ func newState(start time.Time) *state {
 		now:         start,
 		users:       map[string]*userState{},
 		tokens:      map[string]*otnToken{},
+		recurring:   map[string]*recurringToken{},
 		comments:    map[string]*comment{},
 		attachments: map[string]bool{},
 		profile:     map[string]json.RawMessage{},

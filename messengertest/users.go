@@ -142,6 +142,59 @@ func (u *User) ArrivesFromAd(adID, ref string) error {
 		AdsContext: &messenger.AdsContext{AdTitle: "Ad " + adID}})
 }
 
+// ArrivesFromChatPlugin opens the Page's chat plugin on the website refererURI with
+// an optional ref: the Page receives a referral with source CUSTOMER_CHAT_PLUGIN
+// (reference §3.6.4), which opens the window. Since Graph v7.0 the sender of a
+// plugin referral is a user_ref, not a PSID, so the simulated person arrives by
+// user_ref: the one from an earlier ChecksBox, or a new one the fake makes up (see
+// UserRef). The Page may answer with recipient user_ref. Unlike OpensLink the
+// referral is delivered whether or not the thread existed, since the plugin is the
+// thread's start. The person's later actions (Says, …) carry their PSID, as for a
+// visitor logged in to Facebook.
+func (u *User) ArrivesFromChatPlugin(ref, refererURI string) error {
+	return u.arriveFromPlugin(ref, refererURI, false)
+}
+
+// ArrivesFromChatPluginAsGuest is ArrivesFromChatPlugin for a visitor in guest mode
+// (no Facebook login): the referral carries is_guest_user true. A guest is known to
+// the Page only by user_ref, so tests should answer them by UserRef. The field's
+// shape follows the SDK's messenger.Referral; Meta's documents do not confirm it.
+func (u *User) ArrivesFromChatPluginAsGuest(ref, refererURI string) error {
+	return u.arriveFromPlugin(ref, refererURI, true)
+}
+
+func (u *User) arriveFromPlugin(ref, refererURI string, guest bool) error {
+	return u.act(func(st *state, us *userState, now time.Time) (messenger.Event, error) {
+		if us.userRef == "" {
+			us.userRef = fmt.Sprintf("uref_fake%012d", st.next())
+			st.userRefs[us.userRef] = us.psid
+		}
+		opened(us, now, false)
+		ev := &messenger.ReferralEvent{Referral: messenger.Referral{Ref: ref, Source: "CUSTOMER_CHAT_PLUGIN",
+			Type: "OPEN_THREAD", RefererURI: refererURI, IsGuestUser: guest}}
+		ev.Sender = messenger.Party{UserRef: us.userRef}
+		return ev, nil
+	})
+}
+
+// UserRef is the user_ref the Page knows this person by (from ChecksBox or
+// ArrivesFromChatPlugin); "" when it knows none.
+func (u *User) UserRef() string {
+	u.srv.mu.Lock()
+	defer u.srv.mu.Unlock()
+	return u.srv.st.user(u.psid, u.srv.cfg.appID).userRef
+}
+
+// TapsIceBreaker taps one of the ice breakers of the Messenger Profile (reference §8)
+// in a new or existing conversation. The tap arrives as a message whose text is the
+// question and whose quick_reply.payload is the ice breaker's payload (reference §12
+// counts ice-breaker taps as messages), exactly like TapsQuickReply, and opens the
+// window. The fake does not check that the Profile lists the question. It returns
+// the mid.
+func (u *User) TapsIceBreaker(question, payload string) (string, error) {
+	return u.TapsQuickReply(question, payload)
+}
+
 func (u *User) arrive(ref *messenger.Referral) error {
 	return u.act(func(st *state, us *userState, now time.Time) (messenger.Event, error) {
 		if ref.Source == "ADS" {

@@ -36,6 +36,9 @@ type Delivery struct {
 	Retries int `json:"retries,omitempty"`
 	// Timeout bounds each POST to a webhook URL (default 5 s, Meta's budget).
 	Timeout time.Duration `json:"timeout,omitempty"`
+	// Echoes delivers a message_echoes event for every accepted message send while
+	// a webhook target is set (see WithEchoes).
+	Echoes bool `json:"echoes,omitempty"`
 }
 
 func (d Delivery) check() error {
@@ -140,8 +143,15 @@ type wireEnvelope struct {
 func (s *Server) emit(entry json.RawMessage) error {
 	s.mu.Lock()
 	s.st.pending = append(s.st.pending, pendingEvent{entry: entry})
+	s.mu.Unlock()
+	return s.deliverDue()
+}
+
+// deliverDue delivers the pending events if the delivery settings say they are due.
+func (s *Server) deliverDue() error {
+	s.mu.Lock()
 	d := s.cfg.delivery
-	due := !d.Hold && len(s.st.pending) >= max(d.BatchSize, 1)
+	due := len(s.st.pending) > 0 && !d.Hold && len(s.st.pending) >= max(d.BatchSize, 1)
 	s.mu.Unlock()
 	if !due {
 		return nil

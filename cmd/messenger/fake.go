@@ -21,13 +21,21 @@ The Graph API is under <base_url>/<version>/ and a JSON control API under
 
   POST /_fake/users/{psid}/message   {"text": "..."}      -> {"mid": "..."}
   POST /_fake/users/{psid}/optin     {"payload": "..."}   -> {"one_time_notif_token": "..."}
+  POST /_fake/users/{psid}/optin     {"type": "notification_messages", "payload": "...",
+                                      "frequency": "DAILY"} -> {"notification_messages_token": "..."}
   POST /_fake/users/{psid}/comment   {"message": "..."}   -> {"comment_id": "...", "post_id": "..."}
+  POST /_fake/users/{psid}/referral  {"source": "CUSTOMER_CHAT_PLUGIN", "ref": "...",
+                                      "referer_uri": "...", "guest": false} -> {"user_ref": "..."}
+  POST /_fake/users/{psid}/ice_breaker {"question": "...", "payload": "..."} -> {"mid": "..."}
   POST /_fake/users/{psid}/postback|referral|reaction|read|handover|block|post|name
   POST /_fake/clock                  {"advance": "25h"} or {"now": "<RFC 3339>"} -> {"now": "..."}
   GET  /_fake/sent                   accepted sends, oldest first, wire JSON plus "time"
   POST /_fake/reset                  empty state
-  POST /_fake/faults, DELETE /_fake/faults, POST /_fake/delivery, POST /_fake/flush,
-  GET  /_fake/webhooks
+  POST /_fake/delivery               {"echoes": true, "batch_size": 2, ...}: how webhooks go
+  POST /_fake/faults, DELETE /_fake/faults, POST /_fake/flush, GET /_fake/webhooks
+
+With --echoes (or "echoes": true) every accepted message send to a person is echoed
+to the webhook as a message_echoes event, after the send was answered.
 
 See the messengertest package documentation for every field.`)
 	addr := fs.String("addr", "127.0.0.1:8055", "`host:port` to listen on (port 0 picks a free one)")
@@ -36,6 +44,7 @@ See the messengertest package documentation for every field.`)
 	version := fs.String("graph-version", "", "serve only this Graph `version` (e.g. v25.0); default: every vNN.N")
 	token := fs.String("token", messengertest.DefaultPageToken, "Page access `token` the server accepts")
 	pageID := fs.String("page-id", messengertest.DefaultPageID, "`id` of the fake Page")
+	echoes := fs.Bool("echoes", false, "deliver a message_echoes webhook for every accepted message send (needs --webhook)")
 	now := fs.String("now", "", "start the fake clock at this RFC 3339 `time` (default: now)")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
@@ -49,6 +58,9 @@ See the messengertest package documentation for every field.`)
 	}
 	if *webhook != "" {
 		opts = append(opts, messengertest.WithWebhookURL(*webhook))
+	}
+	if *echoes {
+		opts = append(opts, messengertest.WithEchoes())
 	}
 	if *version != "" {
 		opts = append(opts, messengertest.WithGraphVersion(*version))

@@ -109,3 +109,16 @@ func TestFakeProcess(t *testing.T) {
 		t.Errorf("after reset: %s", body)
 	}
 }
+
+func TestFakeHelpNamesControlActions(t *testing.T) {
+	t.Parallel()
+	code, out, _ := runArgs("fake", "--help")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"CUSTOMER_CHAT_PLUGIN", "ice_breaker", "notification_messages", "--echoes", `"echoes": true`} {
+		if !strings.Contains(out, strings.TrimPrefix(want, "-")) {
+			t.Errorf("fake --help does not mention %s", want)
+		}
+	}
+}
