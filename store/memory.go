@@ -35,6 +35,10 @@ type Memory struct {
 	tokMu  sync.Mutex
 	tokens map[string]*memToken
 	byUser map[pageUser]map[string]struct{}
+	// byTopic indexes the tokens of (page, topic) for TokensByTopic; like byUser
+	// it changes only when a token is put or purged, since a claim, release or
+	// kill never moves a token to another page or topic.
+	byTopic map[pageTopic]map[string]struct{}
 
 	dedupeMu sync.Mutex
 	dedupe   *expirySet[string]
@@ -45,6 +49,8 @@ type Memory struct {
 }
 
 type pageUser struct{ page, user string }
+
+type pageTopic struct{ page, topic string }
 
 // memToken is a stored token and the LastUsed it had before its latest claim, so
 // ReleaseToken can give it back.
@@ -59,7 +65,10 @@ type memEntry struct {
 	seq uint64
 }
 
-var _ Store = (*Memory)(nil)
+var (
+	_ Store       = (*Memory)(nil)
+	_ TopicTokens = (*Memory)(nil)
+)
 
 // MemoryOption configures [NewMemory].
 type MemoryOption func(*Memory)
@@ -94,6 +103,7 @@ func NewMemory(opts ...MemoryOption) *Memory {
 		winExp:  newExpirySet[pageUser](),
 		tokens:  make(map[string]*memToken),
 		byUser:  make(map[pageUser]map[string]struct{}),
+		byTopic: make(map[pageTopic]map[string]struct{}),
 		dedupe:  newExpirySet[string](),
 		inbox:   make(map[string]memEntry),
 	}
@@ -173,19 +183,27 @@ func (m *Memory) PutToken(ctx context.Context, t Token) error {
 		m.unindex(old.Token)
 	}
 	m.tokens[t.Value] = &memToken{Token: t}
-	k := pageUser{t.Page, t.User}
-	if m.byUser[k] == nil {
-		m.byUser[k] = make(map[string]struct{})
-	}
-	m.byUser[k][t.Value] = struct{}{}
+	addTo(m.byUser, pageUser{t.Page, t.User}, t.Value)
+	addTo(m.byTopic, pageTopic{t.Page, t.Topic}, t.Value)
 	return nil
 }
 
 func (m *Memory) unindex(t Token) {
-	k := pageUser{t.Page, t.User}
-	delete(m.byUser[k], t.Value)
-	if len(m.byUser[k]) == 0 {
-		delete(m.byUser, k)
+	removeFrom(m.byUser, pageUser{t.Page, t.User}, t.Value)
+	removeFrom(m.byTopic, pageTopic{t.Page, t.Topic}, t.Value)
+}
+
+func addTo[K comparable](idx map[K]map[string]struct{}, k K, value string) {
+	if idx[k] == nil {
+		idx[k] = make(map[string]struct{})
+	}
+	idx[k][value] = struct{}{}
+}
+
+func removeFrom[K comparable](idx map[K]map[string]struct{}, k K, value string) {
+	delete(idx[k], value)
+	if len(idx[k]) == 0 {
+		delete(idx, k)
 	}
 }
 
@@ -261,6 +279,25 @@ func (m *Memory) ListTokens(ctx context.Context, page, user string) ([]Token, er
 	m.tokMu.Lock()
 	var out []Token
 	for v := range m.byUser[pageUser{page, user}] {
+		out = append(out, m.tokens[v].Token)
+	}
+	m.tokMu.Unlock()
+	SortForList(out)
+	return out, nil
+}
+
+// TokensByTopic implements [TopicTokens] from an index of (page, topic), so it
+// reads only the tokens it returns.
+func (m *Memory) TokensByTopic(ctx context.Context, page, topic string) ([]Token, error) {
+	if err := m.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := CheckTopicTokens(page); err != nil {
+		return nil, err
+	}
+	m.tokMu.Lock()
+	var out []Token
+	for v := range m.byTopic[pageTopic{page, topic}] {
 		out = append(out, m.tokens[v].Token)
 	}
 	m.tokMu.Unlock()

@@ -248,3 +248,9 @@ func Unclaim(stored, claimed Token, prevLastUsed time.Time, undoable bool) (Toke
 	stored.LastUsed = prevLastUsed
 	return stored, true
 }
+
+// CheckTopicTokens checks the arguments of [TopicTokens.TokensByTopic]: the page
+// is set; the topic may be empty, as a token's may.
+func CheckTopicTokens(page string) error {
+	return checkKey("TokensByTopic", "page", page, MaxIDLen)
+}

@@ -140,6 +140,20 @@ type Tokens interface {
 	PurgeTokens(ctx context.Context, now time.Time) (int, error)
 }
 
+// TopicTokens lists tokens by topic across people: the tokens of every person of a
+// Page for one topic, as a restock or event bot needs to notify everyone who asked.
+// It is separate from [Tokens] so stores of other authors keep satisfying Tokens;
+// the memory store ([Memory]), the file store (store/filestore) and the Redis store
+// (module github.com/gomessenger/messenger/redisstore) implement it, each from an
+// index, without reading every token.
+//
+// TokensByTopic returns every token of (page, topic), of any kind and any state
+// (live, claimed, dead, expired but not yet purged), in the order of
+// [Tokens.ListTokens] ([SortForList]); none is an empty result, not an error.
+type TopicTokens interface {
+	TokensByTopic(ctx context.Context, page, topic string) ([]Token, error)
+}
+
 // Dedupe remembers keys of work already done.
 //
 // FirstSeen atomically records key for ttl and reports whether this call was the
