@@ -14,7 +14,9 @@
 // The suite checks the concurrency contracts under real contention (a thousand
 // goroutines claiming one token, a thousand delivering one webhook), expiry to the
 // nanosecond, the inbox's order and replay, closing, and, for durable stores given
-// [WithReopen], that closing and opening again keeps everything.
+// [WithReopen], that closing and opening again keeps everything. Stores that also
+// implement the optional [store.TopicTokens] are checked for it too (the
+// TopicTokens/ tests skip for those that do not).
 package storetest
 
 import (
@@ -77,6 +79,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store, opts ...Option) {
 		{"Tokens/ListOldestFirst", s.tokensList},
 		{"Tokens/Purge", s.tokensPurge},
 		{"Tokens/Invalid", s.tokensInvalid},
+		{"TopicTokens/Listed", s.topicsListed},
+		{"TopicTokens/FollowChanges", s.topicsFollowChanges},
+		{"TopicTokens/Reopen", s.topicsReopen},
+		{"TopicTokens/Closed", s.topicsClosed},
 		{"Dedupe/FirstThenSeen", s.dedupeBasic},
 		{"Dedupe/Concurrent", s.dedupeConcurrent},
 		{"Dedupe/TTL", s.dedupeTTL},
