@@ -14,11 +14,15 @@ var (
 	bucketWindowExp = []byte("window_exp") // timeKey(keepUntil) + pageUser → nil
 	bucketTokens    = []byte("tokens")     // value → tokenRecord (JSON)
 	bucketTokenIdx  = []byte("token_idx")  // pageUser + (kind, topic) + value → value
-	bucketDedupe    = []byte("dedupe")     // key → timeKey(expiry)
-	bucketDedupeExp = []byte("dedupe_exp") // timeKey(expiry) + key → nil
-	bucketInbox     = []byte("inbox")      // be64(seq) → timeKey(received) + body
+	// bucketTokenTopic indexes tokens by (page, topic) for TokensByTopic. Files
+	// written before it existed lack it; Open builds it (see topicindex.go).
+	bucketTokenTopic = []byte("token_topic") // (page, topic) + value → value
+	bucketDedupe     = []byte("dedupe")      // key → timeKey(expiry)
+	bucketDedupeExp  = []byte("dedupe_exp")  // timeKey(expiry) + key → nil
+	bucketInbox      = []byte("inbox")       // be64(seq) → timeKey(received) + body
 
 	allBuckets = [][]byte{bucketMeta, bucketWindows, bucketWindowExp, bucketTokens, bucketTokenIdx, bucketDedupe, bucketDedupeExp, bucketInbox}
+	// bucketTokenTopic is not in allBuckets: Open creates it with its entries.
 
 	keyVersion = []byte("format")
 )

@@ -45,7 +45,10 @@ type Store struct {
 	closed  atomic.Bool
 }
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store       = (*Store)(nil)
+	_ store.TopicTokens = (*Store)(nil)
+)
 
 // Option configures [Open].
 type Option func(*config)
@@ -108,11 +111,13 @@ func Open(path string, opts ...Option) (*Store, error) {
 		meta := tx.Bucket(bucketMeta)
 		switch v := meta.Get(keyVersion); {
 		case v == nil:
-			return meta.Put(keyVersion, []byte(formatVersion))
+			if err := meta.Put(keyVersion, []byte(formatVersion)); err != nil {
+				return err
+			}
 		case string(v) != formatVersion:
 			return fmt.Errorf("file format %q, this version reads %q", v, formatVersion)
 		}
-		return nil
+		return ensureTopicIndex(tx)
 	})
 	if err != nil {
 		_ = db.Close()

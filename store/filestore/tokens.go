@@ -74,20 +74,20 @@ func (s *Store) PutToken(ctx context.Context, t store.Token) error {
 		return err
 	}
 	return s.update(ctx, func(tx *bolt.Tx) error {
-		toks, idx := tx.Bucket(bucketTokens), tx.Bucket(bucketTokenIdx)
+		toks := tx.Bucket(bucketTokens)
 		old, err := getToken(toks, []byte(t.Value))
 		if err != nil {
 			return err
 		}
 		if old != nil {
-			if err := idx.Delete(tokenIndexKey(old.Token)); err != nil {
+			if err := unindexToken(tx, old.Token); err != nil {
 				return err
 			}
 		}
 		if err := putToken(toks, &tokenRecord{Token: t}); err != nil {
 			return err
 		}
-		return idx.Put(tokenIndexKey(t), []byte(t.Value))
+		return indexToken(tx, t)
 	})
 }
 
@@ -189,7 +189,7 @@ func (s *Store) PurgeTokens(ctx context.Context, now time.Time) (int, error) {
 	n := 0
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		n = 0
-		toks, idx := tx.Bucket(bucketTokens), tx.Bucket(bucketTokenIdx)
+		toks := tx.Bucket(bucketTokens)
 		var gone []store.Token
 		err := toks.ForEach(func(_, v []byte) error {
 			var rec tokenRecord
@@ -211,7 +211,7 @@ func (s *Store) PurgeTokens(ctx context.Context, now time.Time) (int, error) {
 			if err := toks.Delete([]byte(t.Value)); err != nil {
 				return err
 			}
-			if err := idx.Delete(tokenIndexKey(t)); err != nil {
+			if err := unindexToken(tx, t); err != nil {
 				return err
 			}
 		}
