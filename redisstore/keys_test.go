@@ -39,7 +39,7 @@ func TestKeyLayoutAndTTLs(t *testing.T) {
 	}
 	sort.Strings(keys)
 	p := prefix + ":"
-	want := []string{p + "dedupe:mid.1", p + "inbox", p + "pages", p + "tokpage:tv", p + "{123}:tok:tv", p + "{123}:tokens", p + "{123}:toks:u1", p + "{123}:win:u1"}
+	want := []string{p + "dedupe:mid.1", p + "inbox", p + "pages", p + "tokpage:tv", p + "{123}:tok:tv", p + "{123}:tokens", p + "{123}:toks:u1", p + "{123}:topic:x", p + "{123}:win:u1"}
 	if diff := cmp.Diff(want, keys); diff != "" {
 		t.Errorf("keys (-want +got):\n%s", diff)
 	}

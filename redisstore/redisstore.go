@@ -20,6 +20,9 @@
 //	<prefix>:{<page>}:tok:<value>   hash    one token
 //	<prefix>:{<page>}:toks:<user>   set     values of the tokens of (page, user)
 //	<prefix>:{<page>}:tokens        set     values of every token of the Page
+//	<prefix>:{<page>}:topic:<topic> set     values of the tokens of (page, topic)
+//	<prefix>:{<page>}:topics        string  set once the Page's topic sets hold
+//	                                        every token (older versions kept none)
 //	<prefix>:pages                  set     Pages that have tokens, for PurgeTokens
 //	<prefix>:tokpage:<value>        string  the Page of a token, for KillToken
 //	<prefix>:dedupe:<key>           string  a dedupe key and its expiry
@@ -70,7 +73,10 @@ type Store struct {
 	closed atomic.Bool
 }
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store       = (*Store)(nil)
+	_ store.TopicTokens = (*Store)(nil)
+)
 
 // Option configures [New].
 type Option func(*Store)
@@ -142,11 +148,13 @@ func (s *Store) tokenPrefix(page string) string     { return s.pageKey(page) + "
 func (s *Store) userTokensKey(page, user string) string {
 	return s.pageKey(page) + "toks:" + user
 }
-func (s *Store) pageTokensKey(page string) string { return s.pageKey(page) + "tokens" }
-func (s *Store) pagesKey() string                 { return s.prefix + ":pages" }
-func (s *Store) tokenPageKey(value string) string { return s.prefix + ":tokpage:" + value }
-func (s *Store) dedupeKey(key string) string      { return s.prefix + ":dedupe:" + key }
-func (s *Store) inboxKey() string                 { return s.prefix + ":inbox" }
+func (s *Store) pageTokensKey(page string) string   { return s.pageKey(page) + "tokens" }
+func (s *Store) topicPrefix(page string) string     { return s.pageKey(page) + "topic:" }
+func (s *Store) topicsMarkerKey(page string) string { return s.pageKey(page) + "topics" }
+func (s *Store) pagesKey() string                   { return s.prefix + ":pages" }
+func (s *Store) tokenPageKey(value string) string   { return s.prefix + ":tokpage:" + value }
+func (s *Store) dedupeKey(key string) string        { return s.prefix + ":dedupe:" + key }
+func (s *Store) inboxKey() string                   { return s.prefix + ":inbox" }
 
 // checkPage refuses Page IDs that would break the hash tag.
 func checkPage(op, field, page string) error {

@@ -63,17 +63,21 @@ redis.call('SET', KEYS[1], ARGV[3] .. ':' .. ARGV[4], 'PX', ARGV[5])
 return 1
 `)
 
-// putTokenScript replaces a token hash and files it under its user and Page.
+// putTokenScript replaces a token hash and files it under its user, its topic
+// and its Page.
 //
-// KEYS[1] token hash, KEYS[2] user set, KEYS[3] Page set. ARGV: value, user,
-// user set prefix, ttl_ms (0: none), then the hash's field/value pairs.
+// KEYS[1] token hash, KEYS[2] user set, KEYS[3] Page set, KEYS[4] topic set.
+// ARGV: value, user, user set prefix, ttl_ms (0: none), topic, topic set prefix,
+// then the hash's field/value pairs.
 var putTokenScript = redis.NewScript(`
-local old = redis.call('HGET', KEYS[1], 'user')
-if old and old ~= ARGV[2] then redis.call('SREM', ARGV[3] .. old, ARGV[1]) end
+local old = redis.call('HMGET', KEYS[1], 'user', 'topic')
+if old[1] and old[1] ~= ARGV[2] then redis.call('SREM', ARGV[3] .. old[1], ARGV[1]) end
+if old[2] and old[2] ~= ARGV[5] then redis.call('SREM', ARGV[6] .. old[2], ARGV[1]) end
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+redis.call('HSET', KEYS[1], unpack(ARGV, 7))
 redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[1])
+redis.call('SADD', KEYS[4], ARGV[1])
 local ttl = tonumber(ARGV[4])
 if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
 return 1
@@ -81,10 +85,12 @@ return 1
 
 // deleteTokenScript removes a token from a Page (when PutToken moves it to another).
 //
-// KEYS[1] token hash, KEYS[2] Page set. ARGV: value, user set prefix.
+// KEYS[1] token hash, KEYS[2] Page set. ARGV: value, user set prefix, topic set
+// prefix.
 var deleteTokenScript = redis.NewScript(`
-local u = redis.call('HGET', KEYS[1], 'user')
-if u then redis.call('SREM', ARGV[2] .. u, ARGV[1]) end
+local h = redis.call('HMGET', KEYS[1], 'user', 'topic')
+if h[1] then redis.call('SREM', ARGV[2] .. h[1], ARGV[1]) end
+if h[2] then redis.call('SREM', ARGV[3] .. h[2], ARGV[1]) end
 redis.call('DEL', KEYS[1])
 redis.call('SREM', KEYS[2], ARGV[1])
 return 1
@@ -176,18 +182,19 @@ return 1
 // it deleted.
 //
 // KEYS[1] Page set. ARGV: token key prefix, user set prefix, now_s, now_n,
-// dead state, claimed state, one-time kind.
+// dead state, claimed state, one-time kind, topic set prefix.
 var purgeTokensScript = redis.NewScript(luaTime + `
 local gone = {}
 for _, v in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   local k = ARGV[1] .. v
-  local h = redis.call('HMGET', k, 'kind', 'state', 'exp_s', 'exp_n', 'user')
+  local h = redis.call('HMGET', k, 'kind', 'state', 'exp_s', 'exp_n', 'user', 'topic')
   if not h[1] then
     redis.call('SREM', KEYS[1], v)
   elseif (h[3] and not lt(ARGV[3], ARGV[4], h[3], h[4])) or h[2] == ARGV[5] or (h[1] == ARGV[7] and h[2] == ARGV[6]) then
     redis.call('DEL', k)
     redis.call('SREM', KEYS[1], v)
     redis.call('SREM', ARGV[2] .. h[5], v)
+    if h[6] then redis.call('SREM', ARGV[8] .. h[6], v) end
     table.insert(gone, v)
   end
 end
@@ -200,4 +207,33 @@ return gone
 var deleteIfScript = redis.NewScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
+`)
+
+// tokensByTopicScript is store.TopicTokens.TokensByTopic: the hashes of the
+// members of one topic set, dropping members whose hash Redis expired (in the
+// script, so a PutToken of the same value cannot come between the look and the
+// drop). The first call on a Page whose tokens an older version wrote, before
+// topic sets existed, files every token of the Page under its topic once and
+// sets the Page's marker, all in the same script.
+//
+// KEYS[1] topic set, KEYS[2] Page set, KEYS[3] the Page's marker. ARGV: token key
+// prefix, topic set prefix.
+var tokensByTopicScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[3]) == 0 then
+  for _, v in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+    local tp = redis.call('HGET', ARGV[1] .. v, 'topic')
+    if tp then redis.call('SADD', ARGV[2] .. tp, v) end
+  end
+  redis.call('SET', KEYS[3], '1')
+end
+local out = {}
+for _, v in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local h = redis.call('HGETALL', ARGV[1] .. v)
+  if #h == 0 then
+    redis.call('SREM', KEYS[1], v)
+  else
+    table.insert(out, h)
+  end
+end
+return out
 `)
