@@ -10,12 +10,10 @@ import (
 )
 
 // TopicTokens is what a token store needs for [Notifier.Holders]: the tokens of
-// every person of page for topic, in any state. [store.Tokens] lists tokens only
-// per person, so this is a separate, optional interface; a store implements it
-// beside store.Tokens. Like store.Tokens it must be safe for concurrent use.
-type TopicTokens interface {
-	TokensByTopic(ctx context.Context, page, topic string) ([]store.Token, error)
-}
+// every person of page for topic, in any state. It is [store.TopicTokens], which
+// the memory, file and Redis stores implement; the name stays here so code
+// written against otn keeps compiling.
+type TopicTokens = store.TopicTokens
 
 // Holders returns the PSIDs of the people of page who hold a token for topic
 // that Notify could spend now (by the Notifier's clock: live, not expired, and
