@@ -62,7 +62,7 @@ func demo(ctx context.Context, srv *messengertest.Server, dataDir string, logger
 		return err
 	}
 
-	// A deploy restarts the bot: the token and the waitlist were synced to disk
+	// A deploy restarts the bot: the token was synced to disk
 	// before Ada saw "Done!", so nothing is lost.
 	if err := a.Close(); err != nil {
 		return err
@@ -79,12 +79,12 @@ func demo(ctx context.Context, srv *messengertest.Server, dataDir string, logger
 
 	srv.Advance(12 * 24 * time.Hour) // Ada's 24-hour window closed long ago
 	logger.Print("-- 12 days later, the blue kettles arrive")
-	if err := a.shop.restock(ctx, "blue-kettle"); err != nil {
+	if err := a.shop.restock(ctx, srv.PageID(), "blue-kettle"); err != nil {
 		return err
 	}
 	t.flush()
 	logger.Print("-- the warehouse system sends the same delivery again")
-	if err := a.shop.restock(ctx, "blue-kettle"); err != nil {
+	if err := a.shop.restock(ctx, srv.PageID(), "blue-kettle"); err != nil {
 		return err
 	}
 	t.flush()

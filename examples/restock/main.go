@@ -68,7 +68,7 @@ func run(ctx context.Context, env func(string) string, stdout io.Writer) error {
 	mux.Handle("/webhook", a.webhook)
 	if cfg.adminKey != "" {
 		mux.Handle("POST /admin/restock", requireKey(cfg.adminKey, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if err := a.shop.restock(r.Context(), r.FormValue("sku")); err != nil {
+			if err := a.shop.restock(r.Context(), r.FormValue("page"), r.FormValue("sku")); err != nil {
 				http.Error(w, err.Error(), http.StatusBadGateway)
 				return
 			}
@@ -124,12 +124,11 @@ type app struct {
 	shop    *shop
 	webhook *messenger.Webhook
 	store   *filestore.Store
-	list    *waitlist
 }
 
 // open opens the state in dir and builds the webhook. Everything people
-// granted lives in dir: the tokens and the webhook's inbox in restock.db, the
-// waitlist in waitlist.jsonl.
+// granted lives in dir: the tokens (which are the waitlist) and the webhook's
+// inbox in restock.db.
 func open(ctx context.Context, client *messenger.Client, dir, appSecret, verifyToken string, logger *log.Logger) (_ *app, err error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
@@ -144,10 +143,7 @@ func open(ctx context.Context, client *messenger.Client, dir, appSecret, verifyT
 			a.Close()
 		}
 	}()
-	if a.list, err = openWaitlist(filepath.Join(dir, "waitlist.jsonl")); err != nil {
-		return nil, err
-	}
-	if a.shop, err = newShop(client, st, a.list, logger); err != nil {
+	if a.shop, err = newShop(client, st, logger); err != nil {
 		return nil, err
 	}
 	a.webhook, err = messenger.NewWebhook(appSecret, verifyToken,
@@ -187,9 +183,6 @@ func (a *app) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		errs = append(errs, a.webhook.Shutdown(ctx))
-	}
-	if a.list != nil {
-		errs = append(errs, a.list.Close())
 	}
 	return errors.Join(append(errs, a.store.Close())...)
 }

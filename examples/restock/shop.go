@@ -26,14 +26,15 @@ type product struct {
 type shop struct {
 	client   *messenger.Client
 	notifier *otn.Notifier
-	waitlist *waitlist
 	log      *log.Logger
 
 	mu      sync.Mutex
 	catalog []*product
 }
 
-func newShop(client *messenger.Client, tokens store.Tokens, wl *waitlist, logger *log.Logger) (*shop, error) {
+// newShop builds the shop on tokens, which must also list tokens by topic
+// (store.TopicTokens, as the file store does) for a restock to find who asked.
+func newShop(client *messenger.Client, tokens store.Tokens, logger *log.Logger) (*shop, error) {
 	n, err := otn.New(client, tokens)
 	if err != nil {
 		return nil, err
@@ -41,7 +42,6 @@ func newShop(client *messenger.Client, tokens store.Tokens, wl *waitlist, logger
 	return &shop{
 		client:   client,
 		notifier: n,
-		waitlist: wl,
 		log:      logger,
 		catalog: []*product{
 			{sku: "blue-kettle", name: "blue kettle", url: "https://shop.example.com/blue-kettle", keywords: []string{"kettle"}},
@@ -85,19 +85,15 @@ func (s *shop) onMessage(ctx context.Context, m *messenger.MessageEvent) error {
 	return err
 }
 
-// onOptin keeps the token of a tap on "Notify Me" and puts the person on the
-// waitlist.
+// onOptin keeps the token of a tap on "Notify Me". The token is the waitlist:
+// a restock asks the token store who holds one for the product.
 func (s *shop) onOptin(ctx context.Context, ev *messenger.OptinEvent) error {
 	tok, ok, err := s.notifier.Capture(ctx, ev)
 	if err != nil || !ok {
 		return err // !ok: a plugin opt-in, which carries no token
 	}
-	sku, isRestock := strings.CutPrefix(tok.Topic, "restock:")
-	if !isRestock {
+	if !strings.HasPrefix(tok.Topic, "restock:") {
 		return nil
-	}
-	if err := s.waitlist.add(waiting{Page: tok.Page, PSID: tok.User, SKU: sku}); err != nil {
-		return err
 	}
 	err = s.reply(ctx, tok.User, "Done! I'll send you one message when it's back.")
 	// An opt-in does not open the 24-hour window: tapped a day after the
@@ -108,10 +104,11 @@ func (s *shop) onOptin(ctx context.Context, ev *messenger.OptinEvent) error {
 	return err
 }
 
-// restock marks sku as in stock and tells everyone waiting for it, once.
-// It may run more than once for one delivery (a retried warehouse webhook,
-// two instances): each token is claimed atomically, so nobody is told twice.
-func (s *shop) restock(ctx context.Context, sku string) error {
+// restock marks sku as in stock and tells everyone of page waiting for it,
+// once. It may run more than once for one delivery (a retried warehouse
+// webhook, two instances): each token is claimed atomically, so nobody is told
+// twice; a later run finds nobody left, a concurrent one is refused.
+func (s *shop) restock(ctx context.Context, page, sku string) error {
 	p := s.product(sku)
 	if p == nil {
 		return fmt.Errorf("restock: unknown sku %q", sku)
@@ -120,25 +117,26 @@ func (s *shop) restock(ctx context.Context, sku string) error {
 	p.inStock = true
 	s.mu.Unlock()
 
-	people, err := s.waitlist.waitingFor(sku)
+	people, err := s.notifier.Holders(ctx, page, topic(sku))
 	if err != nil {
 		return err
 	}
+	s.log.Printf("(%d waiting for the %s)", len(people), p.name)
 	msg := messenger.Text(fmt.Sprintf("Good news: the %s is back in stock! %s", p.name, p.url))
 	var errs []error
-	for _, w := range people {
-		_, err := s.notifier.Notify(ctx, w.Page, w.PSID, topic(sku), msg)
+	for _, psid := range people {
+		_, err := s.notifier.Notify(ctx, page, psid, topic(sku), msg)
 		var failed *otn.NotifyError
 		switch {
 		case err == nil:
-			s.log.Printf("(told %s the %s is back)", w.PSID, p.name)
+			s.log.Printf("(told %s the %s is back)", psid, p.name)
 		case errors.Is(err, otn.ErrNoToken):
-			// Their token is used (or expired): they were told already.
-			s.log.Printf("(not telling %s again: no usable token for %s)", w.PSID, topic(sku))
+			// A concurrent restock used their token first: they were told.
+			s.log.Printf("(not telling %s again: no usable token for %s)", psid, topic(sku))
 		case errors.As(err, &failed):
 			// Graph refused or the outcome is unknown; Fate says whether the token
 			// can be used on the next restock.
-			s.log.Printf("(could not tell %s: %v; token %s)", w.PSID, failed.Err, failed.Fate)
+			s.log.Printf("(could not tell %s: %v; token %s)", psid, failed.Err, failed.Fate)
 			errs = append(errs, err)
 		default:
 			errs = append(errs, err)
