@@ -77,6 +77,9 @@ func New(pageAccessToken string, opts ...Option) (*Client, error) {
 			MaxWait: cfg.retry.MaxWait, RetryAmbiguous: cfg.retry.RetryAmbiguous},
 		Logger: cfg.logger,
 		OnResponse: func(h http.Header) {
+			if h.Get("X-App-Usage") == "" && h.Get("X-Page-Usage") == "" && h.Get("X-Business-Use-Case-Usage") == "" {
+				return // the common case: nothing to parse, nothing to allocate
+			}
 			u := parseUsage(h)
 			if u.Empty() {
 				return

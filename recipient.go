@@ -63,7 +63,8 @@ func Phone(number string, name *RecipientName) Recipient {
 
 // identifiers lists the wire names of the identifiers set on r.
 func (r *Recipient) identifiers() []string {
-	var set []string
+	// Room for the usual single identifier on the stack of the caller.
+	set := make([]string, 0, 1)
 	for _, f := range [...]struct {
 		name, val string
 	}{

@@ -84,9 +84,14 @@ func (s *Summary) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "  %8d  %s\n", m[k], k)
 		}
 	}
-	if s.DryRun {
+	switch {
+	case s.DryRun && s.Resumed > 0:
+		section("sendable now or sent by earlier runs, by way", s.Ways)
+	case s.DryRun:
 		section("sendable by way", s.Ways)
-	} else {
+	case s.Resumed > 0:
+		section("sent by this or earlier runs, by way", s.Ways)
+	default:
 		section("sent by way", s.Ways)
 	}
 	section("skipped because", s.Skips)

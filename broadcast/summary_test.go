@@ -30,7 +30,7 @@ func TestSummaryWriteText(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `broadcast: 12 recipients, 6 sent, 3 skipped, 1 failed, 1 unknown, 1 duplicate (5 from earlier runs), interrupted
-sent by way:
+sent by this or earlier runs, by way:
          4  UPDATE
          2  one_time_notif_token/restock
 skipped because:

@@ -32,6 +32,8 @@ type announcement struct {
 	state    store.Store // windows and tokens, as the webhook recorded them
 	dataDir  string      // journals and audit logs
 	audience string      // CSV file: psid,first_name
+	// workers caps concurrent sends; zero lets broadcast size the pool for its rate.
+	workers int
 }
 
 // send plans and sends the broadcast named run, writing the plan, the progress
@@ -65,6 +67,7 @@ func (a *announcement) send(ctx context.Context, run, text string, dryRun bool, 
 		// On shutdown, sends already on the wire get this long to finish and be
 		// recorded: less than the HTTP server's drain, so the report still goes out.
 		DrainTimeout: 5 * time.Second,
+		Workers:      a.workers,
 		// Retry people Graph refused in an earlier run of this broadcast: nothing
 		// reached them. Unknown outcomes are never repeated.
 		RetryFailed: true,
@@ -73,6 +76,14 @@ func (a *announcement) send(ctx context.Context, run, text string, dryRun bool, 
 			fmt.Fprintln(w, p)
 		},
 	}
+	// The journal records who was handled; opened before planning, the plan of a
+	// resumed run shows only who is left.
+	journal, err := broadcast.OpenFileJournal(filepath.Join(a.dataDir, run+".journal"))
+	if err != nil {
+		return nil, err
+	}
+	defer journal.Close()
+	b.Journal = journal
 	plan, err := b.Plan(ctx, a.client)
 	if err != nil {
 		return nil, err
@@ -83,12 +94,6 @@ func (a *announcement) send(ctx context.Context, run, text string, dryRun bool, 
 	if dryRun {
 		return plan, nil
 	}
-	journal, err := broadcast.OpenFileJournal(filepath.Join(a.dataDir, run+".journal"))
-	if err != nil {
-		return nil, err
-	}
-	defer journal.Close()
-	b.Journal = journal
 	b.Expected = plan.Recipients
 	sum, sendErr := b.Send(ctx, a.client)
 	if sum != nil {
