@@ -237,12 +237,12 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 		call.OneShot = true
 	case url.Values:
 		data := []byte(b.Encode())
-		call.Body = bytesBody(data)
+		call.BodyBytes = data
 		call.ContentType = "application/x-www-form-urlencoded"
 	case []byte:
-		call.Body, call.ContentType = bytesBody(b), "application/json"
+		call.BodyBytes, call.ContentType = b, "application/json"
 	case json.RawMessage:
-		call.Body, call.ContentType = bytesBody(b), "application/json"
+		call.BodyBytes, call.ContentType = b, "application/json"
 	default:
 		buf = bufPool.Get().(*bytes.Buffer)
 		buf.Reset()
@@ -252,7 +252,7 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 			bufPool.Put(buf)
 			return fmt.Errorf("messenger: encoding request body for %s: %w", logPath, err)
 		}
-		call.Body, call.ContentType = bytesBody(buf.Bytes()), "application/json"
+		call.BodyBytes, call.ContentType = buf.Bytes(), "application/json"
 	}
 	resp, err := c.tr.Do(ctx, call)
 	if buf != nil && buf.Cap() <= 64<<10 {
@@ -344,10 +344,6 @@ func readCapped(buf *bytes.Buffer, r io.Reader, limit int) error {
 			return err
 		}
 	}
-}
-
-func bytesBody(b []byte) func() (io.Reader, error) {
-	return func() (io.Reader, error) { return bytes.NewReader(b), nil }
 }
 
 // multipartStream writes the form through a pipe as the transport reads it. The

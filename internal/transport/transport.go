@@ -47,6 +47,9 @@ type Call struct {
 	URL    string
 	// Body returns a fresh reader for each attempt; nil for no body.
 	Body func() (io.Reader, error)
+	// BodyBytes is a body held in memory, replayed for each attempt; it is used
+	// when Body is nil (cheaper: no reader is made just to learn the length).
+	BodyBytes []byte
 	// OneShot marks a body that cannot be produced twice (a stream): the call is
 	// never retried, since a second attempt would reach the server without it.
 	OneShot     bool
@@ -134,8 +137,11 @@ func (t *Transport) Do(ctx context.Context, c *Call) (_ *http.Response, err erro
 		}
 	}()
 	var body any
-	if c.Body != nil {
+	switch {
+	case c.Body != nil:
 		body = retryablehttp.ReaderFunc(c.Body)
+	case c.BodyBytes != nil:
+		body = c.BodyBytes
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, c.Method, c.URL, body)
 	if err != nil {
