@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/gomessenger/messenger/internal/transport"
-	"golang.org/x/time/rate"
 )
 
 // Client calls the Graph API on behalf of one Page. It is safe for concurrent use;
@@ -30,7 +29,7 @@ type Client struct {
 	pageID    string
 	cfg       *config
 	tr        *transport.Transport
-	limiter   *rate.Limiter
+	limiter   Limiter
 	shared    *sharedState
 	basePath  string // baseURL + "/" + version + "/"
 	secretsRe *strings.Replacer
@@ -39,7 +38,7 @@ type Client struct {
 // sharedState is what every Client made by ForPage from one New shares.
 type sharedState struct {
 	mu        sync.Mutex
-	limiters  map[string]*rate.Limiter // per Page id ("" = the token's own Page)
+	limiters  map[string]Limiter // per Page id ("" = the token's own Page)
 	lastUsage atomic.Pointer[Usage]
 }
 
@@ -55,7 +54,6 @@ func New(pageAccessToken string, opts ...Option) (*Client, error) {
 	cfg := &config{
 		baseURL: DefaultBaseURL,
 		version: DefaultGraphVersion,
-		limit:   rate.Inf,
 		retry:   DefaultRetryPolicy,
 		clock:   time.Now,
 	}
@@ -70,7 +68,7 @@ func New(pageAccessToken string, opts ...Option) (*Client, error) {
 	if cfg.httpClient == nil {
 		cfg.httpClient = &http.Client{Transport: defaultTransport()}
 	}
-	shared := &sharedState{limiters: map[string]*rate.Limiter{}}
+	shared := &sharedState{limiters: map[string]Limiter{}}
 	tcfg := transport.Config{
 		HTTPClient: cfg.httpClient,
 		Policy: transport.Policy{MaxAttempts: cfg.retry.MaxAttempts, MinWait: cfg.retry.MinWait,
@@ -120,18 +118,18 @@ func (c *Client) setPage(pageID, token string) {
 		pairs = append(pairs, c.proof, "[redacted]")
 	}
 	c.secretsRe = strings.NewReplacer(pairs...)
-	c.limiter = c.shared.limiterFor(pageID, c.cfg.limit, c.cfg.burst)
+	c.limiter = c.shared.limiterFor(pageID, c.cfg.newLimiter)
 }
 
-func (s *sharedState) limiterFor(pageID string, limit rate.Limit, burst int) *rate.Limiter {
-	if limit == rate.Inf {
+func (s *sharedState) limiterFor(pageID string, newLimiter func(string) Limiter) Limiter {
+	if newLimiter == nil {
 		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	l, ok := s.limiters[pageID]
 	if !ok {
-		l = rate.NewLimiter(limit, burst)
+		l = newLimiter(pageID)
 		s.limiters[pageID] = l
 	}
 	return l
@@ -224,8 +222,11 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 	if err != nil {
 		return err
 	}
-	call := &transport.Call{Method: method, URL: u, Limiter: c.limiter, LogPath: logPath, Scrub: c.scrub,
+	call := &transport.Call{Method: method, URL: u, LogPath: logPath, Scrub: c.scrub,
 		Idempotent: method == http.MethodGet || method == http.MethodDelete || method == http.MethodHead}
+	if c.limiter != nil {
+		call.Limiter = c.limiter
+	}
 	var buf *bytes.Buffer
 	switch b := body.(type) {
 	case nil:

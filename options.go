@@ -1,6 +1,7 @@
 package messenger
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -53,8 +54,8 @@ type config struct {
 	appSecret  string
 	version    string
 	httpClient *http.Client
-	limit      rate.Limit
-	burst      int
+	newLimiter func(pageID string) Limiter // nil: no limit
+	limiterBy  string                      // the option that set newLimiter
 	retry      RetryPolicy
 	logger     *slog.Logger
 	clock      func() time.Time
@@ -119,7 +120,8 @@ func WithHTTPClient(hc *http.Client) Option {
 
 // WithRateLimit limits calls per second per Page, with a burst. Meta allows 300
 // send calls per second per Page (10 for audio and video); the limiter waits with
-// the caller's context. Without this option the client does not limit itself.
+// the caller's context. Without this option (or WithLimiter) the client does not
+// limit itself.
 func WithRateLimit(limit rate.Limit, burst int) Option {
 	return func(c *config) error {
 		if limit <= 0 {
@@ -128,9 +130,38 @@ func WithRateLimit(limit rate.Limit, burst int) Option {
 		if burst < 1 {
 			return fmt.Errorf("messenger: WithRateLimit: burst must be at least 1, got %d", burst)
 		}
-		c.limit, c.burst = limit, burst
-		return nil
+		return c.setLimiter("WithRateLimit", func(string) Limiter { return rate.NewLimiter(limit, burst) })
 	}
+}
+
+// Limiter paces Graph calls: Wait blocks until a call may go, or returns an error
+// (the context ended, or its deadline comes before the call could go) and the call
+// is not made. It must be safe for concurrent use. *rate.Limiter satisfies it;
+// redisstore.RateLimiter shares one budget across a fleet of processes.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
+// WithLimiter paces calls with limiters of the caller's making, one per Page:
+// newLimiter is called once for each Page id the client acts as ("" for the
+// token's own Page when WithPageID was not given), and its Limiter is waited on
+// before every attempt of every call for that Page. Use it to share a Page's
+// budget across processes; it cannot be combined with WithRateLimit.
+func WithLimiter(newLimiter func(pageID string) Limiter) Option {
+	return func(c *config) error {
+		if newLimiter == nil {
+			return errors.New("messenger: WithLimiter: nil func")
+		}
+		return c.setLimiter("WithLimiter", newLimiter)
+	}
+}
+
+func (c *config) setLimiter(by string, f func(string) Limiter) error {
+	if c.limiterBy != "" && c.limiterBy != by {
+		return fmt.Errorf("messenger: %s: the client is already limited by %s; use one of them", by, c.limiterBy)
+	}
+	c.newLimiter, c.limiterBy = f, by
+	return nil
 }
 
 // WithRetry replaces DefaultRetryPolicy.

@@ -23,6 +23,7 @@
 //	<prefix>:{<page>}:topic:<topic> set     values of the tokens of (page, topic)
 //	<prefix>:{<page>}:topics        string  set once the Page's topic sets hold
 //	                                        every token (older versions kept none)
+//	<prefix>:{<page>}:rate          string  the Page's shared call budget ([RateLimiter])
 //	<prefix>:pages                  set     Pages that have tokens, for PurgeTokens
 //	<prefix>:tokpage:<value>        string  the Page of a token, for KillToken
 //	<prefix>:dedupe:<key>           string  a dedupe key and its expiry

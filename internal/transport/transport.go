@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
-	"golang.org/x/time/rate"
 )
 
 // MaxErrorBody caps how much of an error response is read.
@@ -55,7 +54,7 @@ type Call struct {
 	OneShot     bool
 	ContentType string
 	// Limiter, when set, is waited on before every attempt with the call's context.
-	Limiter *rate.Limiter
+	Limiter interface{ Wait(context.Context) error }
 	// Idempotent calls (GET, DELETE and settings writes) may be retried after an
 	// ambiguous failure.
 	Idempotent bool
