@@ -75,8 +75,10 @@ func New(pageAccessToken string, opts ...Option) (*Client, error) {
 			MaxWait: cfg.retry.MaxWait, RetryAmbiguous: cfg.retry.RetryAmbiguous},
 		Logger: cfg.logger,
 		OnResponse: func(h http.Header) {
-			if h.Get("X-App-Usage") == "" && h.Get("X-Page-Usage") == "" && h.Get("X-Business-Use-Case-Usage") == "" {
-				return // the common case: nothing to parse, nothing to allocate
+			// The common case: no usage header, nothing to parse. Indexing the map with
+			// the canonical names skips Header.Get's canonicalisation on every call.
+			if len(h["X-App-Usage"]) == 0 && len(h["X-Page-Usage"]) == 0 && len(h["X-Business-Use-Case-Usage"]) == 0 {
+				return
 			}
 			u := parseUsage(h)
 			if u.Empty() {
