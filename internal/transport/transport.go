@@ -149,7 +149,6 @@ func (t *Transport) Do(ctx context.Context, c *Call) (_ *http.Response, err erro
 	if c.ContentType != "" {
 		req.Header.Set("Content-Type", c.ContentType)
 	}
-	req.Header.Set("Accept", "application/json")
 	start := time.Now()
 	resp, err := t.rc.Do(req)
 	if t.log != nil && t.log.Enabled(ctx, slog.LevelDebug) {
