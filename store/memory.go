@@ -277,13 +277,8 @@ func (m *Memory) ListTokens(ctx context.Context, page, user string) ([]Token, er
 		return nil, err
 	}
 	m.tokMu.Lock()
-	var out []Token
-	for v := range m.byUser[pageUser{page, user}] {
-		out = append(out, m.tokens[v].Token)
-	}
-	m.tokMu.Unlock()
-	SortForList(out)
-	return out, nil
+	defer m.tokMu.Unlock()
+	return m.tokensOf(m.byUser[pageUser{page, user}]), nil
 }
 
 // TokensByTopic implements [TopicTokens] from an index of (page, topic), so it
@@ -296,13 +291,19 @@ func (m *Memory) TokensByTopic(ctx context.Context, page, topic string) ([]Token
 		return nil, err
 	}
 	m.tokMu.Lock()
+	defer m.tokMu.Unlock()
+	return m.tokensOf(m.byTopic[pageTopic{page, topic}]), nil
+}
+
+// tokensOf copies the tokens whose values are in index, in ListTokens order.
+// m.tokMu must be held.
+func (m *Memory) tokensOf(index map[string]struct{}) []Token {
 	var out []Token
-	for v := range m.byTopic[pageTopic{page, topic}] {
+	for v := range index {
 		out = append(out, m.tokens[v].Token)
 	}
-	m.tokMu.Unlock()
 	SortForList(out)
-	return out, nil
+	return out
 }
 
 // PurgeTokens implements [Tokens].
