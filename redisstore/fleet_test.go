@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -64,13 +63,7 @@ func TestFleetInstance(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Both instances start together, so they really race.
-	if err := c.RPush(ctx, prefix+":ready", os.Getpid()).Err(); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.BLPop(ctx, 30*time.Second, prefix+":start").Err(); err != nil {
-		t.Fatal(err)
-	}
+	awaitStart(t, c, prefix) // both instances start together, so they really race
 
 	req := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(fleetBody))
 	req.Header.Set(messenger.SignatureHeader, messenger.SignPayload(fleetBody, fleetSecret))
@@ -125,30 +118,7 @@ func TestFleet(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var outs [2]bytes.Buffer
-	var cmds [2]*exec.Cmd
-	for i := range cmds {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestFleetInstance$", "-test.count=1")
-		cmd.Env = append(os.Environ(), fleetPrefixEnv+"="+prefix, fleetGraphEnv+"="+graph.URL)
-		cmd.Stdout, cmd.Stderr = &outs[i], os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		cmds[i] = cmd
-	}
-	for range cmds {
-		if err := c.BLPop(ctx, 30*time.Second, prefix+":ready").Err(); err != nil {
-			t.Fatalf("waiting for the instances: %v", err)
-		}
-	}
-	if err := c.RPush(ctx, prefix+":start", "go", "go").Err(); err != nil {
-		t.Fatal(err)
-	}
-	for i, cmd := range cmds {
-		if err := cmd.Wait(); err != nil {
-			t.Fatalf("instance %d: %v\n%s", i, err, outs[i].String())
-		}
-	}
+	outs := raceInstances(t, c, prefix, "TestFleetInstance", fleetPrefixEnv+"="+prefix, fleetGraphEnv+"="+graph.URL)
 	dispatched, notified, refused := 0, 0, 0
 	for i := range outs {
 		sc := bufio.NewScanner(&outs[i])

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/gomessenger/messenger/redisstore"
 	"github.com/gomessenger/messenger/store"
 )
@@ -35,13 +37,7 @@ func TestTwoProcessChild(t *testing.T) {
 	c := client(t)
 	ctx := context.Background()
 	s := redisstore.New(c, redisstore.WithPrefix(prefix))
-	// A barrier, so both instances really race: announce, then wait for "go".
-	if err := c.RPush(ctx, prefix+":ready", os.Getpid()).Err(); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.BLPop(ctx, 30*time.Second, prefix+":start").Err(); err != nil {
-		t.Fatal(err)
-	}
+	awaitStart(t, c, prefix)
 	for i := range twoProcItems {
 		tok, err := s.ClaimToken(ctx, "page", fmt.Sprintf("user-%d", i), "topic", store.OneTimeToken, twoProcNow)
 		switch {
@@ -74,30 +70,7 @@ func TestTwoProcessesOneWinner(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var outs [2]bytes.Buffer
-	var cmds [2]*exec.Cmd
-	for i := range cmds {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestTwoProcessChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), twoProcEnv+"="+prefix)
-		cmd.Stdout, cmd.Stderr = &outs[i], os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		cmds[i] = cmd
-	}
-	for range cmds {
-		if err := c.BLPop(ctx, 30*time.Second, prefix+":ready").Err(); err != nil {
-			t.Fatalf("waiting for the children: %v", err)
-		}
-	}
-	if err := c.RPush(ctx, prefix+":start", "go", "go").Err(); err != nil {
-		t.Fatal(err)
-	}
-	for i, cmd := range cmds {
-		if err := cmd.Wait(); err != nil {
-			t.Fatalf("child %d: %v\n%s", i, err, outs[i].String())
-		}
-	}
+	outs := raceInstances(t, c, prefix, "TestTwoProcessChild", twoProcEnv+"="+prefix)
 	tokenWins := map[string][]int{}
 	dedupeWins := map[string][]int{}
 	wonBy := [2]int{}
@@ -128,4 +101,50 @@ func TestTwoProcessesOneWinner(t *testing.T) {
 		}
 	}
 	t.Logf("wins per instance: %v (both should win some when they really raced)", wonBy)
+}
+
+// raceInstances runs two copies of this test binary, each running only the test
+// named child with env added, releases them together (see awaitStart) so they
+// really race, waits for both and returns what each printed.
+func raceInstances(t *testing.T, c *redis.Client, prefix, child string, env ...string) [2]bytes.Buffer {
+	t.Helper()
+	ctx := t.Context()
+	var outs [2]bytes.Buffer
+	var cmds [2]*exec.Cmd
+	for i := range cmds {
+		cmd := exec.Command(os.Args[0], "-test.run=^"+child+"$", "-test.count=1")
+		cmd.Env = append(os.Environ(), env...)
+		cmd.Stdout, cmd.Stderr = &outs[i], os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds[i] = cmd
+	}
+	for range cmds {
+		if err := c.BLPop(ctx, 30*time.Second, prefix+":ready").Err(); err != nil {
+			t.Fatalf("waiting for the instances: %v", err)
+		}
+	}
+	if err := c.RPush(ctx, prefix+":start", "go", "go").Err(); err != nil {
+		t.Fatal(err)
+	}
+	for i, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("instance %d: %v\n%s", i, err, outs[i].String())
+		}
+	}
+	return outs
+}
+
+// awaitStart is an instance's half of raceInstances' barrier: announce, then wait
+// for "go".
+func awaitStart(t *testing.T, c *redis.Client, prefix string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := c.RPush(ctx, prefix+":ready", os.Getpid()).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.BLPop(ctx, 30*time.Second, prefix+":start").Err(); err != nil {
+		t.Fatal(err)
+	}
 }
