@@ -24,15 +24,18 @@ import (
 // Client calls the Graph API on behalf of one Page. It is safe for concurrent use;
 // build one per Page (or one, plus ForPage for the others) and share it.
 type Client struct {
-	token     string
-	proof     string // appsecret_proof for token; "" without an app secret
-	pageID    string
-	cfg       *config
-	tr        *transport.Transport
-	limiter   Limiter
-	shared    *sharedState
-	basePath  string // baseURL + "/" + version + "/"
-	secretsRe *strings.Replacer
+	token string
+	proof string // appsecret_proof for token; "" without an app secret
+	// credentials is the query that authenticates every call, built once:
+	// access_token and, with an app secret, appsecret_proof.
+	credentials string
+	pageID      string
+	cfg         *config
+	tr          *transport.Transport
+	limiter     Limiter
+	shared      *sharedState
+	basePath    string // baseURL + "/" + version + "/"
+	secretsRe   *strings.Replacer
 }
 
 // sharedState is what every Client made by ForPage from one New shares.
@@ -113,6 +116,9 @@ func (c *Client) setPage(pageID, token string) {
 		c.proof = AppSecretProof(token, c.cfg.appSecret)
 	}
 	pairs := []string{token, "[redacted]"}
+	// The token as it stands in a URL too (a repeated old string is harmless:
+	// the first pair wins).
+	pairs = append(pairs, url.QueryEscape(token), "[redacted]")
 	if c.cfg.appSecret != "" {
 		pairs = append(pairs, c.cfg.appSecret, "[redacted]")
 	}
@@ -120,6 +126,10 @@ func (c *Client) setPage(pageID, token string) {
 		pairs = append(pairs, c.proof, "[redacted]")
 	}
 	c.secretsRe = strings.NewReplacer(pairs...)
+	c.credentials = "access_token=" + url.QueryEscape(token)
+	if c.proof != "" {
+		c.credentials += "&appsecret_proof=" + c.proof
+	}
 	c.limiter = c.shared.limiterFor(pageID, c.cfg.newLimiter)
 }
 
@@ -433,32 +443,25 @@ func (c *Client) callURL(path string) (full, logPath string, err error) {
 	if p == "" && rawQuery == "" && path != "" {
 		return "", "", fmt.Errorf("messenger: invalid path %q", path)
 	}
-	q, err := url.ParseQuery(rawQuery)
-	if err != nil {
-		return "", "", fmt.Errorf("messenger: invalid query in path %q: %w", path, err)
-	}
-	if q.Has("access_token") || q.Has("appsecret_proof") {
-		return "", "", errors.New("messenger: path must not carry access_token or appsecret_proof: the client adds them")
-	}
 	logPath = p
-	if rawQuery != "" {
-		logPath += "?" + rawQuery
-	}
 	var b strings.Builder
-	b.Grow(len(c.basePath) + len(path) + len(c.token) + len(c.proof) + 40)
+	b.Grow(len(c.basePath) + len(path) + len(c.credentials) + 2)
 	b.WriteString(c.basePath)
 	b.WriteString(p)
 	b.WriteByte('?')
 	if rawQuery != "" {
+		q, err := url.ParseQuery(rawQuery)
+		if err != nil {
+			return "", "", fmt.Errorf("messenger: invalid query in path %q: %w", path, err)
+		}
+		if q.Has("access_token") || q.Has("appsecret_proof") {
+			return "", "", errors.New("messenger: path must not carry access_token or appsecret_proof: the client adds them")
+		}
+		logPath += "?" + rawQuery
 		b.WriteString(q.Encode())
 		b.WriteByte('&')
 	}
-	b.WriteString("access_token=")
-	b.WriteString(url.QueryEscape(c.token))
-	if c.proof != "" {
-		b.WriteString("&appsecret_proof=")
-		b.WriteString(c.proof)
-	}
+	b.WriteString(c.credentials)
 	return b.String(), logPath, nil
 }
 

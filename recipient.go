@@ -63,8 +63,7 @@ func Phone(number string, name *RecipientName) Recipient {
 
 // identifiers lists the wire names of the identifiers set on r.
 func (r *Recipient) identifiers() []string {
-	// Room for the usual single identifier on the stack of the caller.
-	set := make([]string, 0, 1)
+	var set []string
 	for _, f := range [...]struct {
 		name, val string
 	}{
@@ -80,9 +79,22 @@ func (r *Recipient) identifiers() []string {
 	return set
 }
 
+// idCount counts the identifiers set without building their list (the send path
+// needs only the count unless it is wrong).
+func (r *Recipient) idCount() int {
+	n := 0
+	for _, v := range [...]string{r.ID, r.UserRef, r.CommentID, r.PostID, r.OneTimeNotifToken,
+		r.NotificationMessagesToken, r.PhoneNumber} {
+		if v != "" {
+			n++
+		}
+	}
+	return n
+}
+
 // isPrivateReply reports whether r is a comment or visitor-post recipient.
 func (r *Recipient) isPrivateReply() bool {
-	return (r.CommentID != "" || r.PostID != "") && len(r.identifiers()) == 1
+	return (r.CommentID != "" || r.PostID != "") && r.idCount() == 1
 }
 
 // isPersonAddress reports whether r addresses a person directly (PSID, user_ref,
@@ -92,14 +104,13 @@ func (r *Recipient) isPersonAddress() bool {
 }
 
 func (r *Recipient) validate(v *validator, path string) {
-	ids := r.identifiers()
-	switch len(ids) {
+	switch r.idCount() {
 	case 0:
 		v.fail(path, "", "exactly one identifier", "none",
 			"a recipient needs one of id, user_ref, comment_id, post_id, one_time_notif_token, notification_messages_token, phone_number")
 	case 1:
 	default:
-		v.fail(path, "", "exactly one identifier", strings.Join(ids, ", "), "a recipient carries one identifier only")
+		v.fail(path, "", "exactly one identifier", strings.Join(r.identifiers(), ", "), "a recipient carries one identifier only")
 	}
 	if r.Name != nil && r.PhoneNumber == "" {
 		v.fail(path, ".name", "only with phone_number", "set", "a name only helps match a phone number")
