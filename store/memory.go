@@ -1,9 +1,7 @@
 package store
 
 import (
-	"cmp"
 	"context"
-	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -44,7 +42,7 @@ type Memory struct {
 	dedupe   *expirySet[string]
 
 	inboxMu sync.Mutex
-	inbox   map[string]memEntry
+	inbox   map[string]*memEntry
 	seq     uint64
 }
 
@@ -105,7 +103,7 @@ func NewMemory(opts ...MemoryOption) *Memory {
 		byUser:  make(map[pageUser]map[string]struct{}),
 		byTopic: make(map[pageTopic]map[string]struct{}),
 		dedupe:  newExpirySet[string](),
-		inbox:   make(map[string]memEntry),
+		inbox:   make(map[string]*memEntry),
 	}
 	for _, o := range opts {
 		o(m)
@@ -355,52 +353,6 @@ func (m *Memory) Forget(ctx context.Context, key string) error {
 	defer m.dedupeMu.Unlock()
 	m.dedupe.delete(key)
 	return nil
-}
-
-// Append implements [Inbox]. IDs are decimal sequence numbers that only grow.
-func (m *Memory) Append(ctx context.Context, body []byte, received time.Time) (string, error) {
-	if err := m.check(ctx); err != nil {
-		return "", err
-	}
-	m.inboxMu.Lock()
-	defer m.inboxMu.Unlock()
-	m.seq++
-	id := strconv.FormatUint(m.seq, 10)
-	m.inbox[id] = memEntry{InboxEntry{ID: id, Body: slices.Clone(body), Received: received}, m.seq}
-	return id, nil
-}
-
-// Done implements [Inbox]; an unknown id is not an error, so Done may be repeated.
-func (m *Memory) Done(ctx context.Context, id string) error {
-	if err := m.check(ctx); err != nil {
-		return err
-	}
-	m.inboxMu.Lock()
-	defer m.inboxMu.Unlock()
-	delete(m.inbox, id)
-	return nil
-}
-
-// Pending implements [Inbox]: entries in the order they were appended.
-func (m *Memory) Pending(ctx context.Context, receivedBefore time.Time) ([]InboxEntry, error) {
-	if err := m.check(ctx); err != nil {
-		return nil, err
-	}
-	m.inboxMu.Lock()
-	var es []memEntry
-	for _, e := range m.inbox {
-		if e.Received.Before(receivedBefore) {
-			es = append(es, e)
-		}
-	}
-	m.inboxMu.Unlock()
-	slices.SortFunc(es, func(a, b memEntry) int { return cmp.Compare(a.seq, b.seq) })
-	out := make([]InboxEntry, len(es))
-	for i, e := range es {
-		out[i] = e.InboxEntry
-		out[i].Body = slices.Clone(e.Body)
-	}
-	return out, nil
 }
 
 func later(a, b time.Time) time.Time {

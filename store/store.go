@@ -165,26 +165,6 @@ type Dedupe interface {
 	Forget(ctx context.Context, key string) error
 }
 
-// InboxEntry is one acknowledged webhook body.
-type InboxEntry struct {
-	ID       string
-	Body     []byte
-	Received time.Time
-}
-
-// Inbox is a durable queue of webhook bodies that were verified and acknowledged but
-// not yet fully handled.
-//
-// Append must not return before the body is durable (for the file store, synced to
-// disk): the webhook answers 200 only after it returns. Done removes an entry once
-// every event in it was handled. Pending lists unfinished entries received before
-// the given time, oldest first, for replay after a restart.
-type Inbox interface {
-	Append(ctx context.Context, body []byte, received time.Time) (id string, err error)
-	Done(ctx context.Context, id string) error
-	Pending(ctx context.Context, receivedBefore time.Time) ([]InboxEntry, error)
-}
-
 // Store is every kind of state at once, as the memory, file and Redis stores provide.
 type Store interface {
 	Windows

@@ -33,9 +33,19 @@ func (s *suite) closed(t *testing.T) {
 		"PurgeTokens":  func() error { _, err := st.PurgeTokens(ctx, now); return err },
 		"FirstSeen":    func() error { _, err := st.FirstSeen(ctx, "k", time.Hour); return err },
 		"Forget":       func() error { return st.Forget(ctx, "k") },
-		"Append":       func() error { _, err := st.Append(ctx, []byte("b"), now); return err },
-		"Done":         func() error { return st.Done(ctx, "1") },
-		"Pending":      func() error { _, err := st.Pending(ctx, now); return err },
+		"Append": func() error {
+			_, err := st.Append(ctx, []byte("b"), now, store.Lease{Owner: ownerA, Until: now})
+			return err
+		},
+		"Claim": func() error {
+			_, err := st.Claim(ctx, store.Lease{Owner: ownerA, Until: now}, now, 0)
+			return err
+		},
+		"Renew":   func() error { _, err := st.Renew(ctx, store.Lease{Owner: ownerA, Until: now}, []string{"1"}); return err },
+		"Release": func() error { return st.Release(ctx, "1", ownerA, store.Release{}) },
+		"Done":    func() error { return st.Done(ctx, "1") },
+		"Entries": func() error { _, err := st.Entries(ctx, store.InboxPending); return err },
+		"Redrive": func() error { return st.Redrive(ctx, "1") },
 	}
 	for name, call := range calls {
 		if err := call(); !errors.Is(err, store.ErrClosed) {
@@ -73,14 +83,24 @@ func (s *suite) reopen(t *testing.T) {
 	if !firstSeen(t, st, "mid.kept", time.Hour) {
 		t.Fatal("FirstSeen of a new key = false")
 	}
-	var entries []store.InboxEntry
+	var kept []store.InboxEntry
 	for _, b := range []string{"one", "two", "three"} {
-		entries = append(entries, appendBody(t, st, b, now))
+		kept = append(kept, appendBody(t, st, b, now))
 	}
-	if err := st.Done(ctx, entries[1].ID); err != nil {
+	if err := st.Done(ctx, kept[1].ID); err != nil {
 		t.Fatalf("Done: %v", err)
 	}
-	entries = append(entries[:1], entries[2])
+	kept = append(kept[:1], kept[2])
+	// A failed run and a dead letter are durable too.
+	if err := st.Release(ctx, kept[0].ID, ownerA, store.Release{Failed: true, Reason: "r", RetryAt: now.Add(time.Second)}); err != nil {
+		t.Fatalf("Release: %v", err)
+	}
+	kept[0].Owner, kept[0].LeaseUntil, kept[0].Attempts, kept[0].LastError, kept[0].RetryAt = "", time.Time{}, 1, "r", now.Add(time.Second)
+	dead := appendBody(t, st, "dead", now)
+	if err := st.Release(ctx, dead.ID, ownerA, store.Release{Failed: true, Reason: "d", Dead: true}); err != nil {
+		t.Fatalf("Release(dead): %v", err)
+	}
+	dead.State, dead.Owner, dead.LeaseUntil, dead.Attempts, dead.LastError = store.InboxDead, "", time.Time{}, 1, "d"
 	wantTokens := list(t, st)
 
 	if err := st.Close(); err != nil {
@@ -119,12 +139,15 @@ func (s *suite) reopen(t *testing.T) {
 	if firstSeen(t, st, "mid.kept", time.Hour) {
 		t.Error("dedupe key lost on reopen")
 	}
-	if diff := cmp.Diff(entries, pending(t, st, now.Add(time.Hour))); diff != "" {
+	if diff := cmp.Diff(kept, entries(t, st, store.InboxPending)); diff != "" {
 		t.Errorf("inbox after reopen (-want +got):\n%s", diff)
 	}
+	if diff := cmp.Diff([]store.InboxEntry{dead}, entries(t, st, store.InboxDead)); diff != "" {
+		t.Errorf("dead letters after reopen (-want +got):\n%s", diff)
+	}
 	// The sequence goes on after the entries kept: a new entry is last.
-	entries = append(entries, appendBody(t, st, "four", now))
-	if diff := cmp.Diff(entries, pending(t, st, now.Add(time.Hour))); diff != "" {
+	kept = append(kept, appendBody(t, st, "four", now))
+	if diff := cmp.Diff(kept, entries(t, st, store.InboxPending)); diff != "" {
 		t.Errorf("inbox after an Append following reopen (-want +got):\n%s", diff)
 	}
 }

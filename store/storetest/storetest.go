@@ -91,6 +91,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store, opts ...Option) {
 		{"Inbox/OrderAndReplay", s.inboxOrder},
 		{"Inbox/ConcurrentAppend", s.inboxConcurrent},
 		{"Inbox/DoneUnknown", s.inboxDoneUnknown},
+		{"Inbox/Lease", s.inboxLease},
+		{"Inbox/ClaimConcurrent", s.inboxClaimConcurrent},
+		{"Inbox/Release", s.inboxRelease},
+		{"Inbox/DeadLetter", s.inboxDeadLetter},
+		{"Inbox/Invalid", s.inboxInvalid},
 		{"Closed", s.closed},
 		{"Reopen", s.reopen},
 	} {
