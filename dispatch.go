@@ -30,8 +30,9 @@ import (
 var ErrWebhookClosed = errors.New("messenger: webhook is shut down")
 
 // ErrEventDropped is reported to the error handler for each queued event that had not
-// started when [Webhook.Shutdown]'s context ended. With an inbox its body stays pending,
-// and [Webhook.Replay] handles it after the restart.
+// started when [Webhook.Shutdown]'s context ended. Without an inbox the event is lost
+// (Meta was told it arrived); with one its entry is handed back to the inbox, and
+// another instance, or [Webhook.Replay] after the restart, handles it.
 var ErrEventDropped = errors.New("messenger: webhook event dropped at shutdown before it was handled")
 
 // errQueueFull makes a POST answer 503 when no room freed up within the ack budget.
@@ -42,13 +43,19 @@ type route struct {
 	fn   func(context.Context, Event) error
 }
 
-// batch is the events of one body: an inbox entry is done when all of them are.
+// batch is the events of one body: an inbox entry is settled when all of them are.
 type batch struct {
-	left    int
-	inboxID string
-	replay  bool
-	dropped bool          // some event was dropped at shutdown: keep the inbox entry
-	done    chan struct{} // Replay waits on it; nil for POSTs
+	left     int
+	inboxID  string
+	replay   bool          // claimed from the inbox: skip events already done
+	attempts int           // failed runs of the inbox entry before this one
+	dropped  bool          // some event was dropped at shutdown: hand the entry back
+	done     chan struct{} // Replay waits on it; nil for POSTs
+	// The events whose handlers failed, with the first error of each.
+	failed     int
+	firstErr   error
+	failedEvs  []Event
+	failedErrs []error
 }
 
 type job struct {
@@ -366,9 +373,20 @@ func (c *webhookCore) work() {
 		cv.running = true
 		c.mu.Unlock()
 
-		c.handle(&j)
+		err := c.handle(&j)
 
 		c.mu.Lock()
+		if err != nil {
+			b := j.b
+			b.failed++
+			if b.firstErr == nil {
+				b.firstErr = err
+			}
+			if b.inboxID != "" {
+				b.failedEvs = append(b.failedEvs, j.ev)
+				b.failedErrs = append(b.failedErrs, err)
+			}
+		}
 		cv.running = false
 		c.queued--
 		if cv.len() > 0 {
@@ -399,10 +417,8 @@ func (c *webhookCore) wakeLingering(n int) int {
 
 // finishBatch runs when every event of a body was handled (or dropped).
 func (c *webhookCore) finishBatch(b *batch) {
-	if b.inboxID != "" && !b.dropped {
-		if err := c.inbox.Done(c.storeCtx, b.inboxID); err != nil {
-			c.report(c.storeCtx, nil, fmt.Errorf("messenger: marking inbox entry %q done: %w", b.inboxID, err))
-		}
+	if b.inboxID != "" {
+		c.settleEntry(b)
 	}
 	if b.done != nil {
 		close(b.done)
@@ -447,6 +463,11 @@ func (c *webhookCore) shutdown(ctx context.Context) error {
 		c.dropQueued()
 		_ = c.waitFor(context.Background(), c.drained)
 	}
+	if c.sweepStop != nil {
+		// Every held entry was settled while draining; the sweeper renewed their
+		// leases until then.
+		c.stopOnce.Do(func() { close(c.sweepStop) })
+	}
 	c.wg.Wait()
 	c.cancel()
 	return err
@@ -478,59 +499,15 @@ func (c *webhookCore) dropQueued() {
 	c.queued -= len(dropped)
 	c.broadcast()
 	c.mu.Unlock()
+	c.stats.dropped.Add(uint64(len(dropped)))
 	for _, j := range dropped {
 		err := ErrEventDropped
-		if c.inbox != nil {
-			err = fmt.Errorf("%w (its body stays in the inbox for Replay)", ErrEventDropped)
+		if j.b.inboxID != "" {
+			err = fmt.Errorf("%w (its inbox entry is handed back, to run after the restart or on another instance)", ErrEventDropped)
 		}
 		c.report(context.Background(), j.ev, err)
 	}
 	for _, b := range finished {
-		if b.done != nil {
-			close(b.done)
-		}
+		c.finishBatch(b)
 	}
-}
-
-func (c *webhookCore) replay(ctx context.Context) (int, error) {
-	if c.inbox == nil {
-		return 0, errors.New("messenger: Replay needs an inbox (WithInbox)")
-	}
-	entries, err := c.inbox.Pending(ctx, c.started)
-	if err != nil {
-		return 0, fmt.Errorf("messenger: listing pending inbox entries: %w", err)
-	}
-	n := 0
-	var dones []chan struct{}
-	for _, e := range entries {
-		evs, err := parseEnvelope(string(e.Body), nil)
-		if err != nil || len(evs) == 0 {
-			if err != nil {
-				// It was verified and parsed before it was stored, so the store
-				// damaged it; replaying it forever would not help.
-				c.report(ctx, nil, fmt.Errorf("messenger: inbox entry %q is not a webhook body any more, dropping it: %w", e.ID, err))
-			}
-			if err := c.inbox.Done(ctx, e.ID); err != nil {
-				c.report(ctx, nil, fmt.Errorf("messenger: marking inbox entry %q done: %w", e.ID, err))
-			}
-			continue
-		}
-		if err := c.admit(ctx, len(evs), time.Time{}); err != nil {
-			return n, err
-		}
-		b := &batch{inboxID: e.ID, replay: true, done: make(chan struct{})}
-		if err := c.enqueue(evs, b); err != nil {
-			return n, err
-		}
-		dones = append(dones, b.done)
-		n += len(evs)
-	}
-	for _, d := range dones {
-		select {
-		case <-d:
-		case <-ctx.Done():
-			return n, ctx.Err()
-		}
-	}
-	return n, nil
 }

@@ -37,36 +37,46 @@ func (e *HandlerPanicError) Unwrap() error {
 }
 
 // handle runs one event: drop it if it was seen, record the window it opens, call the
-// handlers, and settle the dedupe key.
+// handlers, and settle the dedupe key. It returns the first handler error.
 //
-// Failure policy: when a handler returns an error or panics, the event's dedupe key is
-// forgotten, so a redelivery of the same event (Meta's, or a Replay) is handled again:
-// at-least-once for failed events rather than losing them. The inbox entry is still
-// marked done: the error went to the error handler, which owns what happens next.
-func (c *webhookCore) handle(j *job) {
+// Failure policy: when a handler returns an error or panics, the error goes to the
+// error handler and, with an inbox, the entry is retried (the dedupe key stays, so a
+// redelivery does not run the event beside the retry). Without an inbox the key is
+// forgotten, so the same event arriving again is handled.
+func (c *webhookCore) handle(j *job) error {
 	// Stores get a context Shutdown does not cancel: bookkeeping of a handler that
 	// finished must still be written.
-	ev, ctx, sctx := j.ev, c.ctx, c.storeCtx
+	ev, sctx := j.ev, c.storeCtx
 	var key string
 	if c.dedupe != nil {
 		key = dedupeKey(ev)
 		if j.b.replay {
 			if c.wasDone(sctx, ev, key) {
-				return
+				c.stats.duplicates.Add(1)
+				return nil
 			}
 			c.claim(sctx, ev, key) // so that later redeliveries are dropped
 		} else if !c.claim(sctx, ev, key) {
-			return
+			c.stats.duplicates.Add(1)
+			return nil
 		}
 	}
 	c.recordWindow(sctx, ev)
-	ok := c.callHandlers(ctx, ev)
+	ctx, cancel := context.WithTimeout(c.ctx, c.handlerTime)
+	err := c.callHandlers(ctx, ev)
+	cancel()
+	if err != nil {
+		c.stats.failed.Add(1)
+	} else {
+		c.stats.handled.Add(1)
+	}
 	if key == "" {
-		return
+		return err
 	}
 	switch {
-	case !ok:
+	case err != nil && c.inbox == nil:
 		c.forget(sctx, ev, key)
+	case err != nil:
 	case c.inbox != nil:
 		// Remember completion separately from the claim: a Replay after a crash must
 		// redo events that were claimed but never finished.
@@ -74,6 +84,7 @@ func (c *webhookCore) handle(j *job) {
 			c.report(sctx, ev, fmt.Errorf("messenger: dedupe store: %w", err))
 		}
 	}
+	return err
 }
 
 func doneKey(key string) string { return "done:" + key }
@@ -111,32 +122,29 @@ func (c *webhookCore) forget(ctx context.Context, ev Event, key string) {
 	if err := c.dedupe.Forget(ctx, key); err != nil {
 		c.report(ctx, ev, fmt.Errorf("messenger: dedupe store: %w", err))
 	}
-	if c.inbox != nil {
-		if err := c.dedupe.Forget(ctx, doneKey(key)); err != nil {
-			c.report(ctx, ev, fmt.Errorf("messenger: dedupe store: %w", err))
-		}
-	}
 }
 
 // callHandlers calls every handler registered for the event's Page, in registration
-// order, and reports whether all of them succeeded.
-func (c *webhookCore) callHandlers(ctx context.Context, ev Event) bool {
+// order, reports each failure, and returns the first.
+func (c *webhookCore) callHandlers(ctx context.Context, ev Event) error {
 	routes := c.routes.Load()
 	if routes == nil {
-		return true
+		return nil
 	}
-	ok := true
+	var first error
 	page := ev.Info().PageID
 	for _, r := range *routes {
 		if r.page != "" && r.page != page {
 			continue
 		}
 		if err := call(ctx, r.fn, ev); err != nil {
-			ok = false
+			if first == nil {
+				first = err
+			}
 			c.report(ctx, ev, err)
 		}
 	}
-	return ok
+	return first
 }
 
 func call(ctx context.Context, fn func(context.Context, Event) error, ev Event) (err error) {

@@ -169,3 +169,10 @@ func (v *verifier) verify(body []byte, header string) error {
 	}
 	return nil
 }
+
+// checkHeader reports whether header is present and well formed, without a body:
+// the webhook refuses a bad header before it reads anything more.
+func (v *verifier) checkHeader(header string) error {
+	var digest [sha256.Size]byte
+	return v.alg.parseHeader(header, digest[:v.alg.size])
+}

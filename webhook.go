@@ -33,6 +33,13 @@ const (
 	// webhook for about an hour before disabling it; six hours covers that with a
 	// margin and keeps the in-memory store small.
 	DefaultDedupeTTL = 6 * time.Hour
+	// DefaultHandlerTimeout bounds one event's handlers: their context ends then, so
+	// a Graph call that never answers cannot pin a worker for ever.
+	DefaultHandlerTimeout = time.Minute
+	// DefaultInboxLease is how long an instance holds an inbox entry without
+	// renewing it. It renews every third of it while the entry's events run; when it
+	// dies, another instance takes the entry over once the lease has run out.
+	DefaultInboxLease = 30 * time.Second
 	// defaultDedupeKeys bounds the in-memory dedupe store.
 	defaultDedupeKeys = 100000
 )
@@ -65,6 +72,9 @@ type webhookConfig struct {
 	dedupeTTL   time.Duration
 	windows     store.Windows
 	inbox       store.Inbox
+	lease       time.Duration
+	retry       HandlerRetry
+	handlerTime time.Duration
 	onError     func(context.Context, Event, error)
 	maxBody     int64
 	concurrency int
@@ -81,10 +91,15 @@ type webhookConfig struct {
 // with [WithInbox].
 //
 // Keys are the message id for messages, echoes and postbacks, the watermark for reads
-// and deliveries, and a hash of the exact item otherwise. When a handler fails (error
-// or panic) the key is forgotten, so a redelivery of the event is handled again: a
-// failed event may run twice, but is not lost. A store that fails counts the event as
-// new, for the same reason.
+// and deliveries, and a hash of the exact item otherwise. A store that fails counts
+// the event as new: handling twice beats losing an event.
+//
+// When a handler fails (error or panic), what happens next depends on the inbox. With
+// [WithInbox] the event is retried from the inbox (see [WithHandlerRetry]) and a
+// redelivery is still dropped, since the retry owns it. Without an inbox the failure
+// goes to the error handler and the event is not run again: the POST was already
+// answered 200, so Meta does not deliver it again. The key is forgotten all the same,
+// so should the same event arrive again it is handled.
 func WithDedupe(d store.Dedupe) WebhookOption {
 	return func(c *webhookConfig) error {
 		if d == nil {
@@ -120,11 +135,27 @@ func WithWindows(w store.Windows) WebhookOption {
 	}
 }
 
-// WithInbox makes acknowledged events survive a crash: each verified body is appended
-// to in before the 200 is sent and marked done once all its events were handled;
-// [Webhook.Replay] handles what a previous process left pending. Pair it with a
-// durable [WithDedupe] store so that replayed events finished before the crash are not
-// handled again.
+// WithInbox makes every acknowledged event be handled even when a handler fails or
+// the process dies: each verified body is appended to in, leased to this instance,
+// before the 200 is sent, and removed once all its events were handled.
+//
+//   - A handler that fails (error or panic) leaves the entry in the inbox; it is run
+//     again after a backoff, up to [WithHandlerRetry]'s attempts, and then moved to
+//     the dead letters, where [Webhook.DeadLetters] lists it and [Webhook.Redrive]
+//     runs it again. Events of the entry that succeeded are not run again.
+//   - While its events run, the instance renews its lease on the entry; another
+//     instance sharing the inbox never runs it. When an instance dies, its entries
+//     are taken over by the others (or by the restarted process) once their lease
+//     ([WithInboxLease]) has run out.
+//   - [Webhook.Shutdown] hands the entries it could not finish back at once.
+//
+// The webhook looks for entries due (retries, entries of dead instances) every third
+// of the lease, and [Webhook.Replay] does so at once. Pair the inbox with a shared,
+// durable [WithDedupe] store (the same Redis, the same file) so that events finished
+// before a crash are not handled again.
+//
+// With the memory store ([store.NewMemory]) the retries work, but nothing survives a
+// restart; use store/filestore for one instance and redisstore for a fleet.
 func WithInbox(in store.Inbox) WebhookOption {
 	return func(c *webhookConfig) error {
 		if in == nil {
@@ -135,8 +166,36 @@ func WithInbox(in store.Inbox) WebhookOption {
 	}
 }
 
-// WithErrorHandler sets the function that receives handler errors (and panics, as
-// [*HandlerPanicError]), store errors, and events dropped at shutdown
+// WithInboxLease sets how long an instance holds an inbox entry between renewals
+// (default [DefaultInboxLease]): the longer, the later a dead instance's entries are
+// taken over; the shorter, the more often the store is written. It must be at least
+// a second.
+func WithInboxLease(d time.Duration) WebhookOption {
+	return func(c *webhookConfig) error {
+		if d < time.Second {
+			return fmt.Errorf("messenger: WithInboxLease: must be at least 1s, got %v", d)
+		}
+		c.lease = d
+		return nil
+	}
+}
+
+// WithHandlerTimeout bounds how long the handlers of one event may run (default
+// [DefaultHandlerTimeout]): their context ends then. Past it a handler that does not
+// watch its context still holds its worker, and is reported as failed.
+func WithHandlerTimeout(d time.Duration) WebhookOption {
+	return func(c *webhookConfig) error {
+		if d <= 0 {
+			return fmt.Errorf("messenger: WithHandlerTimeout: must be positive, got %v", d)
+		}
+		c.handlerTime = d
+		return nil
+	}
+}
+
+// WithErrorHandler sets the function that receives every handler failure (each
+// attempt: the handler's error, a panic as [*HandlerPanicError]), events moved to the
+// dead letters ([ErrDeadLettered]), store errors, and events dropped at shutdown
 // ([ErrEventDropped]). ev is nil for errors not tied to one event. The default logs
 // the error with the event's kind and Page, never its content.
 func WithErrorHandler(fn func(ctx context.Context, ev Event, err error)) WebhookOption {
@@ -185,9 +244,9 @@ func WithQueueLimit(n int) WebhookOption {
 	}
 }
 
-// WithAckBudget sets how long a POST may take, from arrival to answer, waiting for
-// queue room and the inbox; it must stay below Meta's 5 seconds. Default
-// [DefaultAckBudget].
+// WithAckBudget sets how long a POST may take, from arrival to answer: reading the
+// body, waiting for queue room and for the inbox, whatever the store does. It must
+// stay below Meta's 5 seconds. Default [DefaultAckBudget].
 func WithAckBudget(d time.Duration) WebhookOption {
 	return func(c *webhookConfig) error {
 		if d <= 0 || d >= 5*time.Second {
@@ -242,6 +301,15 @@ type webhookCore struct {
 	cancel    context.CancelFunc
 	storeCtx  context.Context // for store bookkeeping: never canceled
 	bufs      sync.Pool       // of *[]byte
+	owner     string          // this instance's name on inbox leases
+	stats     webhookCounters
+
+	heldMu    sync.Mutex
+	held      map[string]*batch // inbox entries this instance runs, by id
+	nextRetry time.Time         // earliest retry this instance scheduled (clock time)
+	stopOnce  sync.Once
+	sweepWake chan struct{}     // makes the sweeper look for due entries now
+	sweepStop chan struct{}     // closed once Shutdown has drained
 
 	routesMu sync.Mutex
 	routes   atomic.Pointer[[]route]
@@ -278,6 +346,9 @@ func NewWebhook(appSecret, verifyToken string, opts ...WebhookOption) (*Webhook,
 		concurrency: DefaultConcurrency,
 		queueLimit:  DefaultQueueLimit,
 		ackBudget:   DefaultAckBudget,
+		lease:       DefaultInboxLease,
+		retry:       DefaultHandlerRetry,
+		handlerTime: DefaultHandlerTimeout,
 		clock:       time.Now,
 	}}
 	for _, o := range opts {
@@ -308,16 +379,23 @@ func NewWebhook(appSecret, verifyToken string, opts ...WebhookOption) (*Webhook,
 	c.convs = make(map[convKey]*conv)
 	c.wake = make(chan struct{}, c.concurrency)
 	c.bufs.New = func() any { b := make([]byte, 0, 4096); return &b }
+	if c.inbox != nil {
+		c.startInbox()
+	}
 	return &Webhook{core: c}, nil
 }
 
 // OnEvent registers fn for every event (of the Page, for a webhook returned by
 // [Webhook.ForPage]). Handlers run in registration order; an error or panic goes to
-// the error handler and does not stop the others (and makes the event's dedupe key
-// forgotten, see [WithDedupe]). Standby events are included: check
+// the error handler and does not stop the others. With an inbox the event is then
+// retried ([WithInbox]); without one it is not. Standby events are included: check
 // [EventInfo.Standby] before answering, the thread belongs to another app.
 //
-// The context is canceled when [Webhook.Shutdown] gives up waiting.
+// Handlers must be idempotent to the extent retries demand: a retry runs every
+// handler of the failed event again, including those that had succeeded.
+//
+// The context ends after [WithHandlerTimeout], or when [Webhook.Shutdown] gives up
+// waiting.
 func (w *Webhook) OnEvent(fn func(ctx context.Context, ev Event) error) {
 	if fn == nil {
 		panic("messenger: OnEvent: nil handler")
@@ -363,18 +441,38 @@ func (w *Webhook) ForPage(pageID string) *Webhook {
 
 // Shutdown stops accepting deliveries (they get 503, so Meta retries them) and waits
 // until every accepted event was handled. If ctx ends first, it cancels the handlers'
-// context, drops the events that had not started (reporting each with
-// [ErrEventDropped]; with an inbox they stay pending for [Webhook.Replay]), waits for
-// the running handlers to return, and returns ctx's error. No goroutine of the webhook
+// context, drops the events that had not started, waits for the running handlers to
+// return, and returns ctx's error.
+//
+// Dropped events are reported with [ErrEventDropped] and counted in
+// [WebhookStats].Dropped. Without an inbox they are lost: Meta was told they arrived.
+// With one they are not: their entries are handed back to the inbox at once, for
+// another instance or [Webhook.Replay] after the restart. No goroutine of the webhook
 // outlives Shutdown.
 func (w *Webhook) Shutdown(ctx context.Context) error { return w.core.shutdown(ctx) }
 
-// Replay handles the events of inbox entries a previous process acknowledged but did
-// not finish (those received before this webhook was created), and returns how many
-// events it queued once they were all handled. Events the dedupe store knows as
-// finished are skipped, the others run again: call it at startup, before or while
-// serving. It needs [WithInbox].
+// Replay runs at once every inbox entry that is due and free: entries left by a
+// process that died (once their lease ran out), failed entries whose retry time has
+// come, entries handed back at a shutdown. It returns how many events it queued, once
+// they were all handled. Entries another live instance holds are left to it, and
+// events the dedupe store knows as finished are skipped. The webhook does the same on
+// its own every third of the lease; call Replay at startup to start at once. It needs
+// [WithInbox].
 func (w *Webhook) Replay(ctx context.Context) (int, error) { return w.core.replay(ctx) }
+
+// DeadLetters lists the inbox entries whose events failed every attempt
+// [WithHandlerRetry] allows, oldest first, with the number of attempts and the last
+// error. It needs [WithInbox].
+func (w *Webhook) DeadLetters(ctx context.Context) ([]store.InboxEntry, error) {
+	return w.core.deadLetters(ctx)
+}
+
+// Redrive makes the dead-lettered entry id pending again, with a fresh count of
+// attempts, and has it run at once. It needs [WithInbox].
+func (w *Webhook) Redrive(ctx context.Context, id string) error { return w.core.redrive(ctx, id) }
+
+// Stats returns counts of what the webhook did since it was created.
+func (w *Webhook) Stats() WebhookStats { return w.core.stats.snapshot() }
 
 // WaitIdle blocks until no event is queued or running, or ctx ends. Tests use it to
 // wait for the handlers of a delivery they posted.
@@ -412,132 +510,3 @@ func (c *webhookCore) handshake(rw http.ResponseWriter, r *http.Request) {
 	io.WriteString(rw, challenge)
 }
 
-var errBodyTooLarge = errors.New("messenger: webhook body too large")
-
-// receive runs the POST pipeline: size cap, signature on the raw bytes, decode, room
-// in the queue, inbox, enqueue, 200.
-func (c *webhookCore) receive(rw http.ResponseWriter, r *http.Request) {
-	deadline := time.Now().Add(c.ackBudget)
-	c.mu.Lock()
-	closed := c.closed
-	c.mu.Unlock()
-	if closed {
-		http.Error(rw, "shutting down", http.StatusServiceUnavailable)
-		return
-	}
-	if r.Header.Get(SignatureHeader) == "" && (c.sig1 == nil || r.Header.Get(SignatureHeaderSHA1) == "") {
-		// Unsigned: refuse before reading the body.
-		c.logger.Warn("messenger: webhook delivery refused", "error", ErrNotSigned)
-		http.Error(rw, "not signed", http.StatusUnauthorized)
-		return
-	}
-	if r.ContentLength > c.maxBody {
-		c.tooLarge(rw, r.ContentLength)
-		return
-	}
-	bp := c.bufs.Get().(*[]byte)
-	body, err := readBody(r.Body, (*bp)[:0], r.ContentLength, c.maxBody)
-	*bp = body[:0]
-	switch {
-	case errors.Is(err, errBodyTooLarge):
-		c.putBuf(bp)
-		c.tooLarge(rw, int64(len(body)))
-		return
-	case err != nil:
-		c.putBuf(bp)
-		http.Error(rw, "cannot read body", http.StatusBadRequest)
-		return
-	}
-	if err := c.verify(r.Header, body); err != nil {
-		c.putBuf(bp)
-		c.logger.Warn("messenger: webhook delivery refused", "error", err)
-		if errors.Is(err, ErrNotSigned) {
-			http.Error(rw, "not signed", http.StatusUnauthorized)
-		} else {
-			http.Error(rw, "invalid signature", http.StatusForbidden)
-		}
-		return
-	}
-	evs, err := parseEnvelope(string(body), nil)
-	if err != nil {
-		c.putBuf(bp)
-		c.logger.Warn("messenger: webhook delivery refused", "error", err)
-		http.Error(rw, "malformed JSON", http.StatusBadRequest)
-		return
-	}
-	if len(evs) == 0 {
-		c.putBuf(bp)
-		rw.WriteHeader(http.StatusOK)
-		return
-	}
-	if err := c.admit(r.Context(), len(evs), deadline); err != nil {
-		c.putBuf(bp)
-		c.logger.Warn("messenger: webhook delivery deferred", "events", len(evs), "error", err)
-		http.Error(rw, "busy", http.StatusServiceUnavailable)
-		return
-	}
-	b := c.newBatch()
-	if c.inbox != nil {
-		// The inbox may keep body, so the buffer is not reused.
-		ctx, cancel := context.WithDeadline(r.Context(), deadline)
-		id, err := c.inbox.Append(ctx, body, c.clock())
-		cancel()
-		if err != nil {
-			c.release(len(evs))
-			c.report(c.ctx, nil, fmt.Errorf("messenger: inbox append: %w", err))
-			http.Error(rw, "cannot persist", http.StatusInternalServerError)
-			return
-		}
-		b.inboxID = id
-	} else {
-		c.putBuf(bp)
-	}
-	if err := c.enqueue(evs, b); err != nil {
-		http.Error(rw, "shutting down", http.StatusServiceUnavailable)
-		return
-	}
-	rw.WriteHeader(http.StatusOK)
-}
-
-func (c *webhookCore) tooLarge(rw http.ResponseWriter, n int64) {
-	c.logger.Warn("messenger: webhook delivery refused: body too large", "limit", c.maxBody, "size", n)
-	http.Error(rw, "body too large", http.StatusRequestEntityTooLarge)
-}
-
-func (c *webhookCore) putBuf(bp *[]byte) {
-	if cap(*bp) <= 1<<16 {
-		c.bufs.Put(bp)
-	}
-}
-
-// verify checks X-Hub-Signature-256, or with WithSHA1 the legacy header when the
-// SHA-256 one is absent.
-func (c *webhookCore) verify(h http.Header, body []byte) error {
-	if sig := h.Get(SignatureHeader); sig != "" || c.sig1 == nil {
-		return c.sig256.verify(body, sig)
-	}
-	return c.sig1.verify(body, h.Get(SignatureHeaderSHA1))
-}
-
-// readBody reads all of rd into buf, failing with errBodyTooLarge past limit bytes.
-func readBody(rd io.Reader, buf []byte, contentLength, limit int64) ([]byte, error) {
-	if contentLength > 0 && int64(cap(buf)) <= contentLength {
-		buf = make([]byte, 0, contentLength+1) // +1 leaves room to see EOF
-	}
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := rd.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if int64(len(buf)) > limit {
-			return buf, errBodyTooLarge
-		}
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
-}

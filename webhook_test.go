@@ -538,53 +538,24 @@ func TestWebhookBackPressure(t *testing.T) {
 	})
 }
 
-// memInbox is a store.Inbox kept in memory, for tests.
-type memInbox struct {
-	mu      sync.Mutex
-	next    int
-	entries map[string]store.InboxEntry
-	fail    error
+// failingInbox is the memory store's inbox with an Append that fails.
+type failingInbox struct {
+	*store.Memory
+	fail error
 }
 
-func (m *memInbox) Append(_ context.Context, body []byte, received time.Time) (string, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.fail != nil {
-		return "", m.fail
+func (f *failingInbox) Append(context.Context, []byte, time.Time, store.Lease) (string, error) {
+	return "", f.fail
+}
+
+// inboxLen counts the pending entries of a memory store.
+func inboxLen(t *testing.T, m *store.Memory) int {
+	t.Helper()
+	es, err := m.Entries(context.Background(), store.InboxPending)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if m.entries == nil {
-		m.entries = map[string]store.InboxEntry{}
-	}
-	m.next++
-	id := strconv.Itoa(m.next)
-	m.entries[id] = store.InboxEntry{ID: id, Body: bytes.Clone(body), Received: received}
-	return id, nil
-}
-
-func (m *memInbox) Done(_ context.Context, id string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.entries, id)
-	return nil
-}
-
-func (m *memInbox) Pending(_ context.Context, before time.Time) ([]store.InboxEntry, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []store.InboxEntry
-	for _, e := range m.entries {
-		if e.Received.Before(before) {
-			out = append(out, e)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
-}
-
-func (m *memInbox) len() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.entries)
+	return len(es)
 }
 
 // fakeClock is a settable clock.
@@ -608,7 +579,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 func TestWebhookInboxReplayAfterCrash(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		clock := &fakeClock{now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}
-		inbox := &memInbox{}
+		inbox := store.NewMemory(store.WithClock(clock.Now))
 		dedupe := newMemoryDedupe(clock.Now, 1000) // stands for a durable store shared across restarts
 		opts := []WebhookOption{WithInbox(inbox), WithDedupe(dedupe), WithWebhookClock(clock.Now)}
 
@@ -629,8 +600,8 @@ func TestWebhookInboxReplayAfterCrash(t *testing.T) {
 		if code := postSigned(w1, body); code != 200 {
 			t.Fatalf("status %d", code)
 		}
-		if inbox.len() != 1 {
-			t.Fatalf("inbox holds %d entries after the 200, want 1", inbox.len())
+		if inboxLen(t, inbox) != 1 {
+			t.Fatalf("inbox holds %d entries after the 200, want 1", inboxLen(t, inbox))
 		}
 		<-m2started
 		synctest.Wait()
@@ -639,8 +610,11 @@ func TestWebhookInboxReplayAfterCrash(t *testing.T) {
 		if err := w1.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("Shutdown = %v", err)
 		}
-		if inbox.len() != 1 {
+		if inboxLen(t, inbox) != 1 {
 			t.Fatalf("inbox entry was marked done although m2 and m3 were not handled")
+		}
+		if st := w1.Stats(); st.Dropped != 1 {
+			t.Errorf("Stats().Dropped = %d, want 1 (m3)", st.Dropped)
 		}
 
 		// Second process: Replay finishes the body, without handling m1 again.
@@ -656,8 +630,8 @@ func TestWebhookInboxReplayAfterCrash(t *testing.T) {
 		if diff := cmp.Diff([]string{"m2", "m3"}, ids(evs)); diff != "" {
 			t.Errorf("replayed (-want +got):\n%s", diff)
 		}
-		if inbox.len() != 0 {
-			t.Errorf("inbox still holds %d entries after Replay", inbox.len())
+		if inboxLen(t, inbox) != 0 {
+			t.Errorf("inbox still holds %d entries after Replay", inboxLen(t, inbox))
 		}
 		// Meta's own redelivery of the body is now dropped, and Replay has nothing left.
 		if code := postSigned(w2, body); code != 200 {
@@ -679,10 +653,11 @@ func TestWebhookReplaySkipsFinishedEvents(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	clock := &fakeClock{now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}
-	inbox := &memInbox{}
+	inbox := store.NewMemory(store.WithClock(clock.Now))
 	dedupe := newMemoryDedupe(clock.Now, 1000)
 	body := messageBody(t, "p", "a/m1/1", "b/m2/2", "c/m3/3")
-	if _, err := inbox.Append(ctx, body, clock.Now()); err != nil {
+	// Leased to a process that died: the lease has run out by the time of Replay.
+	if _, err := inbox.Append(ctx, body, clock.Now(), store.Lease{Owner: "crashed", Until: clock.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	dedupe.FirstSeen(ctx, "message:m1", time.Hour)
@@ -700,12 +675,13 @@ func TestWebhookReplaySkipsFinishedEvents(t *testing.T) {
 	if diff := cmp.Diff([]string{"m2", "m3"}, ids(evs)); diff != "" {
 		t.Errorf("replayed (-want +got):\n%s", diff)
 	}
-	// Entries received after the webhook started belong to this process: not replayed.
-	if _, err := inbox.Append(ctx, messageBody(t, "p", "d/m4/4"), clock.Now()); err != nil {
+	// An entry another live instance holds is left to it.
+	live := store.Lease{Owner: "live", Until: clock.Now().Add(DefaultInboxLease)}
+	if _, err := inbox.Append(ctx, messageBody(t, "p", "d/m4/4"), clock.Now(), live); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := w.Replay(ctx); n != 0 || err != nil {
-		t.Errorf("Replay of this process's own entry = %d, %v", n, err)
+		t.Errorf("Replay of an entry a live instance holds = %d, %v", n, err)
 	}
 	if w2 := newTestWebhook(t); func() error { _, err := w2.Replay(ctx); return err }() == nil {
 		t.Error("Replay without an inbox: no error")
@@ -715,7 +691,7 @@ func TestWebhookReplaySkipsFinishedEvents(t *testing.T) {
 func TestWebhookInboxAppendFails(t *testing.T) {
 	t.Parallel()
 	var s sink
-	w := newTestWebhook(t, WithInbox(&memInbox{fail: errors.New("disk full")}), WithErrorHandler(s.onError))
+	w := newTestWebhook(t, WithInbox(&failingInbox{store.NewMemory(), errors.New("disk full")}), WithErrorHandler(s.onError))
 	w.OnEvent(s.handle)
 	if code := postSigned(w, messageBody(t, "p", "u/m1/1")); code != http.StatusInternalServerError {
 		t.Errorf("status %d, want 500", code)

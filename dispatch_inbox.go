@@ -1,0 +1,319 @@
+package messenger
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/gomessenger/messenger/store"
+)
+
+// How the webhook uses its inbox.
+//
+// Every body it acknowledges is appended leased to this instance (owner: a random
+// name made at NewWebhook). A sweeper goroutine renews the leases of the entries whose
+// events are running, every third of the lease, and looks for entries that are due:
+// entries of instances that died (their lease ran out), failed entries whose retry
+// time has come, entries handed back by a shutdown. It claims them, and they run like
+// fresh deliveries, except that events the dedupe store knows as done are skipped.
+//
+// When all events of an entry were handled it is removed. When a handler failed, the
+// entry is released with the attempt counted and a retry time, or, after the last
+// attempt, to the dead letters. At shutdown, entries not finished are released
+// without an attempt counted, so the next owner takes them at once.
+
+// claimPage is how many entries one Claim takes.
+const claimPage = 64
+
+// maxReasonBytes caps the handler error an inbox entry keeps as its LastError.
+const maxReasonBytes = 512
+
+func newOwnerName() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return "webhook-" + hex.EncodeToString(b[:])
+}
+
+// startInbox starts the sweeper. Called by NewWebhook when there is an inbox.
+func (c *webhookCore) startInbox() {
+	c.owner = newOwnerName()
+	c.held = make(map[string]*batch)
+	c.sweepWake = make(chan struct{}, 1)
+	c.sweepStop = make(chan struct{})
+	c.wg.Add(1)
+	go c.sweep()
+}
+
+// hold records that this instance runs b's inbox entry, so the sweeper renews it.
+func (c *webhookCore) hold(b *batch) {
+	c.heldMu.Lock()
+	c.held[b.inboxID] = b
+	c.heldMu.Unlock()
+}
+
+func (c *webhookCore) unhold(b *batch) {
+	c.heldMu.Lock()
+	delete(c.held, b.inboxID)
+	c.heldMu.Unlock()
+}
+
+// sweep renews leases and runs due entries until Shutdown has drained.
+func (c *webhookCore) sweep() {
+	defer c.wg.Done()
+	t := time.NewTimer(c.lease / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.sweepStop:
+			return
+		case <-t.C:
+		case <-c.sweepWake:
+		}
+		c.renewHeld()
+		c.mu.Lock()
+		closed := c.closed
+		c.mu.Unlock()
+		if !closed {
+			if _, _, err := c.claimDue(c.storeCtx, false); err != nil {
+				c.report(c.storeCtx, nil, err)
+			}
+		}
+		t.Reset(c.nextSweep())
+	}
+}
+
+// nextSweep is how long the sweeper sleeps: a third of the lease, or less when a
+// retry falls due sooner.
+func (c *webhookCore) nextSweep() time.Duration {
+	d := c.lease / 3
+	c.heldMu.Lock()
+	defer c.heldMu.Unlock()
+	if c.nextRetry.IsZero() {
+		return d
+	}
+	until := c.nextRetry.Sub(c.clock())
+	if until <= 0 {
+		// Due now: this sweep looked for it. If it was not claimable yet (another
+		// instance's clock), the regular sweeps find it.
+		c.nextRetry = time.Time{}
+		return d
+	}
+	return min(d, until)
+}
+
+// retryAt makes the sweeper look for due entries at t (the webhook's clock).
+func (c *webhookCore) retryAt(t time.Time) {
+	c.heldMu.Lock()
+	if c.nextRetry.IsZero() || t.Before(c.nextRetry) {
+		c.nextRetry = t
+	}
+	c.heldMu.Unlock()
+	c.pokeSweeper()
+}
+
+func (c *webhookCore) pokeSweeper() {
+	select {
+	case c.sweepWake <- struct{}{}:
+	default:
+	}
+}
+
+// renewHeld extends this instance's leases on the entries whose events run.
+func (c *webhookCore) renewHeld() {
+	c.heldMu.Lock()
+	ids := make([]string, 0, len(c.held))
+	for id := range c.held {
+		ids = append(ids, id)
+	}
+	c.heldMu.Unlock()
+	if len(ids) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.storeCtx, c.lease/3)
+	defer cancel()
+	lost, err := c.inbox.Renew(ctx, store.Lease{Owner: c.owner, Until: c.clock().Add(c.lease)}, ids)
+	if err != nil {
+		c.report(c.storeCtx, nil, fmt.Errorf("messenger: renewing inbox leases: %w", err))
+		return
+	}
+	for _, id := range lost {
+		c.heldMu.Lock()
+		b := c.held[id]
+		c.heldMu.Unlock()
+		if b == nil {
+			continue // finished while the renewal ran
+		}
+		c.stats.leasesLost.Add(1)
+		c.report(c.storeCtx, nil, fmt.Errorf("messenger: inbox entry %q was taken over by another instance while its events ran here (lease lost); some may run twice", id))
+	}
+}
+
+// claimDue claims free, due entries and queues their events. With wait (Replay) it
+// waits for queue room and returns the channels closed when each entry is finished;
+// without (the sweeper) it takes only what fits now and hands the rest back.
+func (c *webhookCore) claimDue(ctx context.Context, wait bool) (int, []chan struct{}, error) {
+	n := 0
+	var dones []chan struct{}
+	for {
+		now := c.clock()
+		es, err := c.inbox.Claim(ctx, store.Lease{Owner: c.owner, Until: now.Add(c.lease)}, now, claimPage)
+		if err != nil {
+			return n, dones, fmt.Errorf("messenger: claiming inbox entries: %w", err)
+		}
+		slices.SortStableFunc(es, func(a, b store.InboxEntry) int { return a.Received.Compare(b.Received) })
+		for i, e := range es {
+			done, queued, err := c.runEntry(ctx, e, wait)
+			if err != nil {
+				for _, rest := range es[i:] {
+					c.releaseEntry(rest.ID, store.Release{})
+				}
+				return n, dones, err
+			}
+			n += queued
+			if done != nil {
+				dones = append(dones, done)
+			}
+		}
+		if len(es) < claimPage {
+			return n, dones, nil
+		}
+	}
+}
+
+// errNoRoom stops a sweep when the queue is full; the entries go back to the inbox.
+var errNoRoom = errors.New("messenger: webhook queue is full")
+
+// runEntry queues the events of a claimed entry.
+func (c *webhookCore) runEntry(ctx context.Context, e store.InboxEntry, wait bool) (chan struct{}, int, error) {
+	evs, err := parseEnvelope(string(e.Body), nil)
+	if err != nil || len(evs) == 0 {
+		if err != nil {
+			// It was verified and parsed before it was stored, so the store damaged
+			// it; running it again would not help.
+			c.report(ctx, nil, fmt.Errorf("messenger: inbox entry %q is not a webhook body any more, dropping it: %w", e.ID, err))
+		}
+		if err := c.inbox.Done(c.storeCtx, e.ID); err != nil {
+			c.report(ctx, nil, fmt.Errorf("messenger: marking inbox entry %q done: %w", e.ID, err))
+		}
+		return nil, 0, nil
+	}
+	deadline := time.Time{}
+	if !wait {
+		deadline = time.Now() // no waiting: take it only if it fits now
+	}
+	if err := c.admit(ctx, len(evs), deadline); err != nil {
+		if errors.Is(err, errQueueFull) {
+			err = errNoRoom
+		}
+		return nil, 0, err
+	}
+	b := &batch{inboxID: e.ID, replay: true, attempts: e.Attempts}
+	if wait {
+		b.done = make(chan struct{})
+	}
+	c.hold(b)
+	if err := c.enqueue(evs, b); err != nil {
+		c.unhold(b)
+		return nil, 0, err
+	}
+	return b.done, len(evs), nil
+}
+
+// settleEntry tells the inbox how the events of b's entry went.
+func (c *webhookCore) settleEntry(b *batch) {
+	c.unhold(b)
+	c.mu.Lock()
+	forced := c.forced
+	c.mu.Unlock()
+	switch {
+	case b.dropped || (b.failed > 0 && forced):
+		// Shutdown: not the events' fault. The next owner takes the entry at once.
+		c.releaseEntry(b.inboxID, store.Release{})
+	case b.failed == 0:
+		if err := c.inbox.Done(c.storeCtx, b.inboxID); err != nil {
+			c.report(c.storeCtx, nil, fmt.Errorf("messenger: marking inbox entry %q done: %w", b.inboxID, err))
+		}
+	default:
+		attempt := b.attempts + 1
+		reason := b.firstErr.Error()
+		if len(reason) > maxReasonBytes {
+			reason = reason[:maxReasonBytes]
+		}
+		if attempt >= c.retry.Attempts {
+			if c.releaseEntry(b.inboxID, store.Release{Failed: true, Reason: reason, Dead: true}) {
+				c.stats.deadLettered.Add(1)
+				for i, ev := range b.failedEvs {
+					c.report(c.storeCtx, ev, &DeadLetterError{EntryID: b.inboxID, Attempts: attempt, Err: b.failedErrs[i]})
+				}
+			}
+			return
+		}
+		at := c.clock().Add(c.retry.wait(attempt))
+		if c.releaseEntry(b.inboxID, store.Release{Failed: true, Reason: reason, RetryAt: at}) {
+			c.stats.retried.Add(1)
+			c.retryAt(at)
+		}
+	}
+}
+
+// releaseEntry gives an entry back to the inbox and reports whether it could.
+func (c *webhookCore) releaseEntry(id string, r store.Release) bool {
+	err := c.inbox.Release(c.storeCtx, id, c.owner, r)
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, store.ErrLeaseLost):
+		c.stats.leasesLost.Add(1)
+		c.report(c.storeCtx, nil, fmt.Errorf("messenger: inbox entry %q was taken over by another instance while its events ran here (lease lost); some may run twice", id))
+	default:
+		c.report(c.storeCtx, nil, fmt.Errorf("messenger: releasing inbox entry %q: %w", id, err))
+	}
+	return false
+}
+
+func (c *webhookCore) replay(ctx context.Context) (int, error) {
+	if c.inbox == nil {
+		return 0, errors.New("messenger: Replay needs an inbox (WithInbox)")
+	}
+	c.mu.Lock()
+	closed := c.closed
+	c.mu.Unlock()
+	if closed {
+		return 0, ErrWebhookClosed
+	}
+	n, dones, err := c.claimDue(ctx, true)
+	for _, d := range dones {
+		select {
+		case <-d:
+		case <-ctx.Done():
+			return n, ctx.Err()
+		}
+	}
+	return n, err
+}
+
+func (c *webhookCore) deadLetters(ctx context.Context) ([]store.InboxEntry, error) {
+	if c.inbox == nil {
+		return nil, errors.New("messenger: DeadLetters needs an inbox (WithInbox)")
+	}
+	es, err := c.inbox.Entries(ctx, store.InboxDead)
+	if err != nil {
+		return nil, fmt.Errorf("messenger: listing dead letters: %w", err)
+	}
+	return es, nil
+}
+
+func (c *webhookCore) redrive(ctx context.Context, id string) error {
+	if c.inbox == nil {
+		return errors.New("messenger: Redrive needs an inbox (WithInbox)")
+	}
+	if err := c.inbox.Redrive(ctx, id); err != nil {
+		return fmt.Errorf("messenger: redriving inbox entry %q: %w", id, err)
+	}
+	c.pokeSweeper()
+	return nil
+}

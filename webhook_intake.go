@@ -1,0 +1,233 @@
+package messenger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/gomessenger/messenger/store"
+)
+
+// How a POST is taken in, and what an attacker can make it cost.
+//
+// Everything from arrival to answer runs under the ack budget: the body read has a
+// deadline (the connection's, set through http.ResponseController), waiting for
+// queue room stops at it, and so does waiting for the inbox, whatever the store does.
+// Before the signature is verified a request costs at most what it has sent: a
+// missing or malformed signature header is refused before the body is read, and the
+// body buffer starts small and grows only as bytes arrive, whatever Content-Length
+// claims.
+
+var errBodyTooLarge = errors.New("messenger: webhook body too large")
+
+// errInboxTimeout makes a POST answer 503 when the inbox did not persist the body
+// within the ack budget.
+var errInboxTimeout = errors.New("messenger: inbox did not answer within the ack budget")
+
+// receive runs the POST pipeline: signature header, size cap, body, signature,
+// decode, room in the queue, inbox, enqueue, 200.
+func (c *webhookCore) receive(rw http.ResponseWriter, r *http.Request) {
+	deadline := time.Now().Add(c.ackBudget)
+	c.mu.Lock()
+	closed := c.closed
+	c.mu.Unlock()
+	if closed {
+		http.Error(rw, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	if err := c.checkSignatureHeader(r.Header); err != nil {
+		// Refused before the body is read: an unsigned or garbled request costs
+		// nothing more than its headers.
+		c.refuse(rw, err)
+		return
+	}
+	if r.ContentLength > c.maxBody {
+		c.tooLarge(rw, r.ContentLength)
+		return
+	}
+	// The read ends at the ack budget, so a client that drips its body cannot hold
+	// the connection. Writers that cannot set deadlines (tests' recorders) read
+	// without one.
+	_ = http.NewResponseController(rw).SetReadDeadline(deadline)
+	bp := c.bufs.Get().(*[]byte)
+	body, err := readBody(r.Body, (*bp)[:0], c.maxBody)
+	*bp = body[:0]
+	switch {
+	case errors.Is(err, errBodyTooLarge):
+		c.putBuf(bp)
+		c.tooLarge(rw, int64(len(body)))
+		return
+	case err != nil:
+		c.putBuf(bp)
+		c.logger.Warn("messenger: webhook delivery refused: body not read within the ack budget", "read", len(body))
+		http.Error(rw, "cannot read body", http.StatusBadRequest)
+		return
+	}
+	if err := c.verify(r.Header, body); err != nil {
+		c.putBuf(bp)
+		c.refuse(rw, err)
+		return
+	}
+	evs, err := parseEnvelope(string(body), nil)
+	if err != nil {
+		c.putBuf(bp)
+		c.logger.Warn("messenger: webhook delivery refused", "error", err)
+		http.Error(rw, "malformed JSON", http.StatusBadRequest)
+		return
+	}
+	if len(evs) == 0 {
+		c.putBuf(bp)
+		rw.WriteHeader(http.StatusOK)
+		return
+	}
+	if err := c.admit(r.Context(), len(evs), deadline); err != nil {
+		c.putBuf(bp)
+		c.logger.Warn("messenger: webhook delivery deferred", "events", len(evs), "error", err)
+		http.Error(rw, "busy", http.StatusServiceUnavailable)
+		return
+	}
+	b := c.newBatch()
+	if c.inbox != nil {
+		// The inbox may keep body, so the buffer is not reused.
+		id, err := c.appendBounded(r.Context(), body, deadline)
+		if err != nil {
+			c.release(len(evs))
+			c.report(c.ctx, nil, fmt.Errorf("messenger: inbox append: %w", err))
+			if errors.Is(err, errInboxTimeout) {
+				http.Error(rw, "busy", http.StatusServiceUnavailable)
+			} else {
+				http.Error(rw, "cannot persist", http.StatusInternalServerError)
+			}
+			return
+		}
+		b.inboxID = id
+		c.hold(b)
+	} else {
+		c.putBuf(bp)
+	}
+	if err := c.enqueue(evs, b); err != nil {
+		if b.inboxID != "" {
+			c.unhold(b)
+			c.releaseEntry(b.inboxID, store.Release{})
+		}
+		http.Error(rw, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	c.stats.deliveries.Add(1)
+	c.stats.events.Add(uint64(len(evs)))
+	rw.WriteHeader(http.StatusOK)
+}
+
+// checkSignatureHeader refuses a request without a signature header, or with one
+// that is not "<algorithm>=<hex digest>", before its body is read.
+func (c *webhookCore) checkSignatureHeader(h http.Header) error {
+	if sig := h.Get(SignatureHeader); sig != "" || c.sig1 == nil {
+		return c.sig256.checkHeader(sig)
+	}
+	return c.sig1.checkHeader(h.Get(SignatureHeaderSHA1))
+}
+
+func (c *webhookCore) refuse(rw http.ResponseWriter, err error) {
+	c.logger.Warn("messenger: webhook delivery refused", "error", err)
+	if errors.Is(err, ErrNotSigned) {
+		http.Error(rw, "not signed", http.StatusUnauthorized)
+	} else {
+		http.Error(rw, "invalid signature", http.StatusForbidden)
+	}
+}
+
+func (c *webhookCore) tooLarge(rw http.ResponseWriter, n int64) {
+	c.logger.Warn("messenger: webhook delivery refused: body too large", "limit", c.maxBody, "size", n)
+	http.Error(rw, "body too large", http.StatusRequestEntityTooLarge)
+}
+
+func (c *webhookCore) putBuf(bp *[]byte) {
+	if cap(*bp) <= 1<<16 {
+		c.bufs.Put(bp)
+	}
+}
+
+// verify checks X-Hub-Signature-256, or with WithSHA1 the legacy header when the
+// SHA-256 one is absent.
+func (c *webhookCore) verify(h http.Header, body []byte) error {
+	if sig := h.Get(SignatureHeader); sig != "" || c.sig1 == nil {
+		return c.sig256.verify(body, sig)
+	}
+	return c.sig1.verify(body, h.Get(SignatureHeaderSHA1))
+}
+
+// readBody reads all of rd into buf, failing with errBodyTooLarge past limit bytes.
+// The buffer grows only as bytes arrive: Content-Length is a claim of an unverified
+// client, so it reserves nothing.
+func readBody(rd io.Reader, buf []byte, limit int64) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := rd.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return buf, errBodyTooLarge
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
+// pendingAppend is an inbox append the POST may stop waiting for.
+type pendingAppend struct {
+	id    string
+	err   error
+	done  chan struct{}
+	state atomic.Int32 // appendWaiting, appendTaken or appendAbandoned
+}
+
+const (
+	appendWaiting int32 = iota
+	appendTaken
+	appendAbandoned
+)
+
+// appendBounded persists body with a lease for this instance and returns its id, or
+// errInboxTimeout at deadline even when the store ignores its context. An append
+// that completes after the POST gave up is removed again: the POST was answered
+// 503, so Meta delivers the body again and nothing may run it twice.
+func (c *webhookCore) appendBounded(ctx context.Context, body []byte, deadline time.Time) (string, error) {
+	p := &pendingAppend{done: make(chan struct{})}
+	received := c.clock()
+	lease := store.Lease{Owner: c.owner, Until: received.Add(c.lease)}
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		actx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
+		p.id, p.err = c.inbox.Append(actx, body, received, lease)
+		cancel()
+		close(p.done)
+		if p.state.CompareAndSwap(appendWaiting, appendTaken) || p.err != nil {
+			return
+		}
+		if err := c.inbox.Done(c.storeCtx, p.id); err != nil {
+			c.report(c.storeCtx, nil, fmt.Errorf("messenger: removing inbox entry %q appended after its POST was refused: %w", p.id, err))
+		}
+	}()
+	t := time.NewTimer(time.Until(deadline))
+	defer t.Stop()
+	select {
+	case <-p.done:
+		return p.id, p.err
+	case <-t.C:
+		if p.state.CompareAndSwap(appendWaiting, appendAbandoned) {
+			return "", errInboxTimeout
+		}
+		<-p.done // finished as the timer fired
+		return p.id, p.err
+	}
+}
