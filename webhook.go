@@ -308,8 +308,8 @@ type webhookCore struct {
 	held      map[string]*batch // inbox entries this instance runs, by id
 	nextRetry time.Time         // earliest retry this instance scheduled (clock time)
 	stopOnce  sync.Once
-	sweepWake chan struct{}     // makes the sweeper look for due entries now
-	sweepStop chan struct{}     // closed once Shutdown has drained
+	sweepWake chan struct{} // makes the sweeper look for due entries now
+	sweepStop chan struct{} // closed once Shutdown has drained
 
 	routesMu sync.Mutex
 	routes   atomic.Pointer[[]route]
@@ -509,4 +509,3 @@ func (c *webhookCore) handshake(rw http.ResponseWriter, r *http.Request) {
 	rw.WriteHeader(http.StatusOK)
 	io.WriteString(rw, challenge)
 }
-

@@ -28,7 +28,7 @@ type WebhookStats struct {
 
 type webhookCounters struct {
 	deliveries, events, handled, failed, duplicates atomic.Uint64
-	retried, deadLettered, dropped, leasesLost       atomic.Uint64
+	retried, deadLettered, dropped, leasesLost      atomic.Uint64
 }
 
 func (s *webhookCounters) snapshot() WebhookStats {

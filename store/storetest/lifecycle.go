@@ -41,7 +41,10 @@ func (s *suite) closed(t *testing.T) {
 			_, err := st.Claim(ctx, store.Lease{Owner: ownerA, Until: now}, now, 0)
 			return err
 		},
-		"Renew":   func() error { _, err := st.Renew(ctx, store.Lease{Owner: ownerA, Until: now}, []string{"1"}); return err },
+		"Renew": func() error {
+			_, err := st.Renew(ctx, store.Lease{Owner: ownerA, Until: now}, []string{"1"})
+			return err
+		},
 		"Release": func() error { return st.Release(ctx, "1", ownerA, store.Release{}) },
 		"Done":    func() error { return st.Done(ctx, "1") },
 		"Entries": func() error { _, err := st.Entries(ctx, store.InboxPending); return err },
