@@ -1,0 +1,400 @@
+package messenger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/gomessenger/messenger/store"
+)
+
+// flaky is a handler that fails the first fails runs of each message id.
+type flaky struct {
+	fails int
+	panic bool
+
+	mu   sync.Mutex
+	runs map[string]int
+	ok   []string
+}
+
+func (f *flaky) handle(_ context.Context, ev Event) error {
+	mid := ev.(*MessageEvent).Message.MID
+	f.mu.Lock()
+	if f.runs == nil {
+		f.runs = map[string]int{}
+	}
+	f.runs[mid]++
+	n := f.runs[mid]
+	if n > f.fails {
+		f.ok = append(f.ok, mid)
+	}
+	f.mu.Unlock()
+	if n <= f.fails {
+		if f.panic {
+			panic(fmt.Sprintf("run %d of %s", n, mid))
+		}
+		return fmt.Errorf("run %d of %s failed", n, mid)
+	}
+	return nil
+}
+
+func (f *flaky) snapshot() (map[string]int, []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	runs := map[string]int{}
+	for k, v := range f.runs {
+		runs[k] = v
+	}
+	return runs, append([]string(nil), f.ok...)
+}
+
+type inboxRig struct {
+	clock *fakeClock
+	inbox *store.Memory
+	w     *Webhook
+	errs  *sink
+}
+
+func newInboxRig(t *testing.T, opts ...WebhookOption) *inboxRig {
+	t.Helper()
+	r := &inboxRig{clock: &fakeClock{now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}, errs: &sink{}}
+	r.inbox = store.NewMemory(store.WithClock(r.clock.Now))
+	opts = append([]WebhookOption{
+		WithInbox(r.inbox), WithDedupe(r.inbox), WithWebhookClock(r.clock.Now), WithErrorHandler(r.errs.onError),
+	}, opts...)
+	r.w = newTestWebhook(t, opts...)
+	return r
+}
+
+func (r *inboxRig) entries(t *testing.T, state store.InboxState) []store.InboxEntry {
+	t.Helper()
+	es, err := r.inbox.Entries(context.Background(), state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
+}
+
+// A failing handler leaves its event in the inbox; it runs again after the backoff
+// and, once it succeeds, the entry is gone. Events of the entry that succeeded the
+// first time are not run again, and the error handler hears of every failure.
+func TestWebhookFailedEventRetriedFromInbox(t *testing.T) {
+	t.Parallel()
+	for _, panics := range []bool{false, true} {
+		t.Run(fmt.Sprintf("panic=%v", panics), func(t *testing.T) {
+			t.Parallel()
+			r := newInboxRig(t, WithHandlerRetry(HandlerRetry{Attempts: 5, Backoff: time.Minute, MaxBackoff: time.Hour}))
+			f := &flaky{fails: 2, panic: panics}
+			var good atomic.Int32
+			r.w.OnEvent(func(ctx context.Context, ev Event) error {
+				if ev.(*MessageEvent).Message.MID == "good" {
+					good.Add(1)
+					return nil
+				}
+				return f.handle(ctx, ev)
+			})
+			if code := postSigned(r.w, messageBody(t, "p", "a/good/1", "b/bad/2")); code != 200 {
+				t.Fatalf("status %d", code)
+			}
+			waitIdle(t, r.w)
+			for attempt := 1; attempt <= 2; attempt++ {
+				es := r.entries(t, store.InboxPending)
+				if len(es) != 1 || es[0].Attempts != attempt || es[0].Owner != "" {
+					t.Fatalf("after failed run %d: inbox %+v, want one free entry with %d attempts", attempt, es, attempt)
+				}
+				// Not before its backoff (a minute, doubled, plus up to a quarter)...
+				if n, err := r.w.Replay(context.Background()); n != 0 || err != nil {
+					t.Fatalf("Replay before the retry time = %d, %v; want nothing due", n, err)
+				}
+				// ...and then it runs.
+				r.clock.Advance(time.Duration(attempt) * 2 * time.Minute * 5 / 4)
+				if n, err := r.w.Replay(context.Background()); n != 2 || err != nil {
+					t.Fatalf("Replay at the retry time = %d, %v; want the entry's 2 events", n, err)
+				}
+			}
+			if es := r.entries(t, store.InboxPending); len(es) != 0 {
+				t.Errorf("inbox after the successful run holds %+v", es)
+			}
+			runs, ok := f.snapshot()
+			if diff := cmp.Diff(map[string]int{"bad": 3}, runs); diff != "" {
+				t.Errorf("runs (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff([]string{"bad"}, ok); diff != "" {
+				t.Errorf("succeeded (-want +got):\n%s", diff)
+			}
+			if n := good.Load(); n != 1 {
+				t.Errorf("the event that succeeded ran %d times, want 1", n)
+			}
+			_, errs := r.errs.snapshot()
+			if len(errs) != 2 {
+				t.Fatalf("error handler got %v, want the 2 failures", errs)
+			}
+			if panics && !errors.Is(errs[0], ErrHandlerPanic) {
+				t.Errorf("error = %v, want a HandlerPanicError", errs[0])
+			}
+			st := r.w.Stats()
+			want := WebhookStats{Deliveries: 1, Events: 2, Handled: 2, Failed: 2, Duplicates: 2, Retried: 2}
+			if diff := cmp.Diff(want, st); diff != "" {
+				t.Errorf("Stats (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// After the last attempt an entry goes to the dead letters, the error handler is
+// told, nothing claims it, and Redrive runs it again.
+func TestWebhookDeadLetterAndRedrive(t *testing.T) {
+	t.Parallel()
+	r := newInboxRig(t, WithHandlerRetry(HandlerRetry{Attempts: 2, Backoff: time.Second, MaxBackoff: time.Second}))
+	var broken atomic.Bool
+	broken.Store(true)
+	var ran sync.WaitGroup
+	r.w.OnEvent(func(ctx context.Context, ev Event) error {
+		defer ran.Done()
+		if broken.Load() {
+			return errors.New("CRM is down")
+		}
+		return nil
+	})
+	ran.Add(1)
+	if code := postSigned(r.w, messageBody(t, "p", "a/m1/1")); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	waitIdle(t, r.w)
+	r.clock.Advance(2 * time.Second)
+	ran.Add(1)
+	if n, err := r.w.Replay(context.Background()); n != 1 || err != nil {
+		t.Fatalf("Replay = %d, %v", n, err)
+	}
+	dead, err := r.w.DeadLetters(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dead) != 1 || dead[0].Attempts != 2 || dead[0].LastError != "CRM is down" || dead[0].State != store.InboxDead {
+		t.Fatalf("DeadLetters = %+v, want the entry after 2 attempts", dead)
+	}
+	_, errs := r.errs.snapshot()
+	var dl *DeadLetterError
+	if len(errs) != 3 || !errors.As(errs[2], &dl) || !errors.Is(errs[2], ErrDeadLettered) || dl.EntryID != dead[0].ID || dl.Attempts != 2 {
+		t.Fatalf("errors %v, want two failures then a DeadLetterError for entry %s", errs, dead[0].ID)
+	}
+	r.clock.Advance(24 * time.Hour)
+	if n, err := r.w.Replay(context.Background()); n != 0 || err != nil {
+		t.Fatalf("Replay of a dead letter = %d, %v; want it left alone", n, err)
+	}
+	if err := r.w.Redrive(context.Background(), "no-such-entry"); !errors.Is(err, store.ErrNoEntry) {
+		t.Errorf("Redrive(unknown) = %v, want ErrNoEntry", err)
+	}
+	broken.Store(false)
+	ran.Add(1)
+	if err := r.w.Redrive(context.Background(), dead[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	ran.Wait() // the sweeper runs it without being asked
+	waitIdle(t, r.w)
+	if n := len(r.entries(t, store.InboxPending)) + len(r.entries(t, store.InboxDead)); n != 0 {
+		t.Errorf("inbox holds %d entries after the redriven run succeeded", n)
+	}
+	if st := r.w.Stats(); st.DeadLettered != 1 || st.Handled != 1 || st.Failed != 2 {
+		t.Errorf("Stats = %+v", st)
+	}
+}
+
+// Without an inbox a failed event is reported and not run again: the docs say so.
+func TestWebhookFailedEventWithoutInboxIsReportedOnce(t *testing.T) {
+	t.Parallel()
+	var errs sink
+	w := newTestWebhook(t, WithErrorHandler(errs.onError))
+	f := &flaky{fails: 1}
+	w.OnEvent(f.handle)
+	if code := postSigned(w, messageBody(t, "p", "a/m1/1")); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	waitIdle(t, w)
+	if runs, _ := f.snapshot(); runs["m1"] != 1 {
+		t.Errorf("runs = %v, want one", runs)
+	}
+	if _, e := errs.snapshot(); len(e) != 1 {
+		t.Errorf("errors = %v, want the one failure", e)
+	}
+	if st := w.Stats(); st.Failed != 1 || st.Handled != 0 {
+		t.Errorf("Stats = %+v, want 1 failed", st)
+	}
+	// The key was forgotten: the same event arriving again is handled.
+	if code := postSigned(w, messageBody(t, "p", "a/m1/1")); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	waitIdle(t, w)
+	if runs, ok := f.snapshot(); runs["m1"] != 2 || len(ok) != 1 {
+		t.Errorf("after a redelivery: runs %v, ok %v", runs, ok)
+	}
+}
+
+// An entry a live instance holds is not run by another one sharing the inbox, until
+// its lease runs out.
+func TestWebhookReplayLeavesLiveEntries(t *testing.T) {
+	t.Parallel()
+	r := newInboxRig(t)
+	release := make(chan struct{})
+	started := make(chan struct{}, 1)
+	r.w.OnEvent(func(ctx context.Context, ev Event) error {
+		started <- struct{}{}
+		<-release
+		return nil
+	})
+	if code := postSigned(r.w, messageBody(t, "p", "a/m1/1")); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	<-started
+	var runs atomic.Int32
+	other := newTestWebhook(t, WithInbox(r.inbox), WithDedupe(r.inbox), WithWebhookClock(r.clock.Now))
+	other.OnEvent(func(context.Context, Event) error { runs.Add(1); return nil })
+	r.clock.Advance(DefaultInboxLease - time.Nanosecond)
+	if n, err := other.Replay(context.Background()); n != 0 || err != nil {
+		t.Errorf("Replay while the first instance runs the entry = %d, %v; want 0", n, err)
+	}
+	close(release)
+	waitIdle(t, r.w)
+	r.clock.Advance(time.Hour)
+	if n, err := other.Replay(context.Background()); n != 0 || err != nil {
+		t.Errorf("Replay after the first instance finished = %d, %v; want 0", n, err)
+	}
+	if runs.Load() != 0 {
+		t.Errorf("the second instance ran %d events", runs.Load())
+	}
+}
+
+// Shutdown with an inbox loses nothing: what it could not finish is handed back at
+// once, without an attempt counted, and the next process runs exactly that.
+func TestWebhookShutdownHandsEntriesBack(t *testing.T) {
+	t.Parallel()
+	r := newInboxRig(t, WithConcurrency(1))
+	block := make(chan struct{})
+	var first sync.Once
+	started := make(chan struct{})
+	handled := map[string]int{}
+	var mu sync.Mutex
+	count := func(ev Event) {
+		mu.Lock()
+		handled[ev.(*MessageEvent).Message.MID]++
+		mu.Unlock()
+	}
+	r.w.OnEvent(func(ctx context.Context, ev Event) error {
+		first.Do(func() { close(started) })
+		select {
+		case <-block:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		count(ev)
+		return nil
+	})
+	const n = 20
+	for i := range n {
+		if code := postSigned(r.w, messageBody(t, "p", fmt.Sprintf("u%d/m%d/%d", i, i, i))); code != 200 {
+			t.Fatalf("status %d", code)
+		}
+	}
+	<-started
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // out of time at once
+	if err := r.w.Shutdown(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Shutdown = %v", err)
+	}
+	st := r.w.Stats()
+	if st.Dropped != n-1 {
+		t.Errorf("Stats().Dropped = %d, want %d", st.Dropped, n-1)
+	}
+	es := r.entries(t, store.InboxPending)
+	if len(es) != n {
+		t.Fatalf("inbox holds %d entries after Shutdown, want all %d", len(es), n)
+	}
+	for _, e := range es {
+		if e.Owner != "" || e.Attempts != 0 {
+			t.Errorf("entry %s after Shutdown: owner %q, %d attempts; want handed back, none counted", e.ID, e.Owner, e.Attempts)
+		}
+	}
+	next := newTestWebhook(t, WithInbox(r.inbox), WithDedupe(r.inbox), WithWebhookClock(r.clock.Now))
+	next.OnEvent(func(_ context.Context, ev Event) error { count(ev); return nil })
+	if got, err := next.Replay(context.Background()); got != n || err != nil {
+		t.Fatalf("Replay = %d, %v; want %d", got, err, n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(handled) != n {
+		t.Errorf("handled %d distinct events, want %d", len(handled), n)
+	}
+	for mid, k := range handled {
+		if k != 1 {
+			t.Errorf("%s handled %d times", mid, k)
+		}
+	}
+}
+
+// Handlers get a context with a deadline, so a call that never answers ends.
+func TestWebhookHandlerTimeout(t *testing.T) {
+	t.Parallel()
+	var errs sink
+	w := newTestWebhook(t, WithHandlerTimeout(20*time.Millisecond), WithErrorHandler(errs.onError))
+	var deadline atomic.Bool
+	w.OnEvent(func(ctx context.Context, ev Event) error {
+		_, ok := ctx.Deadline()
+		deadline.Store(ok)
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	if code := postSigned(w, messageBody(t, "p", "a/m1/1")); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	waitIdle(t, w)
+	if !deadline.Load() {
+		t.Error("handler context had no deadline")
+	}
+	if _, e := errs.snapshot(); len(e) != 1 || !errors.Is(e[0], context.DeadlineExceeded) {
+		t.Errorf("errors = %v, want the deadline", e)
+	}
+	if _, err := NewWebhook(whSecret, whVerifyToken, WithHandlerTimeout(0)); err == nil {
+		t.Error("WithHandlerTimeout(0): no error")
+	}
+}
+
+func TestWebhookRetryOptionsValidated(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		opt  WebhookOption
+		want string
+	}{
+		{WithHandlerRetry(HandlerRetry{Attempts: 0, Backoff: time.Second, MaxBackoff: time.Second}), "Attempts must be at least 1, got 0"},
+		{WithHandlerRetry(HandlerRetry{Attempts: 3, Backoff: 0, MaxBackoff: time.Second}), "Backoff must be positive, got 0s"},
+		{WithHandlerRetry(HandlerRetry{Attempts: 3, Backoff: time.Minute, MaxBackoff: time.Second}), "MaxBackoff must be at least Backoff (1m0s), got 1s"},
+		{WithInboxLease(500 * time.Millisecond), "WithInboxLease: must be at least 1s, got 500ms"},
+	} {
+		_, err := NewWebhook(whSecret, whVerifyToken, tc.opt)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("error = %v, want it to say %q", err, tc.want)
+		}
+	}
+}
+
+func TestHandlerRetryWait(t *testing.T) {
+	t.Parallel()
+	r := HandlerRetry{Attempts: 10, Backoff: time.Second, MaxBackoff: 10 * time.Second}
+	for _, tc := range []struct {
+		attempt int
+		base    time.Duration
+	}{{1, time.Second}, {2, 2 * time.Second}, {3, 4 * time.Second}, {4, 8 * time.Second}, {5, 10 * time.Second}, {9, 10 * time.Second}} {
+		for range 50 {
+			if d := r.wait(tc.attempt); d < tc.base || d > tc.base*5/4 {
+				t.Fatalf("wait(%d) = %v, want within [%v, %v]", tc.attempt, d, tc.base, tc.base*5/4)
+			}
+		}
+	}
+}

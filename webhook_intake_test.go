@@ -1,0 +1,171 @@
+package messenger
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gomessenger/messenger/store"
+)
+
+// readCounter is a body that counts the reads made of it.
+type readCounter struct {
+	r     io.Reader
+	reads atomic.Int32
+}
+
+func (c *readCounter) Read(p []byte) (int, error) {
+	c.reads.Add(1)
+	return c.r.Read(p)
+}
+
+// A request without a well-formed signature header is refused before one byte of
+// its body is read.
+func TestWebhookRefusesBadSignatureHeaderBeforeReadingBody(t *testing.T) {
+	t.Parallel()
+	w := newTestWebhook(t)
+	body := messageBody(t, "p", "a/m1/1")
+	hex64 := strings.Repeat("ab", 32)
+	for _, tc := range []struct {
+		name, header string
+		code         int
+	}{
+		{"missing", "", http.StatusUnauthorized},
+		{"no algorithm", hex64, http.StatusForbidden},
+		{"other algorithm", "md5=" + hex64, http.StatusForbidden},
+		{"short digest", "sha256=" + hex64[:63], http.StatusForbidden},
+		{"long digest", "sha256=" + hex64 + "00", http.StatusForbidden},
+		{"not hex", "sha256=" + strings.Repeat("zz", 32), http.StatusForbidden},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rc := &readCounter{r: bytes.NewReader(body)}
+			req := httptest.NewRequest(http.MethodPost, "/webhook", rc)
+			if tc.header != "" {
+				req.Header.Set(SignatureHeader, tc.header)
+			}
+			rec := httptest.NewRecorder()
+			w.ServeHTTP(rec, req)
+			if rec.Code != tc.code {
+				t.Errorf("status %d, want %d", rec.Code, tc.code)
+			}
+			if n := rc.reads.Load(); n != 0 {
+				t.Errorf("body read %d times before the refusal, want 0", n)
+			}
+		})
+	}
+	// A well-formed but wrong signature is checked on the body, as it must be.
+	if code := postBody(w, body, map[string]string{SignatureHeader: "sha256=" + hex64}); code != http.StatusForbidden {
+		t.Errorf("wrong signature: status %d, want 403", code)
+	}
+}
+
+// Content-Length is the claim of a client not yet verified: it reserves nothing.
+// (Not parallel: it reads the process's allocation counter.)
+func TestWebhookDoesNotReserveClaimedContentLength(t *testing.T) {
+	w := newTestWebhook(t)
+	body := messageBody(t, "p", "a/m1/1")
+	claim := int64(DefaultMaxBodyBytes) // 4 MiB claimed, a few hundred bytes sent
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range 10 {
+		req := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(body))
+		req.ContentLength = claim
+		req.Header.Set(SignatureHeader, "sha256="+strings.Repeat("00", 32))
+		rec := httptest.NewRecorder()
+		w.ServeHTTP(rec, req)
+		if rec.Code != http.StatusForbidden {
+			t.Fatalf("status %d, want 403", rec.Code)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
+		t.Errorf("10 requests claiming %d bytes each allocated %d bytes; want well under one claim", claim, got)
+	}
+}
+
+// A client that drips its body cannot hold the connection past the ack budget.
+func TestWebhookBodyReadEndsAtAckBudget(t *testing.T) {
+	t.Parallel()
+	budget := 200 * time.Millisecond
+	w := newTestWebhook(t, WithAckBudget(budget))
+	srv := httptest.NewServer(w)
+	t.Cleanup(srv.Close)
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n%s: sha256=%s\r\n\r\n{\"obj", SignatureHeader, strings.Repeat("00", 32))
+	// The guard only keeps a broken server from hanging the test.
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to a dripping client: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("status %d, want 400", resp.StatusCode)
+	}
+	if took := time.Since(start); took > budget+2*time.Second {
+		t.Errorf("answered after %v, want within the ack budget (%v) + 2s", took, budget)
+	}
+	// And the connection is closed: the server reads nothing more from it.
+	if _, err := conn.Read(make([]byte, 1)); err == nil {
+		t.Error("connection still open after the refusal")
+	}
+}
+
+// stuckInbox is an inbox whose Append ignores its context and waits for the test.
+type stuckInbox struct {
+	*store.Memory
+	unblock  chan struct{}
+	appended chan string
+}
+
+func (s *stuckInbox) Append(_ context.Context, body []byte, received time.Time, l store.Lease) (string, error) {
+	<-s.unblock
+	id, err := s.Memory.Append(context.Background(), body, received, l)
+	s.appended <- id
+	return id, err
+}
+
+// Whatever the store does, the POST is answered within the ack budget; an append
+// that lands after the 503 is removed again, since Meta will deliver the body again.
+func TestWebhookAnswersWithinBudgetWhenInboxStalls(t *testing.T) {
+	t.Parallel()
+	budget := 100 * time.Millisecond
+	in := &stuckInbox{Memory: store.NewMemory(), unblock: make(chan struct{}), appended: make(chan string, 1)}
+	var errs sink
+	w := newTestWebhook(t, WithInbox(in), WithAckBudget(budget), WithErrorHandler(errs.onError))
+	var runs atomic.Int32
+	w.OnEvent(func(context.Context, Event) error { runs.Add(1); return nil })
+	start := time.Now()
+	if code := postSigned(w, messageBody(t, "p", "a/m1/1")); code != http.StatusServiceUnavailable {
+		t.Errorf("status %d, want 503 so that Meta delivers again", code)
+	}
+	if took := time.Since(start); took > budget+time.Second {
+		t.Errorf("answered after %v with the inbox stalled; budget %v", took, budget)
+	}
+	close(in.unblock)
+	<-in.appended
+	if err := w.Shutdown(context.Background()); err != nil { // waits for the late append's clean-up
+		t.Fatal(err)
+	}
+	if es, _ := in.Memory.Entries(context.Background(), store.InboxPending); len(es) != 0 {
+		t.Errorf("inbox holds %d entries for a POST answered 503", len(es))
+	}
+	if runs.Load() != 0 {
+		t.Errorf("events of a POST answered 503 ran %d times", runs.Load())
+	}
+}
