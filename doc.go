@@ -53,8 +53,22 @@
 //	http.Handle("/webhook", wh)
 //	defer wh.Shutdown(ctx) // stops intake and drains
 //
-// With an inbox (a store.Inbox), each verified body is persisted before the 200 and
-// Replay runs what a crash left unfinished, so an acknowledged event is never lost.
+// What happens to an acknowledged event that is not handled depends on the inbox
+// (WithInbox; RELIABILITY.md in the repository has the whole table, with figures):
+//
+//   - With an inbox (a store.Inbox), each verified body is persisted, leased to the
+//     instance, before the 200. A handler that fails leaves it there: it runs again
+//     after a backoff (WithHandlerRetry), then goes to the dead letters
+//     (DeadLetters, Redrive). A process that dies leaves its entries to the others,
+//     or to Replay after the restart, once their lease runs out; an instance never
+//     runs an entry another live instance holds. Events are at least once: an event
+//     whose handler finished just before its process died may run again.
+//   - Without one, a failed event goes to the error handler and is not run again,
+//     and events still queued when Shutdown gives up are dropped (ErrEventDropped,
+//     counted in Stats). Meta does not deliver them again: it had its 200.
+//
+// Whatever the store and the client do, a POST is answered within the ack budget:
+// the body read, the wait for queue room and the inbox append all end there.
 // Every event marshals back to its wire JSON with encoding/json, so events can be
 // logged, stored and replayed; MarshalEnvelope and SignPayload build signed
 // deliveries for tests.
