@@ -15,8 +15,8 @@
 // goroutines claiming one token, a thousand delivering one webhook), expiry to the
 // nanosecond, the inbox's order and replay, closing, and, for durable stores given
 // [WithReopen], that closing and opening again keeps everything. Stores that also
-// implement the optional [store.TopicTokens] are checked for it too (the
-// TopicTokens/ tests skip for those that do not).
+// implement the optional [store.TopicTokens] and [store.Intake] are checked for them
+// too (the TopicTokens/ and Intake/ tests skip for those that do not).
 package storetest
 
 import (
@@ -96,6 +96,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store, opts ...Option) {
 		{"Inbox/Release", s.inboxRelease},
 		{"Inbox/DeadLetter", s.inboxDeadLetter},
 		{"Inbox/Invalid", s.inboxInvalid},
+		{"Intake/Admit", s.intakeAdmit},
+		{"Intake/Concurrent", s.intakeConcurrent},
+		{"Intake/Invalid", s.intakeInvalid},
+		{"Intake/Closed", s.intakeClosed},
 		{"Closed", s.closed},
 		{"Reopen", s.reopen},
 	} {
