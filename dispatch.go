@@ -48,6 +48,7 @@ type batch struct {
 	left     int
 	inboxID  string
 	replay   bool          // claimed from the inbox: skip events already done
+	admitted bool          // taken in by store.Intake: keys claimed, windows recorded
 	attempts int           // failed runs of the inbox entry before this one
 	dropped  bool          // some event was dropped at shutdown: hand the entry back
 	done     chan struct{} // Replay waits on it; nil for POSTs
@@ -56,6 +57,9 @@ type batch struct {
 	firstErr   error
 	failedEvs  []Event
 	failedErrs []error
+	// The dedupe keys of events that succeeded, for an admitted batch whose entry
+	// is not completed: they get done marks so a later run skips them.
+	okKeys []string
 }
 
 type job struct {
@@ -238,6 +242,14 @@ func (c *webhookCore) release(n int) {
 	c.mu.Unlock()
 }
 
+// unadmit gives back room admitted for n events that turned out to be duplicates.
+func (c *webhookCore) unadmit(n int) {
+	c.mu.Lock()
+	c.queued -= n
+	c.broadcast()
+	c.mu.Unlock()
+}
+
 // enqueue queues admitted events and starts workers. It fails only after a forced
 // shutdown, when the events are released instead.
 func (c *webhookCore) enqueue(evs []Event, b *batch) error {
@@ -373,9 +385,12 @@ func (c *webhookCore) work() {
 		cv.running = true
 		c.mu.Unlock()
 
-		err := c.handle(&j)
+		key, err := c.handle(&j)
 
 		c.mu.Lock()
+		if err == nil && j.b.admitted && key != "" {
+			j.b.okKeys = append(j.b.okKeys, key)
+		}
 		if err != nil {
 			b := j.b
 			b.failed++

@@ -43,25 +43,33 @@ func (e *HandlerPanicError) Unwrap() error {
 // error handler and, with an inbox, the entry is retried (the dedupe key stays, so a
 // redelivery does not run the event beside the retry). Without an inbox the key is
 // forgotten, so the same event arriving again is handled.
-func (c *webhookCore) handle(j *job) error {
+func (c *webhookCore) handle(j *job) (string, error) {
 	// Stores get a context Shutdown does not cancel: bookkeeping of a handler that
 	// finished must still be written.
 	ev, sctx := j.ev, c.storeCtx
 	var key string
-	if c.dedupe != nil {
+	switch {
+	case c.dedupe == nil:
+	case j.b.admitted:
+		// Claimed, and its window recorded, when the body was taken in.
 		key = dedupeKey(ev)
-		if j.b.replay {
-			if c.wasDone(sctx, ev, key) {
-				c.stats.duplicates.Add(1)
-				return nil
-			}
-			c.claim(sctx, ev, key) // so that later redeliveries are dropped
-		} else if !c.claim(sctx, ev, key) {
+	case j.b.replay:
+		key = dedupeKey(ev)
+		if c.wasDone(sctx, ev, key) {
 			c.stats.duplicates.Add(1)
-			return nil
+			return "", nil
+		}
+		c.claim(sctx, ev, key) // so that later redeliveries are dropped
+	default:
+		key = dedupeKey(ev)
+		if !c.claim(sctx, ev, key) {
+			c.stats.duplicates.Add(1)
+			return "", nil
 		}
 	}
-	c.recordWindow(sctx, ev)
+	if !j.b.admitted {
+		c.recordWindow(sctx, ev)
+	}
 	ctx, cancel := context.WithTimeout(c.ctx, c.handlerTime)
 	err := c.callHandlers(ctx, ev)
 	cancel()
@@ -70,21 +78,25 @@ func (c *webhookCore) handle(j *job) error {
 	} else {
 		c.stats.handled.Add(1)
 	}
-	if key == "" {
-		return err
-	}
 	switch {
+	case key == "":
 	case err != nil && c.inbox == nil:
 		c.forget(sctx, ev, key)
-	case err != nil:
+	case err != nil, j.b.admitted:
+		// A failed event keeps its key: the inbox retry owns it. An admitted batch
+		// marks done only if its entry outlives it (settleEntry).
 	case c.inbox != nil:
 		// Remember completion separately from the claim: a Replay after a crash must
 		// redo events that were claimed but never finished.
-		if _, err := c.dedupe.FirstSeen(sctx, doneKey(key), c.dedupeTTL); err != nil {
-			c.report(sctx, ev, fmt.Errorf("messenger: dedupe store: %w", err))
-		}
+		c.markDone(sctx, ev, key)
 	}
-	return err
+	return key, err
+}
+
+func (c *webhookCore) markDone(ctx context.Context, ev Event, key string) {
+	if _, err := c.dedupe.FirstSeen(ctx, doneKey(key), c.dedupeTTL); err != nil {
+		c.report(ctx, ev, fmt.Errorf("messenger: dedupe store: %w", err))
+	}
 }
 
 func doneKey(key string) string { return "done:" + key }
@@ -204,24 +216,32 @@ func windowAction(ev Event) (kind store.ActionKind, user string, ad bool) {
 	return "", "", false
 }
 
-func (c *webhookCore) recordWindow(ctx context.Context, ev Event) {
-	if c.windows == nil {
-		return
-	}
+// appendActions appends the window-opening actions ev is (none, one, or a message
+// and an ad click).
+func (c *webhookCore) appendActions(dst []store.WindowAction, ev Event) []store.WindowAction {
 	kind, user, ad := windowAction(ev)
 	if kind == "" || user == "" {
-		return
+		return dst
 	}
 	in := ev.Info()
 	at := in.Time
 	if at.IsZero() {
 		at = c.clock()
 	}
-	if err := c.windows.RecordAction(ctx, in.PageID, user, store.Action{Kind: kind, At: at}); err != nil {
-		c.report(ctx, ev, fmt.Errorf("messenger: window store: %w", err))
-	}
+	dst = append(dst, store.WindowAction{Page: in.PageID, User: user, Action: store.Action{Kind: kind, At: at}})
 	if ad {
-		if err := c.windows.RecordAction(ctx, in.PageID, user, store.Action{Kind: store.ActionAdClick, At: at}); err != nil {
+		dst = append(dst, store.WindowAction{Page: in.PageID, User: user, Action: store.Action{Kind: store.ActionAdClick, At: at}})
+	}
+	return dst
+}
+
+func (c *webhookCore) recordWindow(ctx context.Context, ev Event) {
+	if c.windows == nil {
+		return
+	}
+	var buf [2]store.WindowAction
+	for _, a := range c.appendActions(buf[:0], ev) {
+		if err := c.windows.RecordAction(ctx, a.Page, a.User, a.Action); err != nil {
 			c.report(ctx, ev, fmt.Errorf("messenger: window store: %w", err))
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"time"
 
@@ -40,6 +41,9 @@ func newOwnerName() string {
 
 // startInbox starts the sweeper. Called by NewWebhook when there is an inbox.
 func (c *webhookCore) startInbox() {
+	if in, ok := c.inbox.(store.Intake); ok && sameStore(in, c.dedupe) && (c.windows == nil || sameStore(in, c.windows)) {
+		c.intake = in
+	}
 	c.owner = newOwnerName()
 	c.held = make(map[string]*batch)
 	c.sweepWake = make(chan struct{}, 1)
@@ -229,35 +233,73 @@ func (c *webhookCore) settleEntry(b *batch) {
 	c.mu.Lock()
 	forced := c.forced
 	c.mu.Unlock()
-	switch {
-	case b.dropped || (b.failed > 0 && forced):
-		// Shutdown: not the events' fault. The next owner takes the entry at once.
-		c.releaseEntry(b.inboxID, store.Release{})
-	case b.failed == 0:
-		if err := c.inbox.Done(c.storeCtx, b.inboxID); err != nil {
+	if b.failed == 0 && !b.dropped {
+		if c.intake != nil {
+			c.complete(b.inboxID)
+		} else if err := c.inbox.Done(c.storeCtx, b.inboxID); err != nil {
 			c.report(c.storeCtx, nil, fmt.Errorf("messenger: marking inbox entry %q done: %w", b.inboxID, err))
 		}
-	default:
-		attempt := b.attempts + 1
-		reason := b.firstErr.Error()
-		if len(reason) > maxReasonBytes {
-			reason = reason[:maxReasonBytes]
-		}
-		if attempt >= c.retry.Attempts {
-			if c.releaseEntry(b.inboxID, store.Release{Failed: true, Reason: reason, Dead: true}) {
-				c.stats.deadLettered.Add(1)
-				for i, ev := range b.failedEvs {
-					c.report(c.storeCtx, ev, &DeadLetterError{EntryID: b.inboxID, Attempts: attempt, Err: b.failedErrs[i]})
-				}
-			}
-			return
-		}
-		at := c.clock().Add(c.retry.wait(attempt))
-		if c.releaseEntry(b.inboxID, store.Release{Failed: true, Reason: reason, RetryAt: at}) {
-			c.stats.retried.Add(1)
-			c.retryAt(at)
-		}
+		return
 	}
+	// The entry outlives this run: its events that succeeded must not run again.
+	for _, k := range b.okKeys {
+		c.markDone(c.storeCtx, nil, k)
+	}
+	if b.dropped || forced {
+		// Shutdown: not the events' fault. The next owner takes the entry at once.
+		c.releaseEntry(b.inboxID, store.Release{})
+		return
+	}
+	attempt := b.attempts + 1
+	reason := b.firstErr.Error()
+	if len(reason) > maxReasonBytes {
+		reason = reason[:maxReasonBytes]
+	}
+	if attempt >= c.retry.Attempts {
+		if c.releaseEntry(b.inboxID, store.Release{Failed: true, Reason: reason, Dead: true}) {
+			c.stats.deadLettered.Add(1)
+			for i, ev := range b.failedEvs {
+				c.report(c.storeCtx, ev, &DeadLetterError{EntryID: b.inboxID, Attempts: attempt, Err: b.failedErrs[i]})
+			}
+		}
+		return
+	}
+	at := c.clock().Add(c.retry.wait(attempt))
+	if c.releaseEntry(b.inboxID, store.Release{Failed: true, Reason: reason, RetryAt: at}) {
+		c.stats.retried.Add(1)
+		c.retryAt(at)
+	}
+}
+
+// complete removes a finished entry. Entries finished while a removal is on its way
+// go together in the next one, so a busy webhook pays far less than a round trip
+// per entry.
+func (c *webhookCore) complete(id string) {
+	c.complMu.Lock()
+	c.complIDs = append(c.complIDs, id)
+	if c.completing {
+		c.complMu.Unlock()
+		return
+	}
+	c.completing = true
+	for len(c.complIDs) > 0 {
+		ids := c.complIDs
+		c.complIDs = c.complSpare[:0]
+		c.complMu.Unlock()
+		if err := c.intake.Complete(c.storeCtx, ids); err != nil {
+			c.report(c.storeCtx, nil, fmt.Errorf("messenger: removing %d finished inbox entries: %w", len(ids), err))
+		}
+		c.complMu.Lock()
+		c.complSpare = ids
+	}
+	c.completing = false
+	c.complMu.Unlock()
+}
+
+// sameStore reports whether a and b are the same store object.
+func sameStore(a, b any) bool {
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	return va.Kind() == reflect.Pointer && va.Type() == vb.Type() && va.Pointer() == vb.Pointer()
 }
 
 // releaseEntry gives an entry back to the inbox and reports whether it could.

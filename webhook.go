@@ -302,14 +302,20 @@ type webhookCore struct {
 	storeCtx  context.Context // for store bookkeeping: never canceled
 	bufs      sync.Pool       // of *[]byte
 	owner     string          // this instance's name on inbox leases
+	intake    store.Intake    // the inbox, when it is also the dedupe and window store
 	stats     webhookCounters
 
 	heldMu    sync.Mutex
 	held      map[string]*batch // inbox entries this instance runs, by id
 	nextRetry time.Time         // earliest retry this instance scheduled (clock time)
-	stopOnce  sync.Once
-	sweepWake chan struct{} // makes the sweeper look for due entries now
-	sweepStop chan struct{} // closed once Shutdown has drained
+
+	complMu    sync.Mutex
+	completing bool     // a Complete call is on its way
+	complIDs   []string // finished entries waiting for the next one
+	complSpare []string
+	stopOnce   sync.Once
+	sweepWake  chan struct{} // makes the sweeper look for due entries now
+	sweepStop  chan struct{} // closed once Shutdown has drained
 
 	routesMu sync.Mutex
 	routes   atomic.Pointer[[]route]

@@ -91,9 +91,10 @@ func (c *webhookCore) receive(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b := c.newBatch()
+	acked := len(evs)
 	if c.inbox != nil {
 		// The inbox may keep body, so the buffer is not reused.
-		id, err := c.appendBounded(r.Context(), body, deadline)
+		fresh, err := c.persist(r.Context(), body, evs, b, deadline)
 		if err != nil {
 			c.release(len(evs))
 			c.report(c.ctx, nil, fmt.Errorf("messenger: inbox append: %w", err))
@@ -104,7 +105,17 @@ func (c *webhookCore) receive(rw http.ResponseWriter, r *http.Request) {
 			}
 			return
 		}
-		b.inboxID = id
+		if len(fresh) < len(evs) {
+			c.unadmit(len(evs) - len(fresh))
+			evs = fresh
+		}
+		if len(evs) == 0 {
+			c.release(0)
+			c.stats.deliveries.Add(1)
+			c.stats.events.Add(uint64(acked))
+			rw.WriteHeader(http.StatusOK)
+			return
+		}
 		c.hold(b)
 	} else {
 		c.putBuf(bp)
@@ -118,7 +129,7 @@ func (c *webhookCore) receive(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.stats.deliveries.Add(1)
-	c.stats.events.Add(uint64(len(evs)))
+	c.stats.events.Add(uint64(acked))
 	rw.WriteHeader(http.StatusOK)
 }
 
@@ -182,52 +193,106 @@ func readBody(rd io.Reader, buf []byte, limit int64) ([]byte, error) {
 	}
 }
 
-// pendingAppend is an inbox append the POST may stop waiting for.
-type pendingAppend struct {
-	id    string
+// boundedCall is a store call the POST may stop waiting for.
+type boundedCall struct {
 	err   error
 	done  chan struct{}
-	state atomic.Int32 // appendWaiting, appendTaken or appendAbandoned
+	state atomic.Int32 // callWaiting, callTaken or callAbandoned
 }
 
 const (
-	appendWaiting int32 = iota
-	appendTaken
-	appendAbandoned
+	callWaiting int32 = iota
+	callTaken
+	callAbandoned
 )
 
-// appendBounded persists body with a lease for this instance and returns its id, or
-// errInboxTimeout at deadline even when the store ignores its context. An append
-// that completes after the POST gave up is removed again: the POST was answered
-// 503, so Meta delivers the body again and nothing may run it twice.
-func (c *webhookCore) appendBounded(ctx context.Context, body []byte, deadline time.Time) (string, error) {
-	p := &pendingAppend{done: make(chan struct{})}
-	received := c.clock()
-	lease := store.Lease{Owner: c.owner, Until: received.Add(c.lease)}
+// bounded runs call and waits for it until deadline, even when the store ignores
+// its context; then it returns errInboxTimeout. When a call the POST gave up on
+// succeeds after all, undo runs: the POST was answered 503, so Meta delivers the
+// body again, and what the call recorded must not make that delivery a duplicate.
+func (c *webhookCore) bounded(ctx context.Context, deadline time.Time, call func(context.Context) error, undo func()) error {
+	p := &boundedCall{done: make(chan struct{})}
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
-		actx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
-		p.id, p.err = c.inbox.Append(actx, body, received, lease)
+		cctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
+		p.err = call(cctx)
 		cancel()
 		close(p.done)
-		if p.state.CompareAndSwap(appendWaiting, appendTaken) || p.err != nil {
+		if p.state.CompareAndSwap(callWaiting, callTaken) || p.err != nil {
 			return
 		}
-		if err := c.inbox.Done(c.storeCtx, p.id); err != nil {
-			c.report(c.storeCtx, nil, fmt.Errorf("messenger: removing inbox entry %q appended after its POST was refused: %w", p.id, err))
-		}
+		undo()
 	}()
 	t := time.NewTimer(time.Until(deadline))
 	defer t.Stop()
 	select {
 	case <-p.done:
-		return p.id, p.err
+		return p.err
 	case <-t.C:
-		if p.state.CompareAndSwap(appendWaiting, appendAbandoned) {
-			return "", errInboxTimeout
+		if p.state.CompareAndSwap(callWaiting, callAbandoned) {
+			return errInboxTimeout
 		}
 		<-p.done // finished as the timer fired
-		return p.id, p.err
+		return p.err
 	}
+}
+
+// persist stores body in the inbox, leased to this instance, before the 200. With
+// an Intake store it also claims the events' dedupe keys and records their windows
+// in the same round trip, and returns the events that were new; otherwise it returns
+// evs, which handle claims one by one.
+func (c *webhookCore) persist(ctx context.Context, body []byte, evs []Event, b *batch, deadline time.Time) ([]Event, error) {
+	received := c.clock()
+	lease := store.Lease{Owner: c.owner, Until: received.Add(c.lease)}
+	if c.intake == nil {
+		var id string
+		err := c.bounded(ctx, deadline, func(ctx context.Context) (err error) {
+			id, err = c.inbox.Append(ctx, body, received, lease)
+			return err
+		}, func() {
+			if err := c.inbox.Done(c.storeCtx, id); err != nil {
+				c.report(c.storeCtx, nil, fmt.Errorf("messenger: removing inbox entry %q appended after its POST was refused: %w", id, err))
+			}
+		})
+		b.inboxID = id
+		return evs, err
+	}
+	d := store.Delivery{Body: body, Received: received, Lease: lease, Keys: make([]string, len(evs)), TTL: c.dedupeTTL}
+	for i, ev := range evs {
+		d.Keys[i] = dedupeKey(ev)
+		if c.windows != nil {
+			d.Actions = c.appendActions(d.Actions, ev)
+		}
+	}
+	var adm store.Admitted
+	err := c.bounded(ctx, deadline, func(ctx context.Context) (err error) {
+		adm, err = c.intake.Admit(ctx, d)
+		return err
+	}, func() {
+		for i, k := range d.Keys {
+			if adm.New[i] {
+				if err := c.dedupe.Forget(c.storeCtx, k); err != nil {
+					c.report(c.storeCtx, nil, fmt.Errorf("messenger: dedupe store: %w", err))
+				}
+			}
+		}
+		if adm.ID != "" {
+			if err := c.inbox.Done(c.storeCtx, adm.ID); err != nil {
+				c.report(c.storeCtx, nil, fmt.Errorf("messenger: removing inbox entry %q appended after its POST was refused: %w", adm.ID, err))
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	fresh := evs[:0]
+	for i, ev := range evs {
+		if adm.New[i] {
+			fresh = append(fresh, ev)
+		}
+	}
+	c.stats.duplicates.Add(uint64(len(evs) - len(fresh)))
+	b.inboxID, b.admitted = adm.ID, true
+	return fresh, nil
 }
