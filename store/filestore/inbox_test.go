@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/gomessenger/messenger/store"
@@ -74,6 +75,152 @@ func TestInboxIDsGrowAcrossReopen(t *testing.T) {
 
 // appendOldLayout writes bodies as a version without leases did: the body bucket
 // only, each value timeKey(received) + body, under the bucket's own sequence.
+func appendOldLayout(tx *bolt.Tx, bodies ...string) error {
+	b := tx.Bucket(bucketInbox)
+	for i, body := range bodies {
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		if err := b.Put(seqKey(seq), concat(timeKey(inboxNow.Add(time.Duration(i))), []byte(body))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// oldEntry is how an entry written by a version without leases reads: pending,
+// unleased, no attempts.
+func oldEntry(id, body string, i int) store.InboxEntry {
+	return store.InboxEntry{ID: id, Body: []byte(body), Received: inboxNow.Add(time.Duration(i)), State: store.InboxPending}
+}
+
+// An upgrade loses no acknowledged body: entries written by a version that kept
+// bodies only are pending, free and counted from zero attempts; and a file such a
+// version ran on again (a rollback) opens consistent.
+func TestInboxOpensBodiesOfOlderVersions(t *testing.T) {
+	tests := []struct {
+		name string
+		// file writes a file as an older version left it, given a store path.
+		file func(t *testing.T, path string)
+		want []store.InboxEntry
+	}{
+		{"file written before leases", func(t *testing.T, path string) {
+			db, err := bolt.Open(path, 0o600, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			err = db.Update(func(tx *bolt.Tx) error {
+				for _, name := range allBuckets {
+					if _, err := tx.CreateBucket(name); err != nil {
+						return err
+					}
+				}
+				if err := tx.Bucket(bucketMeta).Put(keyVersion, []byte(formatVersion)); err != nil {
+					return err
+				}
+				return appendOldLayout(tx, "one", "two")
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}, []store.InboxEntry{oldEntry("1", "one", 0), oldEntry("2", "two", 1)}},
+		{"body appended by an older version since", func(t *testing.T, path string) {
+			s := openFile(t, path)
+			if _, err := s.Append(t.Context(), []byte("new"), inboxNow, leaseTo("a", inboxNow.Add(time.Hour))); err != nil {
+				t.Fatal(err)
+			}
+			_ = s.Close()
+			rawUpdate(t, path, func(tx *bolt.Tx) error { return appendOldLayout(tx, "x", "old") })
+		}, []store.InboxEntry{
+			{ID: "1", Body: []byte("new"), Received: inboxNow, State: store.InboxPending, Owner: "a", LeaseUntil: inboxNow.Add(time.Hour)},
+			oldEntry("2", "x", 0), oldEntry("3", "old", 1),
+		}},
+		{"entry done by an older version since", func(t *testing.T, path string) {
+			s := openFile(t, path)
+			for _, b := range []string{"gone", "kept"} {
+				if _, err := s.Append(t.Context(), []byte(b), inboxNow, leaseTo("a", inboxNow)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_ = s.Close()
+			// The older version deleted the body and knew nothing of its record.
+			rawUpdate(t, path, func(tx *bolt.Tx) error { return tx.Bucket(bucketInbox).Delete(seqKey(1)) })
+		}, []store.InboxEntry{{ID: "2", Body: []byte("kept"), Received: inboxNow, State: store.InboxPending, Owner: "a", LeaseUntil: inboxNow}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := t.Context()
+			path := filepath.Join(t.TempDir(), "state.db")
+			tc.file(t, path)
+			s := openFile(t, path)
+			got, err := s.Entries(ctx, store.InboxPending)
+			if err != nil {
+				t.Fatalf("Entries: %v", err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Entries after Open (-want +got):\n%s", diff)
+			}
+			// Every entry runs again once its lease (if any) is over, and the
+			// handling records of the old entries work as for new ones.
+			later := inboxNow.Add(2 * time.Hour)
+			claimed, err := s.Claim(ctx, leaseTo("b", later.Add(time.Minute)), later, 0)
+			if err != nil {
+				t.Fatalf("Claim: %v", err)
+			}
+			if diff := cmp.Diff(ids(tc.want), ids(claimed)); diff != "" {
+				t.Errorf("Claim took (-want +got):\n%s", diff)
+			}
+			first := claimed[0].ID
+			if err := s.Release(ctx, first, "b", store.Release{Failed: true, Reason: "r", Dead: true}); err != nil {
+				t.Fatalf("Release: %v", err)
+			}
+			dead, err := s.Entries(ctx, store.InboxDead)
+			if err != nil || len(dead) != 1 || dead[0].ID != first || dead[0].Attempts != 1 {
+				t.Errorf("Entries(dead) = %+v, %v; want %s with 1 attempt", dead, err, first)
+			}
+			for _, e := range claimed {
+				if err := s.Done(ctx, e.ID); err != nil {
+					t.Fatalf("Done(%s): %v", e.ID, err)
+				}
+			}
+			if n := countBoth(t, s); n != [2]int{} {
+				t.Errorf("bodies and state records after Done = %v, want none of either", n)
+			}
+		})
+	}
+}
+
+func ids(es []store.InboxEntry) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.ID
+	}
+	return out
+}
+
+func rawUpdate(t *testing.T, path string, fn func(*bolt.Tx) error) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Update(fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func countBoth(t *testing.T, s *Store) (n [2]int) {
+	t.Helper()
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		n = [2]int{countKeys(tx.Bucket(bucketInbox)), countKeys(tx.Bucket(bucketInboxState))}
+		return nil
+	})
+	return n
+}
+
 // A damaged state record fails the calls that read it, naming the entry, and
 // never panics.
 func TestInboxDamagedRecordIsAnError(t *testing.T) {
