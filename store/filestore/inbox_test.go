@@ -2,9 +2,12 @@ package filestore
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -251,3 +254,167 @@ func TestInboxDamagedRecordIsAnError(t *testing.T) {
 }
 
 func contains(err error, s string) bool { return err != nil && strings.Contains(err.Error(), s) }
+
+// A webhook delivery costs one synced transaction to acknowledge (Append, already
+// leased to the instance that received it) and one to finish (Done); calls that
+// change nothing commit nothing.
+func TestInboxTransactionsPerCall(t *testing.T) {
+	s := openFile(t, filepath.Join(t.TempDir(), "state.db"))
+	ctx := t.Context()
+	var id string
+	steps := []struct {
+		name string
+		call func() error
+		want int
+	}{
+		{"Append", func() (err error) {
+			id, err = s.Append(ctx, []byte("b"), inboxNow, leaseTo("a", inboxNow.Add(time.Minute)))
+			return err
+		}, 1},
+		{"Claim of a held entry", func() error {
+			_, err := s.Claim(ctx, leaseTo("b", inboxNow.Add(time.Hour)), inboxNow, 0)
+			return err
+		}, 0},
+		{"Renew", func() error {
+			_, err := s.Renew(ctx, leaseTo("a", inboxNow.Add(2*time.Minute)), []string{id, "99"})
+			return err
+		}, 1},
+		{"Renew by another owner", func() error {
+			_, err := s.Renew(ctx, leaseTo("b", inboxNow.Add(2*time.Minute)), []string{id})
+			return err
+		}, 0},
+		{"Release by another owner", func() error {
+			if err := s.Release(ctx, id, "b", store.Release{}); !errors.Is(err, store.ErrLeaseLost) {
+				return fmt.Errorf("got %v, want ErrLeaseLost", err)
+			}
+			return nil
+		}, 0},
+		{"Release", func() error { return s.Release(ctx, id, "a", store.Release{Failed: true, Dead: true}) }, 1},
+		{"Redrive", func() error { return s.Redrive(ctx, id) }, 1},
+		{"Redrive of a pending entry", func() error {
+			if err := s.Redrive(ctx, id); !errors.Is(err, store.ErrNoEntry) {
+				return fmt.Errorf("got %v, want ErrNoEntry", err)
+			}
+			return nil
+		}, 0},
+		{"Claim", func() error {
+			es, err := s.Claim(ctx, leaseTo("b", inboxNow.Add(time.Hour)), inboxNow, 0)
+			if err == nil && len(es) != 1 {
+				err = fmt.Errorf("claimed %d entries, want 1", len(es))
+			}
+			return err
+		}, 1},
+		{"Done", func() error { return s.Done(ctx, id) }, 1},
+		{"Done again", func() error { return s.Done(ctx, id) }, 0},
+	}
+	for _, st := range steps {
+		before := txID(s.db)
+		if err := st.call(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if got := txID(s.db) - before; got != st.want {
+			t.Errorf("%s committed %d transactions, want %d", st.name, got, st.want)
+		}
+	}
+}
+
+// fillInbox appends n free entries (leases already run out) in one transaction,
+// as Append writes them, so a benchmark has entries to claim.
+func fillInbox(b *testing.B, s *Store, n int) {
+	b.Helper()
+	state := encodeInboxState(&store.InboxEntry{State: store.InboxPending, Owner: "receiver"})
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		bodies := tx.Bucket(bucketInbox)
+		for range n {
+			seq, err := bodies.NextSequence()
+			if err != nil {
+				return err
+			}
+			if err := bodies.Put(seqKey(seq), concat(timeKey(inboxNow), benchBody)); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketInboxState).Put(seqKey(seq), state); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+// benchBody is the size of a typical webhook delivery of one message.
+var benchBody = []byte(`{"object":"page","entry":[{"id":"1234567890","time":1772366400000,"messaging":[{"sender":{"id":"6789012345"},"recipient":{"id":"1234567890"},"timestamp":1772366400000,"message":{"mid":"m_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789","text":"Where is my order?"}}]}]}`)
+
+// reportTx reports the transactions committed per entry since the tx ID before.
+func reportTx(b *testing.B, s *Store, before, entries int) {
+	b.ReportMetric(float64(txID(s.db)-before)/float64(entries), "tx/entry")
+	b.ReportMetric(float64(entries)/b.Elapsed().Seconds(), "entries/s")
+}
+
+// BenchmarkInbox measures an acknowledgement (Append) from one caller and from 100
+// at once, and handling (Claim, then Done of each entry claimed) one entry per
+// Claim, and 100 per Claim with their Dones concurrent. tx/entry shows how many
+// synced transactions each entry cost: the group commit lets concurrent calls
+// share one.
+func BenchmarkInbox(b *testing.B) {
+	b.Run("Append", func(b *testing.B) { benchAppend(b, 1) })
+	b.Run("Append/concurrent=100", func(b *testing.B) { benchAppend(b, 100) })
+	b.Run("ClaimDone/batch=1", func(b *testing.B) { benchClaimDone(b, 1) })
+	b.Run("ClaimDone/batch=100", func(b *testing.B) { benchClaimDone(b, 100) })
+}
+
+func benchAppend(b *testing.B, callers int) {
+	s := openFile(b, filepath.Join(b.TempDir(), "bench.db"))
+	lease := leaseTo("receiver", inboxNow.Add(time.Minute))
+	before := txID(s.db)
+	b.ResetTimer()
+	if callers == 1 {
+		for b.Loop() {
+			if _, err := s.Append(b.Context(), benchBody, inboxNow, lease); err != nil {
+				b.Fatal(err)
+			}
+		}
+	} else {
+		procs := runtime.GOMAXPROCS(0)
+		b.SetParallelism((callers + procs - 1) / procs) // RunParallel starts this times GOMAXPROCS goroutines
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := s.Append(b.Context(), benchBody, inboxNow, lease); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	b.StopTimer()
+	reportTx(b, s, before, b.N)
+}
+
+func benchClaimDone(b *testing.B, batch int) {
+	s := openFile(b, filepath.Join(b.TempDir(), "bench.db"))
+	ctx := b.Context()
+	fillInbox(b, s, b.N)
+	lease := leaseTo("worker", inboxNow.Add(time.Hour))
+	before := txID(s.db)
+	b.ResetTimer()
+	for done := 0; done < b.N; {
+		es, err := s.Claim(ctx, lease, inboxNow, batch)
+		if err != nil || len(es) == 0 {
+			b.Fatalf("Claim = %d entries, %v", len(es), err)
+		}
+		var wg sync.WaitGroup
+		for _, e := range es {
+			wg.Go(func() {
+				if err := s.Done(ctx, e.ID); err != nil {
+					b.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		done += len(es)
+	}
+	b.StopTimer()
+	reportTx(b, s, before, b.N)
+}
