@@ -7,10 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/gomessenger/messenger/store"
@@ -28,9 +31,25 @@ const (
 
 var crashNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
+// crashLease is the lease the child appends under; crashRelease is what it does
+// next with entry i: every third entry fails once, every third goes to the dead
+// letters, the rest stay as appended.
+var crashLease = store.Lease{Owner: "child", Until: crashNow.Add(time.Minute)}
+
+func crashRelease(i int) (store.Release, bool) {
+	switch i % 3 {
+	case 1:
+		return store.Release{Failed: true, Reason: fmt.Sprintf("fail-%d", i), RetryAt: crashNow.Add(time.Second)}, true
+	case 2:
+		return store.Release{Failed: true, Reason: fmt.Sprintf("dead-%d", i), Dead: true}, true
+	}
+	return store.Release{}, false
+}
+
 // TestCrashChild is not a test on its own: run as a child process, it appends
-// inbox entries and claims one-time tokens in a loop, and prints each write only
-// after the store acknowledged it, until it is killed.
+// inbox entries, releases some of them as failed or dead, and claims one-time
+// tokens in a loop, and prints each write only after the store acknowledged it,
+// until it is killed.
 func TestCrashChild(t *testing.T) {
 	path := os.Getenv(crashChildEnv)
 	if path == "" {
@@ -43,12 +62,19 @@ func TestCrashChild(t *testing.T) {
 	}
 	ctx := context.Background()
 	for i := range crashChildLimit {
-		id, err := s.Append(ctx, fmt.Appendf(nil, "entry-%d", i), crashNow)
+		id, err := s.Append(ctx, fmt.Appendf(nil, "entry-%d", i), crashNow, crashLease)
 		if err != nil {
 			fmt.Println("error", err)
 			os.Exit(2)
 		}
-		fmt.Printf("inbox %s entry-%d\n", id, i)
+		fmt.Printf("inbox %s %d\n", id, i)
+		if r, ok := crashRelease(i); ok {
+			if err := s.Release(ctx, id, crashLease.Owner, r); err != nil {
+				fmt.Println("error", err)
+				os.Exit(2)
+			}
+			fmt.Printf("release %s\n", id)
+		}
 		tok, err := s.ClaimToken(ctx, "page", "user", "topic", store.OneTimeToken, crashNow)
 		if err == nil {
 			fmt.Printf("token %s\n", tok.Value)
@@ -96,7 +122,8 @@ func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	ackedInbox := map[string]string{} // id → body
+	ackedInbox := map[string]int{} // id → i of the child's loop
+	ackedRelease := map[string]bool{}
 	ackedTokens := map[string]int{}
 	sc := bufio.NewScanner(out)
 	killed := false
@@ -105,9 +132,11 @@ func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
 		switch {
 		case len(f) == 3 && f[0] == "inbox":
 			if prev, dup := ackedInbox[f[1]]; dup {
-				t.Errorf("inbox id %s acknowledged for %s and %s", f[1], prev, f[2])
+				t.Errorf("inbox id %s acknowledged for entries %d and %s", f[1], prev, f[2])
 			}
-			ackedInbox[f[1]] = f[2]
+			ackedInbox[f[1]], _ = strconv.Atoi(f[2])
+		case len(f) == 2 && f[0] == "release":
+			ackedRelease[f[1]] = true
 		case len(f) == 2 && f[0] == "token":
 			ackedTokens[f[1]]++
 		case len(f) > 0 && f[0] == "error":
@@ -146,27 +175,55 @@ func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
 	}
 
 	ctx := t.Context()
-	pending, err := s.Pending(ctx, crashNow.Add(time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-	stored := map[string]string{}
-	bodies := map[string]bool{}
-	for _, e := range pending {
-		if bodies[string(e.Body)] {
-			t.Errorf("body %s stored twice", e.Body)
+	stored := map[string]store.InboxEntry{}
+	latest := uint64(0)
+	for _, state := range []store.InboxState{store.InboxPending, store.InboxDead} {
+		es, err := s.Entries(ctx, state)
+		if err != nil {
+			t.Fatal(err)
 		}
-		bodies[string(e.Body)] = true
-		stored[e.ID] = string(e.Body)
-	}
-	for id, body := range ackedInbox {
-		if got, ok := stored[id]; !ok || got != body {
-			t.Errorf("acknowledged inbox entry %s (%s) after reopen: %q, %v", id, body, got, ok)
+		for _, e := range es {
+			stored[e.ID] = e
+			seq, _ := strconv.ParseUint(e.ID, 10, 64)
+			latest = max(latest, seq)
 		}
 	}
-	// At most the write in flight when the kill came is there unacknowledged.
-	if extra := len(stored) - len(ackedInbox); extra < 0 || extra > 1 {
-		t.Errorf("%d entries stored, %d acknowledged: want the same, or one more in flight", len(stored), len(ackedInbox))
+	// Each entry is as the child's acknowledged writes left it, except the latest,
+	// which the write in flight when the kill came (its Append or its Release) may
+	// have changed too, unacknowledged.
+	for id, e := range stored {
+		isLatest := id == strconv.FormatUint(latest, 10)
+		i, acked := ackedInbox[id]
+		if !acked {
+			i = int(latest) - 1 // IDs count from 1, the child's loop from 0
+		}
+		appended := store.InboxEntry{ID: id, Body: fmt.Appendf(nil, "entry-%d", i), Received: crashNow,
+			State: store.InboxPending, Owner: crashLease.Owner, LeaseUntil: crashLease.Until}
+		released := appended
+		r, releases := crashRelease(i)
+		if releases {
+			released.ApplyRelease(r)
+		}
+		var allowed []store.InboxEntry
+		switch {
+		case !acked && isLatest:
+			allowed = []store.InboxEntry{appended}
+		case acked && ackedRelease[id]:
+			allowed = []store.InboxEntry{released}
+		case acked:
+			allowed = []store.InboxEntry{appended}
+			if releases && isLatest {
+				allowed = append(allowed, released)
+			}
+		}
+		if !slices.ContainsFunc(allowed, func(w store.InboxEntry) bool { return cmp.Equal(w, e) }) {
+			t.Errorf("inbox entry %s after reopen: %+v, want one of %+v", id, e, allowed)
+		}
+	}
+	for id, i := range ackedInbox {
+		if _, ok := stored[id]; !ok {
+			t.Errorf("acknowledged inbox entry %s (entry-%d) lost after reopen", id, i)
+		}
 	}
 
 	toks, err := s.ListTokens(ctx, "page", "user")

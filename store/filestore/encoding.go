@@ -20,9 +20,14 @@ var (
 	bucketDedupe     = []byte("dedupe")      // key → timeKey(expiry)
 	bucketDedupeExp  = []byte("dedupe_exp")  // timeKey(expiry) + key → nil
 	bucketInbox      = []byte("inbox")       // be64(seq) → timeKey(received) + body
+	// bucketInboxState holds where each inbox entry is in its handling, apart from
+	// the body, so claims and renewals rewrite a few bytes, not the body, and scan
+	// small records. Files written before it existed lack it; Open builds it.
+	bucketInboxState = []byte("inbox_state") // be64(seq) → state record, see inboxstate.go
 
 	allBuckets = [][]byte{bucketMeta, bucketWindows, bucketWindowExp, bucketTokens, bucketTokenIdx, bucketDedupe, bucketDedupeExp, bucketInbox}
-	// bucketTokenTopic is not in allBuckets: Open creates it with its entries.
+	// bucketTokenTopic and bucketInboxState are not in allBuckets: Open creates them
+	// with their entries.
 
 	keyVersion = []byte("format")
 )

@@ -117,7 +117,10 @@ func Open(path string, opts ...Option) (*Store, error) {
 		case string(v) != formatVersion:
 			return fmt.Errorf("file format %q, this version reads %q", v, formatVersion)
 		}
-		return ensureTopicIndex(tx)
+		if err := ensureTopicIndex(tx); err != nil {
+			return err
+		}
+		return ensureInboxState(tx)
 	})
 	if err != nil {
 		_ = db.Close()

@@ -81,18 +81,24 @@ func ExampleOpen() {
 		fmt.Println(err)
 		return
 	}
-	// The webhook appends each verified body before answering 200.
-	id, _ := s.Append(ctx, []byte(`{"object":"page","entry":[]}`), time.Now())
+	// The webhook appends each verified body, leased to the instance that received
+	// it, before answering 200.
+	received := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	lease := store.Lease{Owner: "instance-1", Until: received.Add(time.Minute)}
+	id, _ := s.Append(ctx, []byte(`{"object":"page","entry":[]}`), received, lease)
 	_ = s.Close() // or a crash: the entry is on disk already
 
 	s, _ = filestore.Open(path)
 	defer s.Close()
-	pending, _ := s.Pending(ctx, time.Now())
-	for _, e := range pending {
-		fmt.Println(e.ID == id, string(e.Body))
+	// Once the lease has run out, another instance takes the entry over.
+	later := received.Add(time.Minute)
+	taken, _ := s.Claim(ctx, store.Lease{Owner: "instance-2", Until: later.Add(time.Minute)}, later, 0)
+	for _, e := range taken {
+		fmt.Println(e.ID == id, e.Owner, string(e.Body))
+		_ = s.Done(ctx, e.ID) // its events handled
 	}
 	// Output:
-	// true {"object":"page","entry":[]}
+	// true instance-2 {"object":"page","entry":[]}
 }
 
 func BenchmarkFileStore(b *testing.B) {
