@@ -63,12 +63,24 @@ type inboxRig struct {
 	errs  *sink
 }
 
+// newInboxRig builds a webhook on a memory store used as inbox, dedupe and window
+// store, so deliveries go in through store.Intake.
 func newInboxRig(t *testing.T, opts ...WebhookOption) *inboxRig {
+	return newInboxRigWith(t, true, opts...)
+}
+
+// newInboxRigWith builds the same with intake false: a dedupe store apart from the
+// inbox, so each event is claimed on its own.
+func newInboxRigWith(t *testing.T, intake bool, opts ...WebhookOption) *inboxRig {
 	t.Helper()
 	r := &inboxRig{clock: &fakeClock{now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}, errs: &sink{}}
 	r.inbox = store.NewMemory(store.WithClock(r.clock.Now))
+	var dedupe store.Dedupe = r.inbox
+	if !intake {
+		dedupe = store.NewMemory(store.WithClock(r.clock.Now))
+	}
 	opts = append([]WebhookOption{
-		WithInbox(r.inbox), WithDedupe(r.inbox), WithWebhookClock(r.clock.Now), WithErrorHandler(r.errs.onError),
+		WithInbox(r.inbox), WithDedupe(dedupe), WithWindows(r.inbox), WithWebhookClock(r.clock.Now), WithErrorHandler(r.errs.onError),
 	}, opts...)
 	r.w = newTestWebhook(t, opts...)
 	return r
@@ -88,10 +100,11 @@ func (r *inboxRig) entries(t *testing.T, state store.InboxState) []store.InboxEn
 // first time are not run again, and the error handler hears of every failure.
 func TestWebhookFailedEventRetriedFromInbox(t *testing.T) {
 	t.Parallel()
-	for _, panics := range []bool{false, true} {
-		t.Run(fmt.Sprintf("panic=%v", panics), func(t *testing.T) {
+	for _, tc := range []struct{ panics, intake bool }{{false, true}, {true, true}, {false, false}, {true, false}} {
+		panics := tc.panics
+		t.Run(fmt.Sprintf("panic=%v/intake=%v", tc.panics, tc.intake), func(t *testing.T) {
 			t.Parallel()
-			r := newInboxRig(t, WithHandlerRetry(HandlerRetry{Attempts: 5, Backoff: time.Minute, MaxBackoff: time.Hour}))
+			r := newInboxRigWith(t, tc.intake, WithHandlerRetry(HandlerRetry{Attempts: 5, Backoff: time.Minute, MaxBackoff: time.Hour}))
 			f := &flaky{fails: 2, panic: panics}
 			var good atomic.Int32
 			r.w.OnEvent(func(ctx context.Context, ev Event) error {
@@ -396,5 +409,96 @@ func TestHandlerRetryWait(t *testing.T) {
 				t.Fatalf("wait(%d) = %v, want within [%v, %v]", tc.attempt, d, tc.base, tc.base*5/4)
 			}
 		}
+	}
+}
+
+// callCounter counts the calls made of a memory store.
+type callCounter struct {
+	*store.Memory
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func (c *callCounter) count(name string) {
+	c.mu.Lock()
+	c.calls[name]++
+	c.mu.Unlock()
+}
+
+func (c *callCounter) snapshot() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range c.calls {
+		out[k] = v
+	}
+	return out
+}
+
+func (c *callCounter) Admit(ctx context.Context, d store.Delivery) (store.Admitted, error) {
+	c.count("Admit")
+	return c.Memory.Admit(ctx, d)
+}
+
+func (c *callCounter) Complete(ctx context.Context, ids []string) error {
+	c.count("Complete")
+	return c.Memory.Complete(ctx, ids)
+}
+
+func (c *callCounter) FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	c.count("FirstSeen")
+	return c.Memory.FirstSeen(ctx, key, ttl)
+}
+
+func (c *callCounter) RecordAction(ctx context.Context, page, user string, a store.Action) error {
+	c.count("RecordAction")
+	return c.Memory.RecordAction(ctx, page, user, a)
+}
+
+func (c *callCounter) Append(ctx context.Context, body []byte, at time.Time, l store.Lease) (string, error) {
+	c.count("Append")
+	return c.Memory.Append(ctx, body, at, l)
+}
+
+func (c *callCounter) Done(ctx context.Context, id string) error {
+	c.count("Done")
+	return c.Memory.Done(ctx, id)
+}
+
+// With one store as inbox, dedupe and window store, a delivery costs one Admit
+// before the 200 and one Complete after, however many events it holds; a
+// redelivery costs the Admit alone and runs nothing.
+func TestWebhookIntakeOneCallPerDelivery(t *testing.T) {
+	t.Parallel()
+	st := &callCounter{Memory: store.NewMemory(), calls: map[string]int{}}
+	w := newTestWebhook(t, WithInbox(st), WithDedupe(st), WithWindows(st))
+	var runs atomic.Int32
+	w.OnEvent(func(context.Context, Event) error { runs.Add(1); return nil })
+	body := messageBody(t, "p", "a/m1/1", "a/m2/2", "b/m3/3", "c/m4/4")
+	if code := postSigned(w, body); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	waitIdle(t, w)
+	if diff := cmp.Diff(map[string]int{"Admit": 1, "Complete": 1}, st.snapshot()); diff != "" {
+		t.Errorf("store calls for a 4-event delivery (-want +got):\n%s", diff)
+	}
+	if code := postSigned(w, body); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	waitIdle(t, w)
+	if diff := cmp.Diff(map[string]int{"Admit": 2, "Complete": 1}, st.snapshot()); diff != "" {
+		t.Errorf("store calls after a redelivery (-want +got):\n%s", diff)
+	}
+	if n := runs.Load(); n != 4 {
+		t.Errorf("handlers ran %d times, want 4", n)
+	}
+	if win, err := st.Window(context.Background(), "p", "a"); err != nil || win.LastMessage.IsZero() {
+		t.Errorf("window of a = %+v, %v; want the message recorded", win, err)
+	}
+	if es, _ := st.Entries(context.Background(), store.InboxPending); len(es) != 0 {
+		t.Errorf("inbox holds %d entries", len(es))
+	}
+	if st := w.Stats(); st.Events != 8 || st.Handled != 4 || st.Duplicates != 4 {
+		t.Errorf("Stats = %+v, want 8 events acknowledged, 4 handled, 4 duplicates", st)
 	}
 }
