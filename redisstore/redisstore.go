@@ -155,7 +155,6 @@ func (s *Store) topicsMarkerKey(page string) string { return s.pageKey(page) + "
 func (s *Store) pagesKey() string                   { return s.prefix + ":pages" }
 func (s *Store) tokenPageKey(value string) string   { return s.prefix + ":tokpage:" + value }
 func (s *Store) dedupeKey(key string) string        { return s.prefix + ":dedupe:" + key }
-func (s *Store) inboxKey() string                   { return s.prefix + ":inbox" }
 
 // checkPage refuses Page IDs that would break the hash tag.
 func checkPage(op, field, page string) error {
