@@ -308,7 +308,7 @@ for _, m in ipairs(redis.call('XRANGE', KEYS[5], '-', '+', 'COUNT', BATCH)) do
   local id, v = m[1], {}
   for i = 1, #m[2], 2 do v[m[2][i]] = m[2][i + 1] end
   local received, rs, rn = ZERO, tonumber(v.rs or ''), tonumber(v.rn or '')
-  if rs and rn then received = string.format('%015d.%09d', rs + ` + strconv.FormatInt(yearOne, 10) + `, rn) end
+  if rs and rn then received = string.format('%015d.%09d', rs + ` + strconv.FormatInt(-yearOne, 10) + `, rn) end
   local seq = redis.call('INCR', KEYS[7]) - 1000000000000
   redis.call('HSET', E .. id, 'body', v.body or '', 'received', received, 'state', PENDING, 'attempts', 0)
   redis.call('ZADD', KEYS[1], seq, id)
