@@ -49,6 +49,7 @@ func TestKeyLayoutAndTTLs(t *testing.T) {
 	want := []string{p + "dedupe:mid.1", p + "pages", p + "tokpage:tv",
 		in + "dead", in + "e:1", in + "e:2", in + "pending", in + "seq", in + "waiting",
 		p + "{123}:tok:tv", p + "{123}:tokens", p + "{123}:toks:u1", p + "{123}:topic:x", p + "{123}:win:u1"}
+	sort.Strings(want)
 	if diff := cmp.Diff(want, keys); diff != "" {
 		t.Errorf("keys (-want +got):\n%s", diff)
 	}
