@@ -28,11 +28,7 @@ func deadlineClient(c redis.UniversalClient) (use, own redis.UniversalClient) {
 		}
 		cp := *o
 		cp.ContextTimeoutEnabled = true
-		// NewClient settles the options again: give back the inputs that settle
-		// to what the caller's client has.
-		cp.ReadTimeout, cp.WriteTimeout = unsettleTimeout(o.ReadTimeout), unsettleTimeout(o.WriteTimeout)
-		cp.MaxRetries = unsettleCount(o.MaxRetries)
-		cp.MinRetryBackoff, cp.MaxRetryBackoff = unsettleDuration(o.MinRetryBackoff), unsettleDuration(o.MaxRetryBackoff)
+		unsettle(unsettleTimeout, &cp.ReadTimeout, &cp.WriteTimeout, &cp.MinRetryBackoff, &cp.MaxRetryBackoff, &cp.MaxRetries)
 		d := redis.NewClient(&cp)
 		return d, d
 	case *redis.ClusterClient:
@@ -42,18 +38,24 @@ func deadlineClient(c redis.UniversalClient) (use, own redis.UniversalClient) {
 		}
 		cp := *o
 		cp.ContextTimeoutEnabled = true
-		cp.ReadTimeout, cp.WriteTimeout = unsettleDuration(o.ReadTimeout), unsettleDuration(o.WriteTimeout)
-		cp.MaxRetries = unsettleCount(o.MaxRetries)
-		cp.MinRetryBackoff, cp.MaxRetryBackoff = unsettleDuration(o.MinRetryBackoff), unsettleDuration(o.MaxRetryBackoff)
+		unsettle(unsettleDuration, &cp.ReadTimeout, &cp.WriteTimeout, &cp.MinRetryBackoff, &cp.MaxRetryBackoff, &cp.MaxRetries)
 		d := redis.NewClusterClient(&cp)
 		return d, d
 	}
 	return c, nil
 }
 
-// go-redis turns -1 into 0 (none) and 0 into its default when it builds a client,
-// and for a Client's timeouts -2 into -1 (no socket deadline at all). These map a
-// settled value back to the input that settles to it.
+// unsettle undoes what go-redis did to a client's options when it built the
+// client, so that building the copy settles them to the same values: it turns -1
+// into 0 (none) and 0 into its default, and for a Client's timeouts -2 into -1 (no
+// socket deadline at all). timeout maps a settled timeout back to its input.
+func unsettle(timeout func(time.Duration) time.Duration, read, write, minBackoff, maxBackoff *time.Duration, retries *int) {
+	*read, *write = timeout(*read), timeout(*write)
+	*minBackoff, *maxBackoff = unsettleDuration(*minBackoff), unsettleDuration(*maxBackoff)
+	if *retries == 0 {
+		*retries = -1
+	}
+}
 
 func unsettleTimeout(d time.Duration) time.Duration {
 	switch d {
@@ -70,11 +72,4 @@ func unsettleDuration(d time.Duration) time.Duration {
 		return -1
 	}
 	return d
-}
-
-func unsettleCount(n int) int {
-	if n == 0 {
-		return -1
-	}
-	return n
 }
