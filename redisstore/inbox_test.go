@@ -190,3 +190,53 @@ func TestInboxManyEntries(t *testing.T) {
 		}
 	}
 }
+
+// Append, and a claim of the one free entry behind many leased ones: the claim's
+// cost must not grow with the number of leased entries.
+func BenchmarkInbox(b *testing.B) {
+	c := client(b)
+	for _, leased := range []int{0, 10000} {
+		s := redisstore.New(c, redisstore.WithPrefix(freshPrefix(b, c)))
+		b.Cleanup(func() { _ = s.Close() })
+		ctx := b.Context()
+		held := store.Lease{Owner: "a", Until: inboxNow.Add(time.Hour)}
+		for range leased {
+			if _, err := s.Append(ctx, []byte("held"), inboxNow, held); err != nil {
+				b.Fatal(err)
+			}
+		}
+		expired := store.Lease{Owner: "a", Until: inboxNow}
+		taker := store.Lease{Owner: "b", Until: inboxNow.Add(time.Hour)}
+		b.Run(fmt.Sprintf("Append/leased=%d", leased), func(b *testing.B) {
+			for b.Loop() {
+				id, err := s.Append(ctx, []byte(`{"object":"page"}`), inboxNow, expired)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				if err := s.Done(ctx, id); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+		})
+		b.Run(fmt.Sprintf("Claim/leased=%d", leased), func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				if _, err := s.Append(ctx, []byte(`{"object":"page"}`), inboxNow, expired); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				es, err := s.Claim(ctx, taker, inboxNow, 1)
+				if err != nil || len(es) != 1 {
+					b.Fatalf("Claim = %d entries, %v; want the free one", len(es), err)
+				}
+				b.StopTimer()
+				if err := s.Done(ctx, es[0].ID); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+		})
+	}
+}
