@@ -48,7 +48,10 @@ func (s *Store) Append(ctx context.Context, body []byte, received time.Time, lea
 // entries free and claims at most inboxBatch, in O(inboxBatch·log N) for N
 // entries, however many entries are leased; Claim calls again while there is more
 // to do, so that entries are claimed oldest first. Of concurrent claimers each
-// entry goes to one: every claim is one script.
+// entry goes to one: every claim is one script. Should a later script fail, Claim
+// returns the entries the earlier ones claimed with the error. An entry that a
+// claimer with a later clock found free is not claimed by one whose clock is
+// behind until that clock reaches the entry's time.
 func (s *Store) Claim(ctx context.Context, lease store.Lease, now time.Time, max int) ([]store.InboxEntry, error) {
 	if err := s.check(ctx); err != nil {
 		return nil, err
@@ -169,6 +172,9 @@ func (s *Store) Entries(ctx context.Context, state store.InboxState) ([]store.In
 		res, err := inboxListScript.Run(ctx, s.rdb, s.inboxKeys(), s.entryPrefix(), set, after).Slice()
 		if err != nil {
 			return nil, wrap("Entries", err)
+		}
+		if len(res) == 0 {
+			return nil, wrap("Entries", fmt.Errorf("empty reply"))
 		}
 		last, _ := res[0].(string)
 		es, err := decodeEntries(res[1:])
