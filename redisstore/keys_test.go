@@ -30,7 +30,13 @@ func TestKeyLayoutAndTTLs(t *testing.T) {
 	if _, err := s.FirstSeen(ctx, "mid.1", 6*time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Append(ctx, []byte("{}"), now); err != nil {
+	if _, err := s.Append(ctx, []byte("{}"), now, store.Lease{Owner: "a", Until: now.Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Append(ctx, []byte("{}"), now, store.Lease{Owner: "a", Until: now.Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Release(ctx, "2", "a", store.Release{Failed: true, Dead: true}); err != nil {
 		t.Fatal(err)
 	}
 	keys, err := c.Keys(ctx, prefix+":*").Result()
@@ -39,7 +45,11 @@ func TestKeyLayoutAndTTLs(t *testing.T) {
 	}
 	sort.Strings(keys)
 	p := prefix + ":"
-	want := []string{p + "dedupe:mid.1", p + "inbox", p + "pages", p + "tokpage:tv", p + "{123}:tok:tv", p + "{123}:tokens", p + "{123}:toks:u1", p + "{123}:topic:x", p + "{123}:win:u1"}
+	in := p + "{" + prefix + ":inbox}:"
+	want := []string{p + "dedupe:mid.1", p + "pages", p + "tokpage:tv",
+		in + "dead", in + "e:1", in + "e:2", in + "pending", in + "seq", in + "waiting",
+		p + "{123}:tok:tv", p + "{123}:tokens", p + "{123}:toks:u1", p + "{123}:topic:x", p + "{123}:win:u1"}
+	sort.Strings(want)
 	if diff := cmp.Diff(want, keys); diff != "" {
 		t.Errorf("keys (-want +got):\n%s", diff)
 	}
@@ -61,8 +71,10 @@ func TestKeyLayoutAndTTLs(t *testing.T) {
 			t.Errorf("TTL of %s = %v, want between %v and %v", tc.key, got, tc.min, tc.max)
 		}
 	}
-	if got := c.PTTL(ctx, p+"inbox").Val(); got != -1 {
-		t.Errorf("inbox TTL = %v, want none: entries stay until Done", got)
+	for _, k := range []string{in + "e:1", in + "e:2", in + "pending", in + "waiting", in + "dead", in + "seq"} {
+		if got := c.PTTL(ctx, k).Val(); got != -1 {
+			t.Errorf("TTL of %s = %v, want none: entries stay until Done", k, got)
+		}
 	}
 }
 

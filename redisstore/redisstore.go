@@ -27,7 +27,40 @@
 //	<prefix>:pages                  set     Pages that have tokens, for PurgeTokens
 //	<prefix>:tokpage:<value>        string  the Page of a token, for KillToken
 //	<prefix>:dedupe:<key>           string  a dedupe key and its expiry
-//	<prefix>:inbox                  stream  the inbox
+//
+// The inbox's keys carry "<prefix>:inbox" in a hash tag, so they share one slot
+// with each other and with the stream older versions kept the inbox in:
+//
+//	<prefix>:{<prefix>:inbox}:e:<id>   hash    one entry: body, received, state,
+//	                                           attempts, last_error, retry_at,
+//	                                           owner, lease_until, wait
+//	<prefix>:{<prefix>:inbox}:pending  zset    ids of pending entries, by append order
+//	<prefix>:{<prefix>:inbox}:ready    zset    ids of pending entries free to claim,
+//	                                           by append order
+//	<prefix>:{<prefix>:inbox}:waiting  zset    "<free at>:<id>" of the other pending
+//	                                           entries, in the order they become free
+//	<prefix>:{<prefix>:inbox}:dead     zset    ids of dead entries, by append order
+//	<prefix>:{<prefix>:inbox}:seq      string  the latest entry id
+//	<prefix>:{<prefix>:inbox}:migrated string  how many entries were moved from the stream
+//	<prefix>:inbox                     stream  the inbox of older versions
+//
+// The first Claim or Entries moves the entries of the <prefix>:inbox stream into
+// the keys above and deletes the stream: they keep their ids and received times,
+// come before every entry appended since, and are free to claim at once. Entries an
+// older instance still running adds to the stream later are moved by the next
+// Claim or Entries, and Done with a stream id deletes it from the stream too.
+//
+// Claim moves at most 256 entries from waiting to ready and claims at most 256 per
+// script, so one script's work is bounded however many entries are leased (O(log
+// N) per entry touched, for N entries); Claim repeats the script while there is
+// more to do. Renew takes 256 ids per script; Append, Release, Done and Redrive
+// are one script each, O(log N).
+//
+// # Deadlines
+//
+// Every call honours its context's deadline and cancellation, even while Redis
+// stalls: a webhook that gives its store calls the deadline of its answer to Meta
+// (5 s) answers in time. See [New] for the client the store uses to do so.
 //
 // # Expiry
 //
@@ -36,13 +69,16 @@
 // only reclaim memory: a dedupe key lives for its ttl, a window for
 // [store.WindowRetention] after its latest action, a token until a day after it
 // expires (so PurgeTokens and ListTokens still see it when it has just expired);
-// tokens without an expiry and inbox entries stay until deleted.
+// tokens without an expiry and inbox entries stay until deleted. Inbox leases and
+// retry times are the times passed to the inbox's calls, to the nanosecond.
 //
 // # Durability
 //
-// Append returns once Redis has the entry. Whether it survives a Redis restart is
-// Redis's configuration: use appendonly yes (with appendfsync always for no loss
-// at all) when the inbox must survive one.
+// Append returns once Redis has the entry, and Release, Renew, Done and Redrive
+// once Redis has the change. Whether they survive a Redis restart is Redis's
+// configuration: use appendonly yes (with appendfsync always for no loss at all)
+// when the inbox must survive one. Each inbox call is one script, so no other
+// client ever sees an entry half claimed or half released.
 package redisstore
 
 import (
@@ -69,6 +105,7 @@ const TokenGrace = 24 * time.Hour
 // goroutines and many processes sharing one Redis (or Redis Cluster).
 type Store struct {
 	rdb    redis.UniversalClient
+	own    redis.UniversalClient // the store's copy of the caller's client, closed by Close; nil when it uses the caller's
 	prefix string
 	now    func() time.Time
 	closed atomic.Bool
@@ -102,10 +139,18 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
-// New returns a store on client. It does not touch the network; the client stays
-// the caller's, and Close leaves it open.
+// New returns a store on client. It does not touch the network.
+//
+// Every call of the store honours its context's deadline, which go-redis does only
+// for clients with ContextTimeoutEnabled. When client is a *redis.Client or
+// *redis.ClusterClient without it, New makes the store its own copy of client
+// with the same options and ContextTimeoutEnabled set; Close closes that copy, and
+// hooks added to client (tracing, metrics) do not see the store's calls. Build
+// client with ContextTimeoutEnabled to have the store use it as it is; Close
+// leaves the caller's client open.
 func New(client redis.UniversalClient, opts ...Option) *Store {
-	s := &Store{rdb: client, prefix: DefaultPrefix, now: time.Now}
+	use, own := deadlineClient(client)
+	s := &Store{rdb: use, own: own, prefix: DefaultPrefix, now: time.Now}
 	for _, o := range opts {
 		o(s)
 	}
@@ -115,14 +160,18 @@ func New(client redis.UniversalClient, opts ...Option) *Store {
 // Prefix returns the prefix of the store's keys.
 func (s *Store) Prefix() string { return s.prefix }
 
-// Client returns the Redis client the store uses.
+// Client returns the Redis client the store uses: the one given to [New], or the
+// store's own copy of it (see New).
 func (s *Store) Client() redis.UniversalClient { return s.rdb }
 
-// Close makes every later call return [store.ErrClosed]. It does not close the
-// client, which the caller owns. Closing twice is harmless.
+// Close makes every later call return [store.ErrClosed] and closes the store's own
+// copy of the client, if New made one (rate limiters made by the store stop with
+// it); the client given to New stays open. Closing twice is harmless.
 func (s *Store) Close() error {
-	s.closed.Store(true)
-	return nil
+	if s.closed.Swap(true) || s.own == nil {
+		return nil
+	}
+	return s.own.Close()
 }
 
 func (s *Store) check(ctx context.Context) error {
@@ -155,7 +204,6 @@ func (s *Store) topicsMarkerKey(page string) string { return s.pageKey(page) + "
 func (s *Store) pagesKey() string                   { return s.prefix + ":pages" }
 func (s *Store) tokenPageKey(value string) string   { return s.prefix + ":tokpage:" + value }
 func (s *Store) dedupeKey(key string) string        { return s.prefix + ":dedupe:" + key }
-func (s *Store) inboxKey() string                   { return s.prefix + ":inbox" }
 
 // checkPage refuses Page IDs that would break the hash tag.
 func checkPage(op, field, page string) error {

@@ -1,6 +1,12 @@
 package redisstore
 
-import "github.com/redis/go-redis/v9"
+import (
+	"strconv"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/gomessenger/messenger/store"
+)
 
 // luaTime holds the helpers every script shares. Times are (seconds, nanoseconds)
 // pairs of integers, which Lua's doubles hold exactly; strings are compared byte by
@@ -234,6 +240,212 @@ for _, v in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   else
     table.insert(out, h)
   end
+end
+return out
+`)
+
+// The inbox scripts share one key list (see inboxKeys), so in Redis Cluster every
+// one of them is single-slot: KEYS[1] pending, KEYS[2] ready, KEYS[3] waiting,
+// KEYS[4] dead, KEYS[5] the stream older versions kept, KEYS[6] the id counter,
+// KEYS[7] the count of entries moved from the stream. ARGV[1] is the prefix of the
+// entries' hashes.
+//
+// An entry's hash holds body, received, state, attempts, last_error, and, when
+// set, retry_at, owner, lease_until and wait. Times are stamps (see stamp), which
+// sort as strings in time order. A pending entry is in pending (scored by its
+// sequence number) and in exactly one of ready (free at once, scored likewise) and
+// waiting (all scores 0, members "<free at>:<id>" so that they sort by the time the
+// lease and retry time let the entry go; wait in the hash names the member). A
+// dead entry is in dead only.
+var luaInbox = luaTime + `
+local E = ARGV[1]
+local PENDING, DEAD, ZERO, BATCH = '` + string(store.InboxPending) + `', '` + string(store.InboxDead) + `', '` + zeroStamp + `', ` + strconv.Itoa(inboxBatch) + `
+local function later(a, b)
+  if bless(a, b) then return b end
+  return a
+end
+-- park files a pending entry in waiting, under the later of its lease and its
+-- retry time.
+local function park(id, lease, retry)
+  local m = later(lease or ZERO, retry or ZERO) .. ':' .. id
+  redis.call('ZADD', KEYS[3], 0, m)
+  redis.call('HSET', E .. id, 'wait', m)
+end
+-- unpark takes a pending entry out of ready and waiting.
+local function unpark(id, wait)
+  if wait then redis.call('ZREM', KEYS[3], wait) end
+  redis.call('ZREM', KEYS[2], id)
+end
+local function entry(id)
+  local h = redis.call('HGETALL', E .. id)
+  table.insert(h, 1, id)
+  return h
+end
+`
+
+// inboxAppendScript stores a new entry, leased, and returns its id.
+//
+// ARGV: entry prefix, body, received, owner, lease until.
+var inboxAppendScript = redis.NewScript(luaInbox + `
+local id = tostring(redis.call('INCR', KEYS[6]))
+redis.call('HSET', E .. id, 'body', ARGV[2], 'received', ARGV[3], 'state', PENDING, 'attempts', 0,
+  'owner', ARGV[4], 'lease_until', ARGV[5])
+redis.call('ZADD', KEYS[1], id, id)
+park(id, ARGV[5], nil)
+return id
+`)
+
+// inboxMigrateScript moves up to BATCH entries from the stream older versions kept
+// into the layout above, oldest first, keeping their ids, and deletes the stream
+// once it is empty. They come before every appended entry (sequence numbers below
+// zero) and are free at once, as they were then. It returns 1 while the stream
+// has entries left, else 0.
+//
+// ARGV: entry prefix.
+var inboxMigrateScript = redis.NewScript(luaInbox + `
+if redis.call('EXISTS', KEYS[5]) == 0 then return 0 end
+for _, m in ipairs(redis.call('XRANGE', KEYS[5], '-', '+', 'COUNT', BATCH)) do
+  local id, v = m[1], {}
+  for i = 1, #m[2], 2 do v[m[2][i]] = m[2][i + 1] end
+  local received, rs, rn = ZERO, tonumber(v.rs or ''), tonumber(v.rn or '')
+  if rs and rn then received = string.format('%015d.%09d', rs + ` + strconv.FormatInt(-yearOne, 10) + `, rn) end
+  local seq = redis.call('INCR', KEYS[7]) - 1000000000000
+  redis.call('HSET', E .. id, 'body', v.body or '', 'received', received, 'state', PENDING, 'attempts', 0)
+  redis.call('ZADD', KEYS[1], seq, id)
+  redis.call('ZADD', KEYS[2], seq, id)
+  redis.call('XDEL', KEYS[5], id)
+end
+if redis.call('XLEN', KEYS[5]) > 0 then return 1 end
+redis.call('DEL', KEYS[5])
+return 0
+`)
+
+// inboxClaimScript is store.Inbox.Claim for up to ARGV[5] entries. It first moves
+// up to BATCH entries whose time has come from waiting to ready; when there may be
+// more, it returns -2 without claiming, so that no older free entry is passed over
+// and the caller calls again. It returns -1 while the old stream has entries (the
+// caller migrates them first), else the claimed entries, oldest first.
+//
+// ARGV: entry prefix, owner, lease until, now, max.
+var inboxClaimScript = redis.NewScript(luaInbox + `
+if redis.call('EXISTS', KEYS[5]) == 1 then return -1 end
+local due = redis.call('ZRANGEBYLEX', KEYS[3], '-', '(' .. ARGV[4] .. ';', 'LIMIT', 0, BATCH)
+for _, m in ipairs(due) do
+  local id = string.match(m, '^[^:]*:(.*)$')
+  redis.call('ZREM', KEYS[3], m)
+  redis.call('HDEL', E .. id, 'wait')
+  local seq = redis.call('ZSCORE', KEYS[1], id)
+  if seq then redis.call('ZADD', KEYS[2], seq, id) end
+end
+if #due == BATCH then return -2 end
+local out = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, tonumber(ARGV[5]) - 1)) do
+  local h = redis.call('HMGET', E .. id, 'lease_until', 'retry_at')
+  -- An entry another claimer found free is free here too, unless this claimer's
+  -- clock is behind: then it waits for that clock.
+  if not bless(ARGV[4], later(h[1] or ZERO, h[2] or ZERO)) then
+    redis.call('ZREM', KEYS[2], id)
+    redis.call('HSET', E .. id, 'owner', ARGV[2], 'lease_until', ARGV[3])
+    park(id, ARGV[3], h[2])
+    table.insert(out, entry(id))
+  end
+end
+return out
+`)
+
+// inboxRenewScript is store.Inbox.Renew: it returns the ids the owner lost.
+//
+// ARGV: entry prefix, owner, lease until, then the ids.
+var inboxRenewScript = redis.NewScript(luaInbox + `
+local lost = {}
+for i = 4, #ARGV do
+  local id = ARGV[i]
+  local h = redis.call('HMGET', E .. id, 'state', 'owner', 'retry_at', 'wait')
+  if h[1] ~= PENDING or h[2] ~= ARGV[2] then
+    table.insert(lost, id)
+  else
+    unpark(id, h[4])
+    redis.call('HSET', E .. id, 'lease_until', ARGV[3])
+    park(id, ARGV[3], h[3])
+  end
+end
+return lost
+`)
+
+// inboxReleaseScript is store.Inbox.Release, as store.InboxEntry.ApplyRelease
+// changes an entry: 0 when the owner does not hold it, else 1.
+//
+// ARGV: entry prefix, id, owner, failed ("1" or ""), reason, retry at ("" for
+// none), dead ("1" or "").
+var inboxReleaseScript = redis.NewScript(luaInbox + `
+local id, k = ARGV[2], E .. ARGV[2]
+local h = redis.call('HMGET', k, 'state', 'owner', 'wait')
+if h[1] ~= PENDING or ARGV[3] == '' or h[2] ~= ARGV[3] then return 0 end
+unpark(id, h[3])
+redis.call('HDEL', k, 'owner', 'lease_until', 'wait', 'retry_at')
+local retry = nil
+if ARGV[6] ~= '' then
+  retry = ARGV[6]
+  redis.call('HSET', k, 'retry_at', retry)
+end
+if ARGV[4] == '1' then
+  redis.call('HINCRBY', k, 'attempts', 1)
+  redis.call('HSET', k, 'last_error', ARGV[5])
+end
+if ARGV[7] == '1' then
+  local seq = redis.call('ZSCORE', KEYS[1], id) or redis.call('INCR', KEYS[6])
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('ZADD', KEYS[4], seq, id)
+  redis.call('HSET', k, 'state', DEAD)
+else
+  park(id, nil, retry)
+end
+return 1
+`)
+
+// inboxDoneScript is store.Inbox.Done. An id in the old stream's form is deleted
+// from the stream too, should an older version have added it since the migration.
+//
+// ARGV: entry prefix, id.
+var inboxDoneScript = redis.NewScript(luaInbox + `
+local id = ARGV[2]
+local w = redis.call('HGET', E .. id, 'wait')
+if w then redis.call('ZREM', KEYS[3], w) end
+redis.call('DEL', E .. id)
+redis.call('ZREM', KEYS[1], id)
+redis.call('ZREM', KEYS[2], id)
+redis.call('ZREM', KEYS[4], id)
+if string.match(id, '^%d+%-%d+$') then redis.pcall('XDEL', KEYS[5], id) end
+return 1
+`)
+
+// inboxRedriveScript is store.Inbox.Redrive, as store.InboxEntry.ApplyRedrive
+// changes an entry: 0 when id is not a dead entry, else 1.
+//
+// ARGV: entry prefix, id.
+var inboxRedriveScript = redis.NewScript(luaInbox + `
+local id, k = ARGV[2], E .. ARGV[2]
+if redis.call('HGET', k, 'state') ~= DEAD then return 0 end
+local seq = redis.call('ZSCORE', KEYS[4], id) or redis.call('INCR', KEYS[6])
+redis.call('ZREM', KEYS[4], id)
+redis.call('HSET', k, 'state', PENDING, 'attempts', 0)
+redis.call('HDEL', k, 'last_error', 'retry_at', 'owner', 'lease_until', 'wait')
+redis.call('ZADD', KEYS[1], seq, id)
+redis.call('ZADD', KEYS[2], seq, id)
+return 1
+`)
+
+// inboxListScript returns up to BATCH entries of one state after a score, in
+// order: the last score listed, then the entries.
+//
+// ARGV: entry prefix, 1 (pending) or 4 (dead), the lowest score ("-inf" or
+// "(<score>").
+var inboxListScript = redis.NewScript(luaInbox + `
+local ids = redis.call('ZRANGEBYSCORE', KEYS[tonumber(ARGV[2])], ARGV[3], '+inf', 'WITHSCORES', 'LIMIT', 0, BATCH)
+local out = {''}
+for i = 1, #ids, 2 do
+  table.insert(out, entry(ids[i]))
+  out[1] = ids[i + 1]
 end
 return out
 `)
