@@ -32,6 +32,7 @@ const (
 	botShiftEnv  = "REDISSTORE_BOT_SHIFT"  // added to the instance's clock, to stand for time passed
 	botLeaseEnv  = "REDISSTORE_BOT_LEASE"  // the inbox lease; default the webhook's
 	botWorkEnv   = "REDISSTORE_BOT_WORK"   // how long a handler works (a Send call, say)
+	botFailEnv   = "REDISSTORE_BOT_FAIL"   // "1": an eighth of the events fail their first attempt
 )
 
 // failsFirst says which events fail on their first attempt: about one in eight.
@@ -46,7 +47,8 @@ func failsFirst(mid string) bool {
 // webhook's default options but for those the environment sets. Its handler
 // records in Redis each run ("<prefix>:ran", "<name> <mid>"), each attempt
 // ("<prefix>:attempts") and each success ("<prefix>:ok" counts, "<prefix>:okq" a
-// queue the parent waits on); an eighth of the events fail their first attempt.
+// queue the parent waits on); with REDISSTORE_BOT_FAIL an eighth of the events fail
+// their first attempt.
 func TestBotInstance(t *testing.T) {
 	prefix := os.Getenv(botPrefixEnv)
 	if prefix == "" {
@@ -71,7 +73,7 @@ func TestBotInstance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	block := os.Getenv(botBlockEnv) == "1"
+	block, fail := os.Getenv(botBlockEnv) == "1", os.Getenv(botFailEnv) == "1"
 	messenger.On(wh, func(ctx context.Context, ev *messenger.MessageEvent) error {
 		mid := ev.Message.MID
 		if err := c.RPush(bg, prefix+":ran", name+" "+mid).Err(); err != nil {
@@ -81,7 +83,7 @@ func TestBotInstance(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if failsFirst(mid) && n == 1 {
+		if fail && failsFirst(mid) && n == 1 {
 			return errors.New("the CRM timed out")
 		}
 		if block {
@@ -207,10 +209,10 @@ func deliver(url string, body []byte) bool {
 	return resp.StatusCode == http.StatusOK
 }
 
-// awaitOK waits until every mid in want has succeeded at least once.
-func awaitOK(t *testing.T, c *redis.Client, prefix string, want map[string]bool) {
+// awaitOK waits until every mid in want has succeeded at least once; seen holds
+// those already taken off the queue.
+func awaitOK(t *testing.T, c *redis.Client, prefix string, want, seen map[string]bool) {
 	t.Helper()
-	seen := map[string]bool{}
 	for len(seen) < len(want) {
 		res, err := c.BLPop(t.Context(), 30*time.Second, prefix+":okq").Result()
 		if err != nil {
@@ -221,6 +223,16 @@ func awaitOK(t *testing.T, c *redis.Client, prefix string, want map[string]bool)
 				}
 			}
 			sort.Strings(missing)
+			st := redisstore.New(c, redisstore.WithPrefix(prefix))
+			pending, _ := st.Entries(t.Context(), store.InboxPending)
+			dead, _ := st.Entries(t.Context(), store.InboxDead)
+			runs := runsOf(t, c, prefix)
+			for _, mid := range missing {
+				t.Logf("%s ran on %v", mid, runs[mid])
+			}
+			for _, e := range append(pending, dead...) {
+				t.Logf("inbox: %s %s attempts %d owner %q lease %v retry %v error %q", e.ID, e.State, e.Attempts, e.Owner, e.LeaseUntil, e.RetryAt, e.LastError)
+			}
 			t.Fatalf("waiting for events to succeed: %v; %d never did: %v", err, len(missing), missing)
 		}
 		if want[res[1]] {
@@ -286,10 +298,13 @@ func TestFleetReplayLeavesLiveWork(t *testing.T) {
 	for range n / 2 {
 		c.RPush(t.Context(), prefix+":release", "go")
 	}
+	seen := map[string]bool{}
 	for range n / 2 {
-		if _, err := c.BLPop(t.Context(), 30*time.Second, prefix+":okq").Result(); err != nil {
+		res, err := c.BLPop(t.Context(), 30*time.Second, prefix+":okq").Result()
+		if err != nil {
 			t.Fatalf("b's released handlers: %v\n%s", err, b.out)
 		}
+		seen[res[1]] = true
 	}
 	b.kill(t)
 	// A new instance whose clock is past b's lease takes over what b left.
@@ -297,7 +312,10 @@ func TestFleetReplayLeavesLiveWork(t *testing.T) {
 	if err := next.cmd.Wait(); err != nil {
 		t.Fatalf("next: %v\n%s", err, next.out)
 	}
-	awaitOK(t, c, prefix, want)
+	if testing.Verbose() {
+		t.Logf("next:\n%s", next.out)
+	}
+	awaitOK(t, c, prefix, want, seen)
 	runs, oks := runsOf(t, c, prefix), okCounts(t, c, prefix)
 	for mid := range want {
 		if oks[mid] != 1 {
@@ -322,7 +340,7 @@ func TestFleetReplayLeavesLiveWork(t *testing.T) {
 func TestFleetRestartLosesNothing(t *testing.T) {
 	c := client(t)
 	prefix := freshPrefix(t, c)
-	env := []string{botLeaseEnv + "=1s", botWorkEnv + "=3ms"}
+	env := []string{botLeaseEnv + "=1s", botWorkEnv + "=3ms", botFailEnv + "=1"}
 	a := serving(t, c, prefix, "a", env...)
 	b := serving(t, c, prefix, "b", env...)
 	live := []*bot{a, b}
@@ -357,7 +375,7 @@ func TestFleetRestartLosesNothing(t *testing.T) {
 	if unacked > 0 {
 		t.Errorf("%d deliveries were never acknowledged by a live instance", unacked)
 	}
-	awaitOK(t, c, prefix, acked)
+	awaitOK(t, c, prefix, acked, map[string]bool{})
 	defer b.stop(t, c, prefix)
 
 	runs, oks := runsOf(t, c, prefix), okCounts(t, c, prefix)
