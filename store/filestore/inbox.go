@@ -25,11 +25,9 @@ func (s *Store) Append(ctx context.Context, body []byte, received time.Time, lea
 	if err := lease.Check("Append"); err != nil {
 		return "", err
 	}
-	value := concat(timeKey(received), body)
-	state := encodeInboxState(&store.InboxEntry{State: store.InboxPending, Owner: lease.Owner, LeaseUntil: lease.Until})
 	var id string
 	err := s.update(ctx, func(tx *bolt.Tx) (err error) {
-		id, err = appendEntry(tx, value, state)
+		id, err = appendEntry(tx, body, received, lease)
 		return err
 	})
 	if err != nil {
@@ -38,18 +36,19 @@ func (s *Store) Append(ctx context.Context, body []byte, received time.Time, lea
 	return id, nil
 }
 
-// appendEntry writes the body record value and the state record state of a new
-// entry under the next sequence number, and returns the entry's ID.
-func appendEntry(tx *bolt.Tx, value, state []byte) (string, error) {
+// appendEntry writes a new pending entry of body, leased to lease, under the next
+// sequence number, and returns its ID.
+func appendEntry(tx *bolt.Tx, body []byte, received time.Time, lease store.Lease) (string, error) {
 	bodies := tx.Bucket(bucketInbox)
 	seq, err := bodies.NextSequence()
 	if err != nil {
 		return "", err
 	}
 	k := seqKey(seq)
-	if err := bodies.Put(k, value); err != nil {
+	if err := bodies.Put(k, concat(timeKey(received), body)); err != nil {
 		return "", err
 	}
+	state := encodeInboxState(&store.InboxEntry{State: store.InboxPending, Owner: lease.Owner, LeaseUntil: lease.Until})
 	if err := tx.Bucket(bucketInboxState).Put(k, state); err != nil {
 		return "", err
 	}

@@ -50,8 +50,6 @@ func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, er
 		windows[i] = pageUserKey(a.Page, a.User)
 	}
 	now := s.now()
-	value := concat(timeKey(d.Received), d.Body)
-	state := encodeInboxState(&store.InboxEntry{State: store.InboxPending, Owner: d.Lease.Owner, LeaseUntil: d.Lease.Until})
 	var out store.Admitted
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		// The group commit runs fn again on its own when the shared transaction
@@ -78,7 +76,7 @@ func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, er
 			return errUnchanged
 		}
 		if anyNew {
-			id, err := appendEntry(tx, value, state)
+			id, err := appendEntry(tx, d.Body, d.Received, d.Lease)
 			if err != nil {
 				return err
 			}

@@ -64,11 +64,7 @@ func TestIntakeTransactionsPerCall(t *testing.T) {
 	}
 	redelivered := deliveryOf("one", 1, inboxNow)
 	redelivered.Actions[0].Action.At = inboxNow.Add(time.Second)
-	steps := []struct {
-		name string
-		call func() error
-		want int
-	}{
+	steps := []txStep{
 		{"Admit of a 1-event delivery", admitting(deliveryOf("one", 1, inboxNow), true), 1},
 		{"Admit of its redelivery", admitting(deliveryOf("one", 1, inboxNow), false), 0},
 		{"Admit of a redelivery with a later action", admitting(redelivered, false), 1},
@@ -90,15 +86,7 @@ func TestIntakeTransactionsPerCall(t *testing.T) {
 		{"Complete of the same ids again", func() error { return s.Complete(ctx, ids) }, 0},
 		{"Complete of strings that are no ids", func() error { return s.Complete(ctx, []string{"", "x", "0" + ids[0]}) }, 0},
 	}
-	for _, st := range steps {
-		before := txID(s.db)
-		if err := st.call(); err != nil {
-			t.Fatalf("%s: %v", st.name, err)
-		}
-		if got := txID(s.db) - before; got != st.want {
-			t.Errorf("%s committed %d transactions, want %d", st.name, got, st.want)
-		}
-	}
+	checkTransactions(t, s, steps)
 	if n := countBoth(t, s); n != [2]int{} {
 		t.Errorf("bodies and state records after Complete = %v, want none of either", n)
 	}
@@ -211,4 +199,87 @@ func TestIntakeSurvivesReopen(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkIntake measures taking in a webhook delivery of 1 and of 100 events by
+// Admit, against the same writes made by the single calls (FirstSeen and
+// RecordAction for each event, then Append), and finishing 100 entries by one
+// Complete against 100 Dones. tx/delivery is the synced transactions each delivery
+// cost.
+func BenchmarkIntake(b *testing.B) {
+	for _, events := range []int{1, 100} {
+		b.Run(fmt.Sprintf("Admit/events=%d", events), func(b *testing.B) { benchAdmit(b, events, false) })
+		b.Run(fmt.Sprintf("Separate/events=%d", events), func(b *testing.B) { benchAdmit(b, events, true) })
+	}
+	b.Run("Complete/ids=100", func(b *testing.B) { benchComplete(b, 100, false) })
+	b.Run("DoneEach/ids=100", func(b *testing.B) { benchComplete(b, 100, true) })
+}
+
+// reportDeliveries reports the transactions committed per delivery since the tx
+// ID before, and deliveries per second.
+func reportDeliveries(b *testing.B, s *Store, before, deliveries int) {
+	b.ReportMetric(float64(txID(s.db)-before)/float64(deliveries), "tx/delivery")
+	b.ReportMetric(float64(deliveries)/b.Elapsed().Seconds(), "deliveries/s")
+}
+
+func benchAdmit(b *testing.B, events int, separate bool) {
+	s := openFile(b, filepath.Join(b.TempDir(), "bench.db"))
+	ctx := b.Context()
+	before := txID(s.db)
+	n := 0
+	for b.Loop() {
+		d := deliveryOf(fmt.Sprint(n), events, inboxNow)
+		n++
+		if !separate {
+			if a, err := s.Admit(ctx, d); err != nil || a.ID == "" {
+				b.Fatalf("Admit = %+v, %v", a, err)
+			}
+			continue
+		}
+		for i, k := range d.Keys {
+			if _, err := s.FirstSeen(ctx, k, d.TTL); err != nil {
+				b.Fatal(err)
+			}
+			a := d.Actions[i]
+			if err := s.RecordAction(ctx, a.Page, a.User, a.Action); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := s.Append(ctx, d.Body, d.Received, d.Lease); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportDeliveries(b, s, before, n)
+}
+
+func benchComplete(b *testing.B, batch int, each bool) {
+	s := openFile(b, filepath.Join(b.TempDir(), "bench.db"))
+	ctx := b.Context()
+	fillInbox(b, s, b.N*batch)
+	before := txID(s.db)
+	b.ResetTimer()
+	seq := 0
+	for range b.N {
+		ids := make([]string, batch)
+		for i := range ids {
+			seq++
+			ids[i] = fmt.Sprint(seq)
+		}
+		if !each {
+			if err := s.Complete(ctx, ids); err != nil {
+				b.Fatal(err)
+			}
+			continue
+		}
+		for _, id := range ids {
+			if err := s.Done(ctx, id); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.StopTimer()
+	if n := countBoth(b, s); n != [2]int{} {
+		b.Fatalf("bodies and state records left = %v, want none", n)
+	}
+	reportDeliveries(b, s, before, b.N*batch)
 }
