@@ -46,8 +46,28 @@ func crashRelease(i int) (store.Release, bool) {
 	return store.Release{}, false
 }
 
+// crashAppend appends entry i: by Append when i is even, by Admit, with a dedupe
+// key and a window of its own, when i is odd.
+func crashAppend(ctx context.Context, s *Store, i int) (string, error) {
+	body := fmt.Appendf(nil, "entry-%d", i)
+	if i%2 == 0 {
+		return s.Append(ctx, body, crashNow, crashLease)
+	}
+	a, err := s.Admit(ctx, store.Delivery{Body: body, Received: crashNow, Lease: crashLease,
+		Keys: []string{crashKey(i)}, TTL: time.Hour,
+		Actions: []store.WindowAction{{Page: "page", User: crashUser(i), Action: store.Action{Kind: store.ActionMessage, At: crashNow}}},
+	})
+	if err == nil && a.ID == "" {
+		err = fmt.Errorf("Admit of a new key appended nothing: %+v", a)
+	}
+	return a.ID, err
+}
+
+func crashKey(i int) string  { return fmt.Sprintf("mid-%d", i) }
+func crashUser(i int) string { return fmt.Sprintf("user-%d", i) }
+
 // TestCrashChild is not a test on its own: run as a child process, it appends
-// inbox entries, releases some of them as failed or dead, and claims one-time
+// inbox entries (half of them by Admit), releases some of them as failed or dead, and claims one-time
 // tokens in a loop, and prints each write only after the store acknowledged it,
 // until it is killed.
 func TestCrashChild(t *testing.T) {
@@ -62,7 +82,7 @@ func TestCrashChild(t *testing.T) {
 	}
 	ctx := context.Background()
 	for i := range crashChildLimit {
-		id, err := s.Append(ctx, fmt.Appendf(nil, "entry-%d", i), crashNow, crashLease)
+		id, err := crashAppend(ctx, s, i)
 		if err != nil {
 			fmt.Println("error", err)
 			os.Exit(2)
@@ -225,6 +245,7 @@ func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
 			t.Errorf("acknowledged inbox entry %s (entry-%d) lost after reopen", id, i)
 		}
 	}
+	checkCrashAdmits(t, s, stored)
 
 	toks, err := s.ListTokens(ctx, "page", "user")
 	if err != nil {
@@ -251,4 +272,36 @@ func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
 		t.Errorf("%d tokens claimed on disk, %d claims acknowledged: want the same, or one more in flight", len(claimed), len(ackedTokens))
 	}
 	t.Logf("killed after %d acknowledged entries and %d claims", len(ackedInbox), len(ackedTokens))
+}
+
+// checkCrashAdmits checks that every Admit of the child is on disk whole or not at
+// all, acknowledged or not: an entry it appended has its key and its window, and a
+// key it remembered has its entry (the child completes none).
+func checkCrashAdmits(t *testing.T, s *Store, stored map[string]store.InboxEntry) {
+	t.Helper()
+	keys := map[string]bool{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketDedupe).ForEach(func(k, _ []byte) error { keys[string(k)] = true; return nil })
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id := range stored {
+		n, _ := strconv.Atoi(id)
+		i := n - 1 // IDs count from 1, the child's loop from 0
+		if i%2 == 0 {
+			continue // appended by Append
+		}
+		if !keys[crashKey(i)] {
+			t.Errorf("inbox entry %s was admitted without its key %s", id, crashKey(i))
+		}
+		w, err := s.Window(t.Context(), "page", crashUser(i))
+		if err != nil || !w.LastMessage.Equal(crashNow) {
+			t.Errorf("inbox entry %s was admitted without its window: %+v, %v", id, w, err)
+		}
+		delete(keys, crashKey(i))
+	}
+	for k := range keys {
+		t.Errorf("dedupe key %s was admitted without its inbox entry", k)
+	}
 }

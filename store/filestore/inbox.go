@@ -25,26 +25,34 @@ func (s *Store) Append(ctx context.Context, body []byte, received time.Time, lea
 	if err := lease.Check("Append"); err != nil {
 		return "", err
 	}
-	value := concat(timeKey(received), body)
-	state := encodeInboxState(&store.InboxEntry{State: store.InboxPending, Owner: lease.Owner, LeaseUntil: lease.Until})
 	var id string
-	err := s.update(ctx, func(tx *bolt.Tx) error {
-		bodies := tx.Bucket(bucketInbox)
-		seq, err := bodies.NextSequence()
-		if err != nil {
-			return err
-		}
-		id = strconv.FormatUint(seq, 10)
-		k := seqKey(seq)
-		if err := bodies.Put(k, value); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketInboxState).Put(k, state)
+	err := s.update(ctx, func(tx *bolt.Tx) (err error) {
+		id, err = appendEntry(tx, body, received, lease)
+		return err
 	})
 	if err != nil {
 		return "", err
 	}
 	return id, nil
+}
+
+// appendEntry writes a new pending entry of body, leased to lease, under the next
+// sequence number, and returns its ID.
+func appendEntry(tx *bolt.Tx, body []byte, received time.Time, lease store.Lease) (string, error) {
+	bodies := tx.Bucket(bucketInbox)
+	seq, err := bodies.NextSequence()
+	if err != nil {
+		return "", err
+	}
+	k := seqKey(seq)
+	if err := bodies.Put(k, concat(timeKey(received), body)); err != nil {
+		return "", err
+	}
+	state := encodeInboxState(&store.InboxEntry{State: store.InboxPending, Owner: lease.Owner, LeaseUntil: lease.Until})
+	if err := tx.Bucket(bucketInboxState).Put(k, state); err != nil {
+		return "", err
+	}
+	return strconv.FormatUint(seq, 10), nil
 }
 
 // Claim implements [store.Inbox] in one write transaction, so of concurrent
@@ -188,15 +196,25 @@ func (s *Store) Done(ctx context.Context, id string) error {
 		return nil // never an ID of this store, so nothing to remove
 	}
 	return s.update(ctx, func(tx *bolt.Tx) error {
-		bodies := tx.Bucket(bucketInbox)
-		if bodies.Get(k) == nil {
+		removed, err := removeEntry(tx, k)
+		if err == nil && !removed {
 			return errUnchanged
 		}
-		if err := bodies.Delete(k); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketInboxState).Delete(k)
+		return err
 	})
+}
+
+// removeEntry deletes the body and the state record under k, and reports whether
+// there was a body to delete.
+func removeEntry(tx *bolt.Tx, k []byte) (bool, error) {
+	bodies := tx.Bucket(bucketInbox)
+	if bodies.Get(k) == nil {
+		return false, nil
+	}
+	if err := bodies.Delete(k); err != nil {
+		return false, err
+	}
+	return true, tx.Bucket(bucketInboxState).Delete(k)
 }
 
 // Entries implements [store.Inbox]: entries in the order they were appended. It

@@ -215,7 +215,7 @@ func rawUpdate(t *testing.T, path string, fn func(*bolt.Tx) error) {
 	}
 }
 
-func countBoth(t *testing.T, s *Store) (n [2]int) {
+func countBoth(t testing.TB, s *Store) (n [2]int) {
 	t.Helper()
 	_ = s.db.View(func(tx *bolt.Tx) error {
 		n = [2]int{countKeys(tx.Bucket(bucketInbox)), countKeys(tx.Bucket(bucketInboxState))}
@@ -262,11 +262,7 @@ func TestInboxTransactionsPerCall(t *testing.T) {
 	s := openFile(t, filepath.Join(t.TempDir(), "state.db"))
 	ctx := t.Context()
 	var id string
-	steps := []struct {
-		name string
-		call func() error
-		want int
-	}{
+	steps := []txStep{
 		{"Append", func() (err error) {
 			id, err = s.Append(ctx, []byte("b"), inboxNow, leaseTo("a", inboxNow.Add(time.Minute)))
 			return err
@@ -307,6 +303,20 @@ func TestInboxTransactionsPerCall(t *testing.T) {
 		{"Done", func() error { return s.Done(ctx, id) }, 1},
 		{"Done again", func() error { return s.Done(ctx, id) }, 0},
 	}
+	checkTransactions(t, s, steps)
+}
+
+// txStep is a call and how many transactions it must commit.
+type txStep struct {
+	name string
+	call func() error
+	want int
+}
+
+// checkTransactions runs steps in order, stopping at the first call that fails,
+// and reports each that committed another number of transactions than it must.
+func checkTransactions(t *testing.T, s *Store, steps []txStep) {
+	t.Helper()
 	for _, st := range steps {
 		before := txID(s.db)
 		if err := st.call(); err != nil {

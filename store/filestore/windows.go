@@ -29,40 +29,51 @@ func (s *Store) RecordAction(ctx context.Context, page, user string, a store.Act
 	now := s.now()
 	k := pageUserKey(page, user)
 	return s.update(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketWindows)
-		var rec windowRecord
-		if v := b.Get(k); v != nil {
-			if err := json.Unmarshal(v, &rec); err != nil {
-				return err
-			}
-		}
-		w, changed := rec.Window.Apply(a)
-		keep := later(a.At, now).Add(store.WindowRetention)
-		if !keep.After(rec.KeepUntil) {
-			keep = rec.KeepUntil
-		}
-		if !changed && keep.Equal(rec.KeepUntil) {
+		changed, err := applyAction(tx, k, a, now)
+		switch {
+		case err != nil:
+			return err
+		case !changed:
 			return errUnchanged
-		}
-		exp := tx.Bucket(bucketWindowExp)
-		if !rec.KeepUntil.IsZero() {
-			if err := exp.Delete(concat(timeKey(rec.KeepUntil), k)); err != nil {
-				return err
-			}
-		}
-		v, err := json.Marshal(windowRecord{Window: w, KeepUntil: keep})
-		if err != nil {
-			return err
-		}
-		if err := b.Put(k, v); err != nil {
-			return err
-		}
-		if err := exp.Put(concat(timeKey(keep), k), nil); err != nil {
-			return err
 		}
 		_, err = sweep(tx, bucketWindowExp, bucketWindows, now, sweepBatch)
 		return err
 	})
+}
+
+// applyAction records action a in the window under k, keeping the window for
+// [store.WindowRetention] after a or now, whichever is later, and reports whether
+// it wrote anything.
+func applyAction(tx *bolt.Tx, k []byte, a store.Action, now time.Time) (bool, error) {
+	b := tx.Bucket(bucketWindows)
+	var rec windowRecord
+	if v := b.Get(k); v != nil {
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return false, err
+		}
+	}
+	w, changed := rec.Window.Apply(a)
+	keep := later(a.At, now).Add(store.WindowRetention)
+	if !keep.After(rec.KeepUntil) {
+		keep = rec.KeepUntil
+	}
+	if !changed && keep.Equal(rec.KeepUntil) {
+		return false, nil
+	}
+	exp := tx.Bucket(bucketWindowExp)
+	if !rec.KeepUntil.IsZero() {
+		if err := exp.Delete(concat(timeKey(rec.KeepUntil), k)); err != nil {
+			return false, err
+		}
+	}
+	v, err := json.Marshal(windowRecord{Window: w, KeepUntil: keep})
+	if err != nil {
+		return false, err
+	}
+	if err := b.Put(k, v); err != nil {
+		return false, err
+	}
+	return true, exp.Put(concat(timeKey(keep), k), nil)
 }
 
 // Window implements [store.Windows]. A window past its retention reads as zero even

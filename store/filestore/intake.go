@@ -1,0 +1,140 @@
+package filestore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/gomessenger/messenger/store"
+)
+
+var _ store.Intake = (*Store)(nil)
+
+// Admit implements [store.Intake] in one write transaction (shared with
+// concurrent calls by the group commit, see groupcommit.go), synced to disk before
+// Admit returns: the dedupe keys as FirstSeen records them, the window actions as
+// RecordAction does and, when at least one key is new, the body as Append does.
+// Every argument is checked before anything is written, and a transaction commits
+// whole or not at all, so a refused or failed Admit has recorded nothing. A
+// delivery whose keys were all seen and whose actions change no window writes
+// nothing. TTLs and window retention count from the store's clock.
+func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, error) {
+	if err := d.Lease.Check("Admit"); err != nil {
+		return store.Admitted{}, admitInput(err, func(f string) string { return "Delivery." + f })
+	}
+	for i, k := range d.Keys {
+		if err := store.CheckDedupe(k, d.TTL); err != nil {
+			return store.Admitted{}, admitInput(err, func(f string) string {
+				if f == "ttl" {
+					return "Delivery.TTL"
+				}
+				return fmt.Sprintf("Delivery.Keys[%d]", i)
+			})
+		}
+	}
+	windows := make([][]byte, len(d.Actions))
+	for i, a := range d.Actions {
+		if err := store.CheckAction(a.Page, a.User, a.Action); err != nil {
+			return store.Admitted{}, admitInput(err, func(f string) string {
+				switch f {
+				case "page":
+					f = "Page"
+				case "user":
+					f = "User"
+				}
+				return fmt.Sprintf("Delivery.Actions[%d].%s", i, f)
+			})
+		}
+		windows[i] = pageUserKey(a.Page, a.User)
+	}
+	now := s.now()
+	var out store.Admitted
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		// The group commit runs fn again on its own when the shared transaction
+		// fails, so out starts afresh each time.
+		out = store.Admitted{New: make([]bool, len(d.Keys))}
+		anyNew := false
+		for i, k := range d.Keys {
+			first, err := markSeen(tx, []byte(k), d.TTL, now)
+			if err != nil {
+				return err
+			}
+			out.New[i] = first
+			anyNew = anyNew || first
+		}
+		anyWindow := false
+		for i, a := range d.Actions {
+			changed, err := applyAction(tx, windows[i], a.Action, now)
+			if err != nil {
+				return err
+			}
+			anyWindow = anyWindow || changed
+		}
+		if !anyNew && !anyWindow {
+			return errUnchanged
+		}
+		if anyNew {
+			id, err := appendEntry(tx, d.Body, d.Received, d.Lease)
+			if err != nil {
+				return err
+			}
+			out.ID = id
+			if _, err := sweep(tx, bucketDedupeExp, bucketDedupe, now, sweepBatch); err != nil {
+				return err
+			}
+		}
+		if anyWindow {
+			if _, err := sweep(tx, bucketWindowExp, bucketWindows, now, sweepBatch); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return store.Admitted{}, err
+	}
+	return out, nil
+}
+
+// Complete implements [store.Intake]: the entries ids are removed in one write
+// transaction, however many there are. Unknown ids are skipped, as Done skips
+// them; when none of ids is in the inbox, Complete writes nothing.
+func (s *Store) Complete(ctx context.Context, ids []string) error {
+	keys := make([][]byte, 0, len(ids))
+	for _, id := range ids {
+		if k, ok := inboxKey(id); ok {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return s.check(ctx)
+	}
+	return s.update(ctx, func(tx *bolt.Tx) error {
+		removed := false
+		for _, k := range keys {
+			ok, err := removeEntry(tx, k)
+			if err != nil {
+				return err
+			}
+			removed = removed || ok
+		}
+		if !removed {
+			return errUnchanged
+		}
+		return nil
+	})
+}
+
+// admitInput restates an error of a check Admit shares with the single calls as
+// an error of Admit, naming the field of the Delivery that broke the rule (rename
+// maps the field the check named), so it reads "Admit: Delivery.Keys[2] must not
+// be empty" rather than "FirstSeen: key must not be empty".
+func admitInput(err error, rename func(field string) string) error {
+	var ie *store.InputError
+	if !errors.As(err, &ie) {
+		return err
+	}
+	return &store.InputError{Op: "Admit", Field: rename(ie.Field), Limit: ie.Limit, Value: ie.Value}
+}
