@@ -317,8 +317,14 @@ func TestFleetReplayLeavesLiveWork(t *testing.T) {
 	}
 	awaitOK(t, c, prefix, want, seen)
 	runs, oks := runsOf(t, c, prefix), okCounts(t, c, prefix)
+	twice := 0
 	for mid := range want {
-		if oks[mid] != 1 {
+		switch {
+		case oks[mid] == 2 && seen[mid]:
+			// b finished it and was killed before it wrote that down: the
+			// at-least-once window.
+			twice++
+		case oks[mid] != 1:
 			t.Errorf("%s succeeded %d times (runs by %v), want once", mid, oks[mid], runs[mid])
 		}
 		for _, who := range runs[mid] {
@@ -327,6 +333,7 @@ func TestFleetReplayLeavesLiveWork(t *testing.T) {
 			}
 		}
 	}
+	t.Logf("%d events: a (started while b worked) ran none; after b was killed the next instance ran the rest; %d that b finished just before its death ran twice", n, twice)
 	if strings.Contains(next.out.String(), "replayed 0\n") {
 		t.Errorf("the instance after b's death replayed nothing:\n%s", next.out)
 	}
