@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gomessenger/messenger/internal/transport"
 )
@@ -142,9 +143,14 @@ func (e *GraphError) Is(target error) bool {
 	return false
 }
 
+// maxUnexpectedBody is how many bytes of an answer that is not a Graph envelope
+// (a proxy's error page) an error keeps.
+const maxUnexpectedBody = 200
+
 // decodeGraphError builds a GraphError from an error response body. A body that is
 // not a Graph envelope still gives a GraphError carrying the HTTP status and the
-// first bytes of the body, so nothing is lost.
+// first bytes of the body, so nothing is lost. scrub removes secrets from every
+// text field.
 func decodeGraphError(status int, body []byte, scrub func(string) string) *GraphError {
 	var env struct {
 		Error *struct {
@@ -163,21 +169,33 @@ func decodeGraphError(status int, body []byte, scrub func(string) string) *Graph
 		g := env.Error
 		e.Code = atoiNumber(g.Code)
 		e.Subcode = atoiNumber(g.Subcode)
-		e.Type, e.Message, e.UserTitle, e.UserMessage, e.FBTraceID = g.Type, scrub(g.Message), scrub(g.UserTitle), scrub(g.UserMessage), g.FBTraceID
+		// Every text field is scrubbed: a server (or a proxy) may echo the request
+		// URL, credentials included, into any of them.
+		e.Type, e.Message, e.UserTitle, e.UserMessage, e.FBTraceID =
+			scrub(g.Type), scrub(g.Message), scrub(g.UserTitle), scrub(g.UserMessage), scrub(g.FBTraceID)
 		e.IsTransient = string(g.IsTransient) == "true"
 	} else {
-		const keep = 200
-		msg := strings.TrimSpace(string(body))
-		if len(msg) > keep {
-			msg = msg[:keep] + "…"
-		}
+		// Scrub before cutting: a cut through a secret would leave a piece of it
+		// that no longer matches, and the piece would be kept.
+		msg := shorten(scrub(strings.TrimSpace(string(body))), maxUnexpectedBody)
 		if msg == "" {
 			msg = "no error body"
 		}
-		e.Message = scrub("unexpected response: " + msg)
+		e.Message = "unexpected response: " + msg
 	}
 	e.Retryable = transport.Classify(status, e.Code, e.Subcode, e.IsTransient) == transport.Transient
 	return e
+}
+
+// shorten cuts s to at most n bytes, at a character boundary, marking the cut.
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 func atoiNumber(n json.Number) int {
