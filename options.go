@@ -233,7 +233,7 @@ func WithAttemptTimeout(d time.Duration) Option {
 //	temporary 1, 2, 1200, is_transient              ambiguous  retried
 //	1/1357046; HTTP 5xx without Graph's envelope;   ambiguous  ambiguous
 //	  timeout or connection lost after sending
-//	a 2xx answer cut short or not JSON              ambiguous  ambiguous
+//	a 2xx answer cut short or not JSON, decoded     ambiguous  ambiguous
 //	window, permission, token, parameter, person    never      never
 //
 // "Ambiguous" means: not retried, and the error matches ErrAmbiguous.
