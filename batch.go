@@ -91,14 +91,15 @@ func (c *Client) Batch(ctx context.Context, reqs []BatchRequest) ([]BatchRespons
 	}
 	out := make([]BatchResponse, len(raw))
 	for i, item := range raw {
-		out[i] = c.batchResult(i, item)
+		out[i] = c.batchResult(i, item, reqs[i].Method)
 	}
 	return out, nil
 }
 
 // batchResult decodes one item of a batch answer: {"code":…,"body":"<JSON string>"}
-// or null.
-func (c *Client) batchResult(i int, item json.RawMessage) BatchResponse {
+// or null. method is the operation's, which decides whether a temporary failure
+// may have taken effect.
+func (c *Client) batchResult(i int, item json.RawMessage, method string) BatchResponse {
 	var r struct {
 		Code int     `json:"code"`
 		Body *string `json:"body"`
@@ -114,7 +115,7 @@ func (c *Client) batchResult(i int, item json.RawMessage) BatchResponse {
 		res.Body = json.RawMessage(*r.Body)
 	}
 	if r.Code >= 400 || r.Code == 0 {
-		res.Err = decodeGraphError(r.Code, res.Body, c.scrub)
+		res.Err = decodeGraphError(r.Code, res.Body, c.scrub, idempotentMethod(method))
 	}
 	return res
 }

@@ -92,16 +92,43 @@
 // break a documented limit fail before the network with a *ValidationError that
 // names the field, the limit and the value, and matches ErrInvalidRequest.
 //
-// The client retries throttling (4, 17, 32, 613), temporary failures (1, 2, 1200),
-// HTTP 5xx and connections that failed before the request went out, with
-// exponential backoff and jitter, honouring Retry-After and the
-// estimated_time_to_regain_access of X-Business-Use-Case-Usage. It never retries a
-// window, permission, token, parameter or person-unavailable error, and never
-// repeats a send whose outcome is unknown unless RetryPolicy.RetryAmbiguous says so:
-// the Send API has no idempotency key.
+// The client repeats a failed call only when repeating cannot duplicate its
+// effect. The Send API has no idempotency key, so every POST is treated as a send
+// that may have been delivered; GET and DELETE are reads and deletions, safe to
+// repeat:
+//
+//	failure                                               GET, DELETE  POST (a send)
+//	throttling 4, 17, 32, 613, 80001, 80006, 341, 368;    retried      retried
+//	  HTTP 429 without Graph's envelope
+//	no connection could be made (refused, DNS)            retried      retried
+//	temporary 1 (not 1/1357046), 2, 1200, is_transient    retried      ambiguous [1]
+//	1/1357046 "sent anyway"; HTTP 5xx without Graph's     retried      ambiguous [2]
+//	  envelope; an attempt timed out or lost its
+//	  connection after the request went out
+//	a 2xx answer cut short or not JSON (when the call     error        ambiguous
+//	  decodes its answer, as Send does)
+//	window, permission, token, parameter, person          never        never
+//	  unavailable, and every other code
+//
+// "Ambiguous" means: not retried, and the error matches ErrAmbiguous, because the
+// message may have gone out. [1] WithRetryTemporaryPOST retries these;
+// [2] RetryPolicy.RetryAmbiguous retries these and [1]. Retries back off
+// exponentially with jitter, honouring Retry-After and the
+// estimated_time_to_regain_access of X-Business-Use-Case-Usage; a longer hint than
+// RetryPolicy.MaxWait ends the call at once with GraphError.RetryAfter set. A
+// failure that proves nothing was sent matches ErrNotSent.
+//
+// Each attempt is bounded by WithAttemptTimeout (DefaultAttemptTimeout, 30 s),
+// from the moment the rate limiter lets it go until its answer is read, so a
+// server that never answers cannot hold a call made with context.Background();
+// raise it for large uploads on slow links. The context bounds the whole call.
 //
 // Tokens and app secrets never appear in errors, log lines or URLs the client
-// reports.
+// reports: the client never writes the request URL (where the token travels) or
+// the app secret, and removes the token, app secret and appsecret_proof from any
+// text a server sends back before keeping part of it. Values shorter than 8
+// characters are not searched for: they cannot be real credentials, and replacing
+// them would garble ordinary words.
 //
 // # Testing
 //

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gomessenger/messenger/internal/transport"
 )
@@ -18,7 +19,7 @@ var (
 	// ErrOutsideWindow: the message is outside the standard messaging window and no
 	// tag or token allows it (10/2018278, 10/2534022, 10/2018065, 200/1545041).
 	ErrOutsideWindow = errors.New("messenger: outside the messaging window")
-	// ErrRateLimited: a call or send budget is spent (4, 17, 32, 613, 80001).
+	// ErrRateLimited: a call or send budget is spent (4, 17, 32, 613, 80001, 80006).
 	ErrRateLimited = errors.New("messenger: rate limited")
 	// ErrUserUnavailable: the person cannot receive messages from the Page now
 	// (551, 10/2018108).
@@ -36,12 +37,16 @@ var (
 	// ErrAlreadyReplied: the comment or visitor post already got its one private
 	// reply, or cannot get one (10900, 10903).
 	ErrAlreadyReplied = errors.New("messenger: already replied privately")
-	// ErrTemporary: Graph had a temporary failure (1, 2, 1200); retried by default.
+	// ErrTemporary: Graph had a temporary failure (1, 2, 1200). GET and DELETE
+	// calls are retried; a POST is not (unless WithRetryTemporaryPOST), and its
+	// error matches ErrAmbiguous as well.
 	ErrTemporary = errors.New("messenger: temporary failure")
-	// ErrAmbiguous: the call may or may not have taken effect (1/1357046, an HTTP
-	// 5xx without Graph's error envelope, or the connection was lost after the
-	// request went out). A send that fails this way
-	// is not retried unless WithRetry allows it: it may have been delivered.
+	// ErrAmbiguous: the call may or may not have taken effect, so a send may have
+	// been delivered: Graph's 1/1357046, an HTTP 5xx without Graph's error
+	// envelope, a temporary failure (1, 2, 1200, is_transient) answered to a POST,
+	// an attempt that timed out or lost its connection after the request went out,
+	// or a success answer to a POST that was cut short or is not JSON. Such a POST
+	// is not retried unless RetryPolicy.RetryAmbiguous allows it.
 	ErrAmbiguous = errors.New("messenger: outcome unknown")
 	// ErrInvalidRequest: the SDK refused the request before sending it because it
 	// breaks a documented platform limit or rule. Nothing was sent.
@@ -63,6 +68,11 @@ type GraphError struct {
 	// Retryable reports whether the same call may succeed if repeated later
 	// (throttling and temporary failures). It is false for ambiguous failures.
 	Retryable bool
+	// Ambiguous reports that the failed call was a POST that Graph may have acted
+	// on anyway (a temporary failure, 1/1357046, or an HTTP 5xx without Graph's
+	// envelope): a send may have been delivered. It makes the error match
+	// ErrAmbiguous.
+	Ambiguous bool
 	// RetryAfter is how long Graph asked the client to wait (Retry-After or the
 	// estimated_time_to_regain_access of X-Business-Use-Case-Usage); zero if no hint.
 	RetryAfter time.Duration
@@ -73,7 +83,7 @@ type GraphError struct {
 // NewGraphError builds a GraphError, as fakes and tests need to.
 func NewGraphError(httpStatus, code, subcode int, typ, message string) *GraphError {
 	e := &GraphError{HTTPStatus: httpStatus, Code: code, Subcode: subcode, Type: typ, Message: message}
-	e.Retryable = transport.Classify(httpStatus, code, subcode, false) == transport.Transient
+	e.Retryable = retryable(transport.Classify(httpStatus, code, subcode, false))
 	return e
 }
 
@@ -111,10 +121,7 @@ func (e *GraphError) Is(target error) bool {
 		return (e.Code == 10 && (e.Subcode == 2018278 || e.Subcode == 2534022 || e.Subcode == 2018065)) ||
 			e.Subcode == 1545041 && e.Code == 200
 	case ErrRateLimited:
-		switch e.Code {
-		case 4, 17, 32, 613, 80001:
-			return true
-		}
+		return transport.RateLimitCode(e.Code)
 	case ErrUserUnavailable:
 		return e.Code == 551 || (e.Code == 10 && e.Subcode == 2018108)
 	case ErrInvalidToken:
@@ -137,15 +144,21 @@ func (e *GraphError) Is(target error) bool {
 	case ErrTemporary:
 		return (e.Code == 1 && e.Subcode != 1357046) || e.Code == 2 || e.Code == 1200
 	case ErrAmbiguous:
-		return (e.Code == 1 && e.Subcode == 1357046) || (e.Code == 0 && e.HTTPStatus >= 500)
+		return e.Ambiguous || (e.Code == 1 && e.Subcode == 1357046) || (e.Code == 0 && e.HTTPStatus >= 500)
 	}
 	return false
 }
 
+// maxUnexpectedBody is how many bytes of an answer that is not a Graph envelope
+// (a proxy's error page) an error keeps.
+const maxUnexpectedBody = 200
+
 // decodeGraphError builds a GraphError from an error response body. A body that is
 // not a Graph envelope still gives a GraphError carrying the HTTP status and the
-// first bytes of the body, so nothing is lost.
-func decodeGraphError(status int, body []byte, scrub func(string) string) *GraphError {
+// first bytes of the body, so nothing is lost. scrub removes secrets from every
+// text field; idempotent says whether the call may be repeated without effect,
+// which decides whether a temporary failure is ambiguous.
+func decodeGraphError(status int, body []byte, scrub func(string) string, idempotent bool) *GraphError {
 	var env struct {
 		Error *struct {
 			Message     string          `json:"message"`
@@ -163,21 +176,40 @@ func decodeGraphError(status int, body []byte, scrub func(string) string) *Graph
 		g := env.Error
 		e.Code = atoiNumber(g.Code)
 		e.Subcode = atoiNumber(g.Subcode)
-		e.Type, e.Message, e.UserTitle, e.UserMessage, e.FBTraceID = g.Type, scrub(g.Message), scrub(g.UserTitle), scrub(g.UserMessage), g.FBTraceID
+		// Every text field is scrubbed: a server (or a proxy) may echo the request
+		// URL, credentials included, into any of them.
+		e.Type, e.Message, e.UserTitle, e.UserMessage, e.FBTraceID =
+			scrub(g.Type), scrub(g.Message), scrub(g.UserTitle), scrub(g.UserMessage), scrub(g.FBTraceID)
 		e.IsTransient = string(g.IsTransient) == "true"
 	} else {
-		const keep = 200
-		msg := strings.TrimSpace(string(body))
-		if len(msg) > keep {
-			msg = msg[:keep] + "…"
-		}
+		// Scrub before cutting: a cut through a secret would leave a piece of it
+		// that no longer matches, and the piece would be kept.
+		msg := shorten(scrub(strings.TrimSpace(string(body))), maxUnexpectedBody)
 		if msg == "" {
 			msg = "no error body"
 		}
-		e.Message = scrub("unexpected response: " + msg)
+		e.Message = "unexpected response: " + msg
 	}
-	e.Retryable = transport.Classify(status, e.Code, e.Subcode, e.IsTransient) == transport.Transient
+	class := transport.Classify(status, e.Code, e.Subcode, e.IsTransient)
+	e.Ambiguous = transport.MayHaveRun(class, idempotent)
+	e.Retryable = !e.Ambiguous && retryable(class)
 	return e
+}
+
+// retryable reports whether a failure of class may succeed if repeated later.
+func retryable(class transport.Class) bool {
+	return class == transport.Refused || class == transport.Transient
+}
+
+// shorten cuts s to at most n bytes, at a character boundary, marking the cut.
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 func atoiNumber(n json.Number) int {

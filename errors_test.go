@@ -29,6 +29,8 @@ func graphBody(code, subcode int, msg string) string {
 	return fmt.Sprintf(`{"error":{"message":%q,"type":"OAuthException","code":%d%s,"fbtrace_id":"AxIIVeNpuf3y2jeXdufRcEX"}}`, msg, code, sub)
 }
 
+// TestGraphErrorSentinels reads each code as the answer to a GET: what the code
+// says on its own, with no send that may have gone out.
 func TestGraphErrorSentinels(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -47,6 +49,8 @@ func TestGraphErrorSentinels(t *testing.T) {
 		{613, 0, "Calls to this api have exceeded the rate limit.", ErrRateLimited, true},
 		{613, 2534040, "Calls to this api have exceeded the rate limit.", ErrRateLimited, true},
 		{613, 2018338, "Warning! bothersome tag usage", ErrRateLimited, false},
+		{80001, 0, "There have been too many calls to this Page account", ErrRateLimited, true},
+		{80006, 0, "There have been too many messages sent to this user", ErrRateLimited, true},
 		{551, 0, "This person isn't receiving messages from you right now.", ErrUserUnavailable, false},
 		{551, 1545041, "This person isn't available right now.", ErrUserUnavailable, false},
 		{10, 2018108, "They can't receive your messages right now", ErrUserUnavailable, false},
@@ -72,7 +76,7 @@ func TestGraphErrorSentinels(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%d_%d", tt.code, tt.subcode), func(t *testing.T) {
-			ge := decodeGraphError(400, []byte(graphBody(tt.code, tt.subcode, tt.msg)), func(s string) string { return s })
+			ge := decodeGraphError(400, []byte(graphBody(tt.code, tt.subcode, tt.msg)), keepText, true)
 			require.Equal(t, tt.code, ge.Code)
 			require.Equal(t, tt.subcode, ge.Subcode)
 			require.Equal(t, "AxIIVeNpuf3y2jeXdufRcEX", ge.FBTraceID)
@@ -99,7 +103,7 @@ func TestGraphErrorDecoding(t *testing.T) {
 	body := `{"error":{"message":"(#10) This message is sent outside of allowed window.","type":"OAuthException",
 		"code":"10","error_subcode":"2018278","error_user_title":"Outside window","error_user_msg":"Wait for the user",
 		"is_transient":false,"fbtrace_id":"Ax1"}}`
-	ge := decodeGraphError(400, []byte(body), func(s string) string { return s })
+	ge := decodeGraphError(400, []byte(body), keepText, false)
 	want := &GraphError{HTTPStatus: 400, Code: 10, Subcode: 2018278, Type: "OAuthException",
 		Message: "(#10) This message is sent outside of allowed window.", UserTitle: "Outside window",
 		UserMessage: "Wait for the user", FBTraceID: "Ax1"}
@@ -108,12 +112,102 @@ func TestGraphErrorDecoding(t *testing.T) {
 	}
 	require.Equal(t, "messenger: graph error 10/2018278 (HTTP 400): (#10) This message is sent outside of allowed window. [fbtrace_id Ax1]", ge.Error())
 
-	html := decodeGraphError(502, []byte("<html>"+strings.Repeat("x", 500)+"</html>"), func(s string) string { return s })
+	html := decodeGraphError(502, []byte("<html>"+strings.Repeat("x", 500)+"</html>"), keepText, false)
 	require.Equal(t, 502, html.HTTPStatus)
 	require.False(t, html.Retryable, "a 5xx without an envelope does not say whether the call took effect")
 	require.ErrorIs(t, html, ErrAmbiguous)
 	require.Less(t, len(html.Message), 260, "a long non-JSON body is shortened")
 	require.True(t, strings.HasPrefix(html.Message, "unexpected response: <html>"))
+}
+
+// keepText is a scrub function for tests without secrets.
+func keepText(s string) string { return s }
+
+// TestGraphErrorOnPOST: a temporary failure answered to a POST does not say
+// whether the send went out, so it matches ErrAmbiguous and is not Retryable; a
+// refusal (throttling) and a permanent error read the same as for a GET.
+func TestGraphErrorOnPOST(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		status, code, subcode int
+		transient             bool
+		want                  []error
+		retryable, ambiguous  bool
+	}{
+		{500, 1, 0, false, []error{ErrTemporary, ErrAmbiguous}, false, true},
+		{500, 2, 0, false, []error{ErrTemporary, ErrAmbiguous}, false, true},
+		{500, 1200, 0, false, []error{ErrTemporary, ErrAmbiguous}, false, true},
+		{400, 100, 0, true, []error{ErrInvalidParameter, ErrAmbiguous}, false, true}, // is_transient
+		{500, 1, 1357046, false, []error{ErrAmbiguous}, false, true},
+		{502, 0, 0, false, []error{ErrAmbiguous}, false, true},
+		{400, 613, 0, false, []error{ErrRateLimited}, true, false},
+		{429, 0, 0, false, nil, true, false},
+		{400, 10, 2018278, false, []error{ErrOutsideWindow}, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%d_%d_%d", tt.status, tt.code, tt.subcode), func(t *testing.T) {
+			body := graphBody(tt.code, tt.subcode, "x")
+			if tt.transient {
+				body = strings.Replace(body, `"code"`, `"is_transient":true,"code"`, 1)
+			}
+			if tt.code == 0 {
+				body = "Bad Gateway"
+			}
+			ge := decodeGraphError(tt.status, []byte(body), keepText, false)
+			var matched []error
+			for _, s := range allSentinels {
+				if errors.Is(ge, s) {
+					matched = append(matched, s)
+				}
+			}
+			if diff := cmp.Diff(tt.want, matched, cmp.Comparer(func(a, b error) bool { return a == b })); diff != "" {
+				t.Errorf("sentinels (-want +got):\n%s", diff)
+			}
+			if ge.Retryable != tt.retryable || ge.Ambiguous != tt.ambiguous {
+				t.Errorf("Retryable, Ambiguous = %v, %v; want %v, %v", ge.Retryable, ge.Ambiguous, tt.retryable, tt.ambiguous)
+			}
+		})
+	}
+}
+
+// TestGraphErrorScrubsBeforeCutting: a page that is not Graph's envelope is kept
+// only in part; the secret is removed from the whole page first, so a cut through
+// it cannot leave a piece that no longer matches. Every start position of the
+// secret around the cut is tried.
+func TestGraphErrorScrubsBeforeCutting(t *testing.T) {
+	t.Parallel()
+	const secret = "EAAGsecretPageTokenABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	scrub := strings.NewReplacer(secret, "[redacted]").Replace
+	for start := maxUnexpectedBody - len(secret) - 2; start <= maxUnexpectedBody+2; start++ {
+		body := strings.Repeat("x", start) + secret + strings.Repeat("y", 300)
+		ge := decodeGraphError(502, []byte(body), scrub, false)
+		for i := 0; i+8 <= len(secret); i++ {
+			if piece := secret[i : i+8]; strings.Contains(ge.Message, piece) {
+				t.Fatalf("secret starting at %d: message keeps %q of it: %s", start, piece, ge.Message)
+			}
+		}
+	}
+}
+
+// TestGraphErrorScrubsEveryField: Graph's envelope may echo the credentials in
+// any of its text fields.
+func TestGraphErrorScrubsEveryField(t *testing.T) {
+	t.Parallel()
+	const secret = "EAAGsecretPageToken7f3a9c"
+	body := `{"error":{"message":"m ` + secret + `","type":"t ` + secret + `","code":100,"error_user_title":"u ` + secret +
+		`","error_user_msg":"v ` + secret + `","fbtrace_id":"f ` + secret + `"}}`
+	ge := decodeGraphError(400, []byte(body), strings.NewReplacer(secret, "[redacted]").Replace, false)
+	if got := fmt.Sprintf("%+v", *ge); strings.Contains(got, secret) {
+		t.Errorf("GraphError keeps the secret: %s", strings.ReplaceAll(got, secret, "<SECRET>"))
+	}
+}
+
+func TestShortenKeepsCharacters(t *testing.T) {
+	t.Parallel()
+	s := strings.Repeat("a", 199) + "é" + "tail" // é straddles byte 200
+	if got, want := shorten(s, 200), strings.Repeat("a", 199)+"…"; got != want {
+		t.Errorf("shorten = %q, want %q", got, want)
+	}
 }
 
 func TestValidationError(t *testing.T) {
@@ -163,27 +257,38 @@ func TestRetriesTransientErrorsHonouringHints(t *testing.T) {
 		body    string
 		minWait time.Duration // the least time the first retry must wait
 		maxWait time.Duration
+		method  string   // default POST
+		opts    []Option // added to the client's
 	}{
 		{"throttled 4 with usage hint", 400,
 			http.Header{"X-Business-Use-Case-Usage": {`{"1":[{"type":"messenger","call_count":100,"estimated_time_to_regain_access":3}]}`}},
-			graphBody(4, 0, "Application request limit reached"), 3 * time.Minute, 3 * time.Minute},
-		{"613 with Retry-After", 400, http.Header{"Retry-After": {"7"}}, graphBody(613, 0, "rate"), 7 * time.Second, 7 * time.Second},
-		{"17", 400, nil, graphBody(17, 0, "User request limit reached"), 500 * time.Millisecond, time.Second},
-		{"32", 403, nil, graphBody(32, 0, "Page request limit reached"), 500 * time.Millisecond, time.Second},
-		{"1 unknown", 500, nil, graphBody(1, 0, "An unknown error occurred"), 500 * time.Millisecond, time.Second},
-		{"2 service", 500, nil, graphBody(2, 0, "unexpected"), 500 * time.Millisecond, time.Second},
-		{"1200 temporary send failure", 500, nil, graphBody(1200, 0, "Temporary send message failure"), 500 * time.Millisecond, time.Second},
-		{"429 without envelope", 429, nil, "", 500 * time.Millisecond, time.Second},
+			graphBody(4, 0, "Application request limit reached"), 3 * time.Minute, 3 * time.Minute, "", nil},
+		{"613 with Retry-After", 400, http.Header{"Retry-After": {"7"}}, graphBody(613, 0, "rate"), 7 * time.Second, 7 * time.Second, "", nil},
+		{"17", 400, nil, graphBody(17, 0, "User request limit reached"), 500 * time.Millisecond, time.Second, "", nil},
+		{"32", 403, nil, graphBody(32, 0, "Page request limit reached"), 500 * time.Millisecond, time.Second, "", nil},
+		// Temporary failures are retried on a GET, and on a POST only when the host
+		// opted in: Graph answers them for sends it delivered.
+		{"1 unknown", 500, nil, graphBody(1, 0, "An unknown error occurred"), 500 * time.Millisecond, time.Second, http.MethodGet, nil},
+		{"2 service", 500, nil, graphBody(2, 0, "unexpected"), 500 * time.Millisecond, time.Second, http.MethodGet, nil},
+		{"1200 temporary send failure", 500, nil, graphBody(1200, 0, "Temporary send message failure"), 500 * time.Millisecond, time.Second, http.MethodGet, nil},
+		{"2 on POST, opted in", 500, nil, graphBody(2, 0, "unexpected"), 500 * time.Millisecond, time.Second,
+			http.MethodPost, []Option{WithRetryTemporaryPOST()}},
+		{"429 without envelope", 429, nil, "", 500 * time.Millisecond, time.Second, "", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var calls atomic.Int32
 				var times []time.Time
-				c, err := New(testToken, WithBaseURL("http://graph.test"), WithRetry(policy),
-					WithHTTPClient(inProcess(failingThenOK(1, tt.status, tt.header, tt.body, &calls, &times))))
+				opts := append([]Option{WithBaseURL("http://graph.test"), WithRetry(policy),
+					WithHTTPClient(inProcess(failingThenOK(1, tt.status, tt.header, tt.body, &calls, &times)))}, tt.opts...)
+				c, err := New(testToken, opts...)
 				require.NoError(t, err)
-				err = c.Do(context.Background(), http.MethodPost, "me/messages", map[string]string{"x": "y"}, nil)
+				method := tt.method
+				if method == "" {
+					method = http.MethodPost
+				}
+				err = c.Do(context.Background(), method, "me/messages", map[string]string{"x": "y"}, nil)
 				require.NoError(t, err)
 				require.Equal(t, int32(2), calls.Load())
 				waited := times[1].Sub(times[0])

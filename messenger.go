@@ -59,6 +59,8 @@ func New(pageAccessToken string, opts ...Option) (*Client, error) {
 		version: DefaultGraphVersion,
 		retry:   DefaultRetryPolicy,
 		clock:   time.Now,
+
+		attemptTimeout: DefaultAttemptTimeout,
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -75,7 +77,8 @@ func New(pageAccessToken string, opts ...Option) (*Client, error) {
 	tcfg := transport.Config{
 		HTTPClient: cfg.httpClient,
 		Policy: transport.Policy{MaxAttempts: cfg.retry.MaxAttempts, MinWait: cfg.retry.MinWait,
-			MaxWait: cfg.retry.MaxWait, RetryAmbiguous: cfg.retry.RetryAmbiguous},
+			MaxWait: cfg.retry.MaxWait, RetryAmbiguous: cfg.retry.RetryAmbiguous,
+			RetryTransient: cfg.retryTemporaryPOST, AttemptTimeout: cfg.attemptTimeout},
 		Logger: cfg.logger,
 		OnResponse: func(h http.Header) {
 			// The common case: no usage header, nothing to parse. Indexing the map with
@@ -115,15 +118,13 @@ func (c *Client) setPage(pageID, token string) {
 	if c.cfg.appSecret != "" {
 		c.proof = AppSecretProof(token, c.cfg.appSecret)
 	}
-	pairs := []string{token, "[redacted]"}
 	// The token as it stands in a URL too (a repeated old string is harmless:
 	// the first pair wins).
-	pairs = append(pairs, url.QueryEscape(token), "[redacted]")
-	if c.cfg.appSecret != "" {
-		pairs = append(pairs, c.cfg.appSecret, "[redacted]")
-	}
-	if c.proof != "" {
-		pairs = append(pairs, c.proof, "[redacted]")
+	var pairs []string
+	for _, secret := range []string{token, url.QueryEscape(token), c.cfg.appSecret, c.proof} {
+		if len(secret) >= minRedactLen {
+			pairs = append(pairs, secret, "[redacted]")
+		}
 	}
 	c.secretsRe = strings.NewReplacer(pairs...)
 	c.credentials = "access_token=" + url.QueryEscape(token)
@@ -234,8 +235,8 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 	if err != nil {
 		return err
 	}
-	call := &transport.Call{Method: method, URL: u, LogPath: logPath, Scrub: c.scrub,
-		Idempotent: method == http.MethodGet || method == http.MethodDelete || method == http.MethodHead}
+	idempotent := idempotentMethod(method)
+	call := &transport.Call{Method: method, URL: u, LogPath: logPath, Scrub: c.scrub, Idempotent: idempotent}
 	if c.limiter != nil {
 		call.Limiter = c.limiter
 	}
@@ -277,12 +278,24 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 	defer resp.Body.Close()
 	if resp.StatusCode >= 400 {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, transport.MaxErrorBody))
-		ge := decodeGraphError(resp.StatusCode, b, c.scrub)
+		ge := decodeGraphError(resp.StatusCode, b, c.scrub, idempotent)
 		ge.Usage = parseUsage(resp.Header)
 		ge.RetryAfter = transport.Hint(resp)
 		return ge
 	}
-	return decodeResponse(resp.Body, out, logPath)
+	if err := decodeResponse(resp.Body, out); err != nil {
+		// Graph answered success, but the answer is cut or not JSON: the call ran,
+		// or may have, and its result is lost. For a send that is "maybe delivered".
+		return &callError{method: method, path: logPath, msg: c.scrub(err.Error()), cause: err,
+			ambiguous: !idempotent, answered: true}
+	}
+	return nil
+}
+
+// idempotentMethod reports whether repeating a call with method cannot change more
+// than the first call did: reads and deletions. Every POST is treated as a send.
+func idempotentMethod(method string) bool {
+	return method == http.MethodGet || method == http.MethodDelete || method == http.MethodHead
 }
 
 const maxResponseBody = 32 << 20
@@ -293,7 +306,9 @@ type graphDecoder interface {
 	decodeGraph(body []byte) error
 }
 
-func decodeResponse(r io.Reader, out any, logPath string) error {
+// decodeResponse reads a success answer into out. Its errors say what failed, not
+// which call: the caller adds that.
+func decodeResponse(r io.Reader, out any) error {
 	switch o := out.(type) {
 	case nil:
 		_, _ = io.Copy(io.Discard, io.LimitReader(r, maxResponseBody))
@@ -301,11 +316,11 @@ func decodeResponse(r io.Reader, out any, logPath string) error {
 	case *[]byte:
 		b, err := io.ReadAll(io.LimitReader(r, maxResponseBody))
 		*o = b
-		return err
+		return readError(err)
 	case *json.RawMessage:
 		b, err := io.ReadAll(io.LimitReader(r, maxResponseBody))
 		*o = b
-		return err
+		return readError(err)
 	}
 	// Read into a pooled buffer and decode from it: cheaper than a json.Decoder,
 	// which allocates its own buffer on every call.
@@ -317,7 +332,7 @@ func decodeResponse(r io.Reader, out any, logPath string) error {
 		}
 	}()
 	if err := readCapped(buf, r, maxResponseBody); err != nil {
-		return fmt.Errorf("messenger: reading response of %s: %w", logPath, err)
+		return readError(err)
 	}
 	if buf.Len() == 0 {
 		return nil
@@ -329,9 +344,16 @@ func decodeResponse(r io.Reader, out any, logPath string) error {
 		err = json.Unmarshal(buf.Bytes(), out)
 	}
 	if err != nil {
-		return fmt.Errorf("messenger: decoding response of %s: %w", logPath, err)
+		return fmt.Errorf("decoding the answer: %w", err)
 	}
 	return nil
+}
+
+func readError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("reading the answer: %w", err)
 }
 
 // errResponseTooLarge is returned for an answer larger than maxResponseBody.
@@ -465,12 +487,24 @@ func (c *Client) callURL(path string) (full, logPath string, err error) {
 	return b.String(), logPath, nil
 }
 
+// minRedactLen is the length below which a credential is not searched for in text.
+// Real credentials are far longer (a Page token runs to about two hundred
+// characters, an app secret is 32 hex digits, appsecret_proof 64), while replacing
+// a value of a few characters garbles every word that contains it ("s" turns
+// "no such host" into "no [redacted]uch ho[redacted]t") and hides nothing. A
+// shorter value is still never written by the client itself: the token travels
+// only in the URL query, which no error or log line carries, and the app secret
+// only keys an HMAC. 8 is also the shortest piece of a secret the tests allow to
+// appear anywhere.
+const minRedactLen = 8
+
 // scrub removes the token, app secret and proof from text that may reach a person.
 func (c *Client) scrub(s string) string { return c.secretsRe.Replace(s) }
 
 // transportError turns a failure to get any answer into an error without secrets.
-// It matches ErrAmbiguous when the request may have reached Graph (so a send may
-// have been delivered), and ErrNotSent when it provably did not.
+// It matches ErrAmbiguous when the request may have reached Graph and the call is
+// not idempotent (so a send may have been delivered), and ErrNotSent when it
+// provably did not reach Graph.
 func (c *Client) transportError(method, logPath string, err error) error {
 	maybeSent := true
 	var f *transport.Failure
@@ -486,17 +520,20 @@ func (c *Client) transportError(method, logPath string, err error) error {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	idempotent := method == http.MethodGet || method == http.MethodDelete || method == http.MethodHead
 	return &callError{method: method, path: logPath, msg: c.scrub(err.Error()), cause: err,
-		ambiguous: maybeSent && !idempotent}
+		ambiguous: maybeSent && !idempotentMethod(method), answered: maybeSent}
 }
 
-// callError is a transport failure with secrets removed from its text. Unwrap
-// gives the underlying error (for net.Error checks); its own text is scrubbed.
+// callError is a failure of a call that got no usable answer, with secrets removed
+// from its text. Unwrap gives the underlying error (for net.Error checks); its own
+// text is scrubbed.
 type callError struct {
 	method, path, msg string
 	cause             error
-	ambiguous         bool
+	// ambiguous: the call may have taken effect and is not idempotent.
+	ambiguous bool
+	// answered: the request may have reached Graph (so it is not ErrNotSent).
+	answered bool
 }
 
 func (e *callError) Error() string {
@@ -510,9 +547,10 @@ func (e *callError) Error() string {
 func (e *callError) Unwrap() error { return e.cause }
 
 func (e *callError) Is(target error) bool {
-	return (target == ErrAmbiguous && e.ambiguous) || (target == ErrNotSent && !e.ambiguous)
+	return (target == ErrAmbiguous && e.ambiguous) || (target == ErrNotSent && !e.answered)
 }
 
 // ErrNotSent matches transport failures that prove the request never reached
-// Graph (the connection could not be made), so repeating it cannot duplicate.
+// Graph (the connection could not be made, the rate limiter refused to wait, the
+// context ended first), so repeating it cannot duplicate.
 var ErrNotSent = errors.New("messenger: request not sent")

@@ -69,9 +69,12 @@ func TestNewValidatesOptions(t *testing.T) {
 		{"nil clock", "t", []Option{WithClock(nil)}, "nil clock"},
 		{"page id letters", "t", []Option{WithPageID("12a")}, `character 'a' at 2`},
 		{"nil option", "t", []Option{nil}, "nil Option"},
+		{"zero attempt timeout", "t", []Option{WithAttemptTimeout(0)}, "WithAttemptTimeout: duration must be positive, got 0s"},
+		{"negative attempt timeout", "t", []Option{WithAttemptTimeout(-time.Second)}, "must be positive, got -1s"},
 		{"all good", "t", []Option{WithBaseURL("http://127.0.0.1:1/x/"), WithAppSecret("s"), WithGraphVersion("v19.0"),
 			WithHTTPClient(&http.Client{}), WithRateLimit(10, 1), WithRetry(RetryPolicy{MaxAttempts: 1}),
-			WithLogger(slog.Default()), WithClock(time.Now), WithPageID("123")}, ""},
+			WithLogger(slog.Default()), WithClock(time.Now), WithPageID("123"),
+			WithAttemptTimeout(time.Minute), WithRetryTemporaryPOST()}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -25,10 +25,14 @@ const DefaultBaseURL = "https://graph.facebook.com"
 // error naming the option rather than building a client that misbehaves later.
 type Option func(*config) error
 
-// RetryPolicy says which failed calls are repeated and how long to wait between
-// attempts. Throttling (4, 17, 32, 613), temporary failures (1, 2, 1200), HTTP 5xx
-// and connections that failed before the request went out are retried with
-// exponential backoff and jitter, honouring Retry-After and the
+// RetryPolicy says how often failed calls are repeated and how long to wait between
+// attempts. Which failures are repeated at all is the table in the package
+// documentation (section Errors): in short, any call is retried after throttling
+// (4, 17, 32, 613, 80001, 80006, 341, 368, HTTP 429) and after a connection that
+// could not be made; reads (GET, DELETE) also after temporary failures (1, 2,
+// 1200), HTTP 5xx, timeouts and lost connections; a POST is not, since it may have
+// been delivered (see WithRetryTemporaryPOST and RetryAmbiguous). Waits back off
+// exponentially with jitter, honouring Retry-After and the
 // estimated_time_to_regain_access of X-Business-Use-Case-Usage. Window, permission,
 // token, invalid-parameter and person-unavailable errors are never retried.
 type RetryPolicy struct {
@@ -40,9 +44,11 @@ type RetryPolicy struct {
 	// call fails at once with GraphError.RetryAfter set, so the caller can pause
 	// instead of blocking inside Send.
 	MaxWait time.Duration
-	// RetryAmbiguous also retries sends whose outcome is unknown (connection lost
-	// after the request went out, Graph's 1/1357046). The Send API has no
-	// idempotency key, so this may deliver a message twice. Default false.
+	// RetryAmbiguous also retries POSTs whose outcome is unknown (a connection
+	// lost or an attempt timed out after the request went out, Graph's 1/1357046,
+	// an HTTP 5xx without Graph's error envelope, temporary failures 1, 2, 1200).
+	// The Send API has no idempotency key, so this may deliver a message twice.
+	// Default false.
 	RetryAmbiguous bool
 }
 
@@ -50,6 +56,11 @@ type RetryPolicy struct {
 var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 4, MinWait: 500 * time.Millisecond, MaxWait: 30 * time.Second}
 
 type config struct {
+	// attemptTimeout bounds each attempt of a call (WithAttemptTimeout).
+	attemptTimeout time.Duration
+	// retryTemporaryPOST retries POSTs answered 1, 2, 1200 or is_transient.
+	retryTemporaryPOST bool
+
 	baseURL    string
 	appSecret  string
 	version    string
@@ -174,6 +185,62 @@ func WithRetry(p RetryPolicy) Option {
 			return fmt.Errorf("messenger: WithRetry: need 0 <= MinWait <= MaxWait, got %s and %s", p.MinWait, p.MaxWait)
 		}
 		c.retry = p
+		return nil
+	}
+}
+
+// DefaultAttemptTimeout bounds each attempt of a Graph call unless
+// WithAttemptTimeout says otherwise. Graph answers a send in well under a second;
+// 30 s leaves room for an attachment upload of a few tens of megabytes on a
+// modest link.
+const DefaultAttemptTimeout = 30 * time.Second
+
+// WithAttemptTimeout bounds each attempt of every Graph call to d (default
+// DefaultAttemptTimeout), so a server that accepts a connection and never answers
+// cannot hold a call forever, even under context.Background(). The clock starts
+// once the rate limiter lets the attempt go and stops when its answer has been
+// read: for an upload (Upload, a *MultipartBody) it covers streaming the whole
+// file, so raise d for large files on slow links. The context still bounds the
+// whole call, retries and waits included.
+//
+// An attempt that times out after its request went out may have reached Graph: a
+// POST (a send) then fails with an error matching ErrAmbiguous and is not retried
+// (unless RetryPolicy.RetryAmbiguous); a GET or DELETE is retried under the retry
+// policy. The error also matches context.DeadlineExceeded. d must be positive.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("messenger: WithAttemptTimeout: duration must be positive, got %s", d)
+		}
+		c.attemptTimeout = d
+		return nil
+	}
+}
+
+// WithRetryTemporaryPOST makes the client retry POSTs (sends among them) that Graph
+// answered with a temporary failure: code 1 (other than 1/1357046), 2, 1200, or
+// any error marked is_transient. By default such a POST is not retried and its
+// error matches ErrAmbiguous, because Graph has answered these codes for sends it
+// delivered: retrying may deliver a message twice, or spend a one-time
+// notification token on a message that already went out. Choose this option when
+// a duplicate costs less than a lost message.
+//
+// What a POST retries, with and without this option:
+//
+//	failure                                         default    with option
+//	throttling 4, 17, 32, 613, 80001, 80006, 341,   retried    retried
+//	  368; HTTP 429; no connection could be made
+//	temporary 1, 2, 1200, is_transient              ambiguous  retried
+//	1/1357046; HTTP 5xx without Graph's envelope;   ambiguous  ambiguous
+//	  timeout or connection lost after sending
+//	a 2xx answer cut short or not JSON, decoded     ambiguous  ambiguous
+//	window, permission, token, parameter, person    never      never
+//
+// "Ambiguous" means: not retried, and the error matches ErrAmbiguous.
+// RetryPolicy.RetryAmbiguous retries the second and third rows as well.
+func WithRetryTemporaryPOST() Option {
+	return func(c *config) error {
+		c.retryTemporaryPOST = true
 		return nil
 	}
 }

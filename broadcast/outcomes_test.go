@@ -57,7 +57,7 @@ func TestSendOutcomes(t *testing.T) {
 		f.fault = faultFor(map[string]*fakeError{
 			"2": {code: 551},
 			"3": {status: 500, code: 1, subcode: 1357046},
-			"4": {status: 500, code: 2},
+			"4": {status: 400, code: 368}, // a refusal (nothing sent): 1 and 2 on a send are ambiguous
 			"5": {code: 10, subcode: 2018108},
 		}, map[string]int{"4": 2}) // more than the client's own two attempts
 		var audit bytes.Buffer

@@ -25,7 +25,8 @@ import (
 //     the send, a PSID already in the journal (from this run or an earlier one) is
 //     not sent to again, and a claim without an outcome (a run stopped mid-send)
 //     becomes StateUnknown rather than a second send. Ambiguous answers (Graph's
-//     1/1357046, a connection lost after the request went out) are StateUnknown too.
+//     1/1357046, a temporary failure 1, 2 or 1200, a connection lost or timed out
+//     after the request went out) are StateUnknown too.
 //   - Every recipient ends in exactly one of StateSent, StateSkipped, StateFailed
 //     and StateUnknown, written to the journal and, if set, to Audit.
 //   - Nothing is lost to throttling: a send Graph throttled (613, 4, 17, 32, ...)

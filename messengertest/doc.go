@@ -100,7 +100,7 @@
 // Sends to these magic PSIDs fail without any setup:
 //
 //	PSIDRateLimited            613, with X-Business-Use-Case-Usage (retry later)
-//	PSIDTemporaryFailure       HTTP 500, code 2, is_transient (retry)
+//	PSIDTemporaryFailure       HTTP 500, code 2, is_transient (a send: ambiguous)
 //	PSIDUnavailable            551, the person isn't receiving messages (never retry)
 //	PSIDOutsideWindow          10/2018278, outside the 24-hour window
 //	PSIDThreadOwnedByOtherApp  10/2018300, another app controls the thread

@@ -13,7 +13,8 @@ const (
 	// PSIDRateLimited answers 613 "Calls to this api have exceeded the rate limit"
 	// with an X-Business-Use-Case-Usage header (retry later).
 	PSIDRateLimited = "9000000000000613"
-	// PSIDTemporaryFailure answers HTTP 500, code 2, is_transient (retry).
+	// PSIDTemporaryFailure answers HTTP 500, code 2, is_transient (temporary; the
+	// client does not retry the send and reports it ErrAmbiguous).
 	PSIDTemporaryFailure = "9000000000000002"
 	// PSIDUnavailable answers 551 "This person isn't receiving messages from you
 	// right now" (never retry).

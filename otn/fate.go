@@ -58,9 +58,10 @@ func (e *NotifyError) Unwrap() error { return e.Err }
 //     byte of the request left the process);
 //   - Graph answered with an error envelope that refuses the call as a whole:
 //     throttling, permissions, the Page access token (190), the person unavailable
-//     (551), temporary failures (1, 2, 1200: Graph says the send failed), and
-//     invalid-parameter errors about the message content (100 with a subcode such
-//     as 2018008, 2018074, 2018109: a bad attachment, not a bad token);
+//     (551), temporary failures (1, 2, 1200) in a GraphError that is not marked
+//     Ambiguous (the client marks those it gets for a send), and invalid-parameter
+//     errors about the message content (100 with a subcode such as 2018008,
+//     2018074, 2018109: a bad attachment, not a bad token);
 //   - an HTTP 429 without a Graph envelope (throttled at the edge).
 //
 // TokenDead — Graph refused the notification token: 100 with no subcode or 2018001
@@ -68,8 +69,10 @@ func (e *NotifyError) Unwrap() error { return e.Err }
 // stopped notifications for this topic).
 //
 // TokenKept — anything that may have delivered the message, or that we cannot read:
-// messenger.ErrAmbiguous (the connection broke after the request was written, or
-// Graph's 1/1357046 "sent anyway"), the context ending during the call (the SDK
+// messenger.ErrAmbiguous (the connection broke or an attempt timed out after the
+// request was written, Graph's 1/1357046 "sent anyway", or a temporary failure 1,
+// 2, 1200 answered to the send, which Graph gives for sends it delivered), the
+// context ending during the call (the SDK
 // cannot tell whether the request had left), an HTTP 5xx or other answer without a
 // Graph envelope, any other error; and 4/2018354 (minimum delay between recurring
 // notifications), where keeping the claim keeps the frequency clock running.

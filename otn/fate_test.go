@@ -27,6 +27,9 @@ func TestFateOf(t *testing.T) {
 		{"throttled 613", ge(400, 613, 0), TokenRestored},
 		{"temporary 2", ge(500, 2, 0), TokenRestored},
 		{"temporary 1200", ge(500, 1200, 0), TokenRestored},
+		// The client marks a temporary failure answered to a send Ambiguous: Graph
+		// gives these codes for sends it delivered.
+		{"temporary 1 answered to a send", &messenger.GraphError{HTTPStatus: 500, Code: 1, Ambiguous: true}, TokenKept},
 		{"permission 10", ge(403, 10, 0), TokenRestored},
 		{"page token 190", ge(400, 190, 0), TokenRestored},
 		{"user blocked 551", ge(400, 551, 0), TokenRestored},

@@ -9,6 +9,9 @@
 //     mixed in, into one Webhook over loopback; every valid event handled exactly
 //     once, no forged one, acknowledgements well inside Meta's 5 seconds, the
 //     queue bound held;
+//   - client safety: the retry table row by row (which failures are repeated,
+//     which end ErrAmbiguous), attempt timeouts against a server that never
+//     answers, no piece of a secret left by cutting an error page;
 //   - security: no token or app secret in any log line or error, constant-time
 //     comparisons of signatures and tokens, body size caps, every unsigned body
 //     refused.

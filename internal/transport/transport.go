@@ -35,9 +35,16 @@ type Policy struct {
 	// retries at once: the caller learns how long to wait instead of blocking.
 	MinWait, MaxWait time.Duration
 	// RetryAmbiguous allows retrying non-idempotent calls whose outcome is unknown
-	// (a connection lost after the request went out, Graph's 1/1357046), accepting
-	// that a message may be delivered twice.
+	// (a connection lost after the request went out, Graph's 1/1357046, temporary
+	// failures), accepting that a message may be delivered twice.
 	RetryAmbiguous bool
+	// RetryTransient allows retrying non-idempotent calls that Graph answered with
+	// a temporary failure (Transient), accepting that Graph may have acted on the
+	// first attempt.
+	RetryTransient bool
+	// AttemptTimeout bounds one attempt, from the moment the limiter lets it go
+	// until its answer has been read (or its error body buffered); 0: no bound.
+	AttemptTimeout time.Duration
 }
 
 // Call is one logical Graph call, retried as a whole.
@@ -91,7 +98,7 @@ func New(cfg Config) *Transport {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	hc.Transport = limitedRoundTripper{base: base}
+	hc.Transport = limitedRoundTripper{base: base, timeout: cfg.Policy.AttemptTimeout}
 	rc := &retryablehttp.Client{
 		HTTPClient:   &hc,
 		Logger:       nil, // this package logs itself, with secrets removed
@@ -226,7 +233,7 @@ func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err err
 		return false, nil
 	}
 	st.attempts++
-	class := Permanent
+	var class Class
 	switch {
 	case err != nil:
 		var le *LimitError
@@ -235,7 +242,7 @@ func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err err
 			return false, err
 		case notSent(err):
 			st.maybeSent.Store(false)
-			class = Transient
+			class = Refused // nothing reached Graph: as safe to repeat as a refusal
 		default:
 			class = Ambiguous // the request may have reached Graph
 		}
@@ -249,10 +256,10 @@ func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err err
 		}
 		g, _ := PeekError(bufferErrorBody(resp))
 		class = Classify(resp.StatusCode, g.Code, g.Subcode, g.IsTransient)
-		if class == Ambiguous {
+		if MayHaveRun(class, st.call.Idempotent) {
 			st.maybeSent.Store(true)
 		}
-		if class == Transient && Hint(resp) > t.policy.MaxWait {
+		if (class == Refused || class == Transient) && Hint(resp) > t.policy.MaxWait {
 			return false, nil // the caller learns the hint from the error instead
 		}
 	}
@@ -262,13 +269,7 @@ func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err err
 	if st.call.OneShot {
 		return false, nil // a second attempt would reach Graph without its body
 	}
-	switch class {
-	case Transient:
-		return true, nil
-	case Ambiguous:
-		return st.call.Idempotent || t.policy.RetryAmbiguous, nil
-	}
-	return false, nil
+	return t.policy.Retry(class, st.call.Idempotent), nil
 }
 
 // Hint is how long Graph asked the client to wait: Retry-After or the
@@ -323,11 +324,16 @@ func notSent(err error) bool {
 	return errors.As(err, &dns)
 }
 
-// limitedRoundTripper waits on the call's rate limiter before every attempt.
-type limitedRoundTripper struct{ base http.RoundTripper }
+// limitedRoundTripper waits on the call's rate limiter before every attempt, then
+// bounds the attempt by the attempt timeout.
+type limitedRoundTripper struct {
+	base    http.RoundTripper
+	timeout time.Duration
+}
 
 func (l limitedRoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
-	if st, _ := req.Context().Value(callKey{}).(*callState); st != nil && st.call.Limiter != nil {
+	st, _ := req.Context().Value(callKey{}).(*callState)
+	if st != nil && st.call.Limiter != nil {
 		if err := st.call.Limiter.Wait(req.Context()); err != nil {
 			if req.Body != nil {
 				req.Body.Close()
@@ -341,11 +347,76 @@ func (l limitedRoundTripper) RoundTrip(req *http.Request) (*http.Response, error
 		}
 		return nil, err // nothing sent
 	}
-	if st, _ := req.Context().Value(callKey{}).(*callState); st != nil {
+	if st != nil {
 		st.maybeSent.Store(true) // until an answer or a dial error says otherwise
 	}
-	return l.base.RoundTrip(req)
+	if l.timeout <= 0 {
+		return l.base.RoundTrip(req)
+	}
+	// The timer starts after the limiter: waiting for a turn is bounded by the
+	// caller's context, not by the attempt timeout.
+	ctx, cancel := context.WithTimeoutCause(req.Context(), l.timeout, errAttemptTimeout)
+	resp, err := l.base.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, l.timeoutError(ctx, err)
+	}
+	// The timer runs on while the caller reads the answer; closing it stops the timer.
+	resp.Body = &timedBody{rc: resp.Body, ctx: ctx, cancel: cancel, l: l}
+	return resp, nil
 }
+
+// errAttemptTimeout is the cause of an attempt's context when its timer fired.
+var errAttemptTimeout = errors.New("attempt timeout")
+
+// timeoutError turns err into an *AttemptTimeoutError when the attempt's own
+// timer, not the caller's context, ended it.
+func (l limitedRoundTripper) timeoutError(ctx context.Context, err error) error {
+	if errors.Is(context.Cause(ctx), errAttemptTimeout) {
+		return &AttemptTimeoutError{After: l.timeout, Err: err}
+	}
+	return err
+}
+
+// timedBody is a response body read under its attempt's timer.
+type timedBody struct {
+	rc     io.ReadCloser
+	ctx    context.Context
+	cancel context.CancelFunc
+	l      limitedRoundTripper
+}
+
+func (b *timedBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if err != nil && err != io.EOF {
+		err = b.l.timeoutError(b.ctx, err)
+	}
+	return n, err
+}
+
+func (b *timedBody) Close() error {
+	err := b.rc.Close()
+	b.cancel()
+	return err
+}
+
+// AttemptTimeoutError is an attempt that got no complete answer within the attempt
+// timeout. The request may have reached the server. It matches
+// context.DeadlineExceeded with errors.Is, and reports Timeout() like a net.Error.
+type AttemptTimeoutError struct {
+	After time.Duration
+	Err   error // what the transport reported when the timer fired
+}
+
+func (e *AttemptTimeoutError) Error() string {
+	return "no complete answer within the attempt timeout of " + e.After.String()
+}
+
+// Timeout reports true, as net.Error does for timeouts.
+func (e *AttemptTimeoutError) Timeout() bool { return true }
+
+// Unwrap gives the transport's own error and context.DeadlineExceeded.
+func (e *AttemptTimeoutError) Unwrap() []error { return []error{e.Err, context.DeadlineExceeded} }
 
 // LimitError is returned when waiting on the rate limiter failed (the context ended,
 // or its deadline comes before the limiter would allow the call). Nothing was sent.
