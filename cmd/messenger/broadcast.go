@@ -315,4 +315,3 @@ func seedFake(ctx context.Context, srv *messengertest.Server, st *store.Memory, 
 	}
 	return nil
 }
-

@@ -25,7 +25,9 @@ func TestExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	closed.Close() // nothing listens there now: a connection is refused at once
-	bc := func(args ...string) []string { return append([]string{"broadcast", "--audience", csv, "--text", "hi"}, args...) }
+	bc := func(args ...string) []string {
+		return append([]string{"broadcast", "--audience", csv, "--text", "hi"}, args...)
+	}
 	tests := []struct {
 		name string
 		args []string
