@@ -111,7 +111,8 @@
 // # Control API
 //
 // The same server answers JSON calls under /_fake/ for test suites in other languages
-// (the command line's "messenger fake" prints the base URL and token):
+// (the command line's "messenger fake" prints the base URL, the token and the app secret
+// that signs webhooks on its first line):
 //
 //	POST /_fake/users/{psid}/message   {"text": "...", "quick_reply_payload": "..."} → {"mid": "..."}
 //	POST /_fake/users/{psid}/postback  {"title": "...", "payload": "..."}           → {"mid": "..."}
