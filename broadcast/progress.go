@@ -86,6 +86,11 @@ func (m *progressMeter) measure(t *tally, now time.Time, done bool) Progress {
 			p.Rate = rows
 		} else {
 			p.Rate = float64(p.Sent-first.sent) / dt
+			// n sends paced at the limit span n-1 intervals, so a short run measures
+			// above the limit it kept; never show more than the pacer allows.
+			if p.Limit > 0 && p.Rate > p.Limit {
+				p.Rate = p.Limit
+			}
 		}
 		if left := p.Expected - p.Processed; left > 0 && rows > 0 && !done {
 			p.ETA = time.Duration(float64(left) / rows * float64(time.Second))

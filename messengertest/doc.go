@@ -23,7 +23,8 @@
 //
 // Every call needs the Page token (query access_token, form field, or
 // "Authorization: Bearer"): none answers 104, a wrong one 190. appsecret_proof is
-// verified whenever it is sent and required when the server was given WithAppSecret.
+// verified against the app secret whenever it is sent, and required only with
+// WithRequireProof, as Graph requires it only of an app with "Require App Secret" on.
 //
 // Sends are decoded from the wire by the server itself, independently of the SDK's
 // encoder, and checked against the platform's documented rules: exactly one recipient
@@ -93,7 +94,8 @@
 // # Records and faults
 //
 // Sent returns every accepted send, typed and raw; WaitForSent waits for n of them
-// without polling; Reset empties the state. InjectFault makes matching calls fail by
+// without polling, at most DefaultSentWait (WithSentWait) when its context has no
+// deadline, and fails with a list of what was sent; Reset empties the state. InjectFault makes matching calls fail by
 // endpoint, recipient, count or seeded probability, with a Graph error, a bare HTTP
 // status, latency or a dropped connection.
 //
@@ -109,7 +111,8 @@
 // # Control API
 //
 // The same server answers JSON calls under /_fake/ for test suites in other languages
-// (the command line's "messenger fake" prints the base URL and token):
+// (the command line's "messenger fake" prints the base URL, the token and the app secret
+// that signs webhooks on its first line):
 //
 //	POST /_fake/users/{psid}/message   {"text": "...", "quick_reply_payload": "..."} → {"mid": "..."}
 //	POST /_fake/users/{psid}/postback  {"title": "...", "payload": "..."}           → {"mid": "..."}

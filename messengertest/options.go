@@ -41,7 +41,8 @@ type config struct {
 	appID        string
 	appSecret    string
 	requireProof bool
-	version      string // "" serves every vNN.N
+	sentWait     time.Duration // WaitForSent's wait for a context without a deadline
+	version      string        // "" serves every vNN.N
 	start        time.Time
 	hook         http.Handler
 	hookURL      string
@@ -62,6 +63,7 @@ func defaultConfig() config {
 		appSecret:  DefaultAppSecret,
 		secondary:  []App{{ID: PageInboxAppID, Name: "Page Inbox"}},
 		humanAgent: true,
+		sentWait:   DefaultSentWait,
 	}
 }
 
@@ -128,16 +130,38 @@ func WithAppID(id string) Option {
 	}
 }
 
-// WithAppSecret sets the app secret and makes the server require appsecret_proof on
-// every Graph call, as a Page with "Require App Secret" does (reference §11.1). The
-// secret also signs the webhooks the server delivers.
+// WithAppSecret sets the app secret (default DefaultAppSecret). It signs the webhooks
+// the server delivers and checks any appsecret_proof a call carries; a call without
+// one is accepted, as Graph accepts it while the app's "Require App Secret" setting is
+// off, its default. WithRequireProof makes the proof mandatory.
 func WithAppSecret(secret string) Option {
 	return func(c *config) error {
 		if secret == "" {
 			return errors.New("messengertest: WithAppSecret: empty secret")
 		}
 		c.appSecret = secret
+		return nil
+	}
+}
+
+// WithRequireProof makes every Graph call carry an appsecret_proof made with the app
+// secret, as Graph does for an app with "Require App Secret" switched on; a call
+// without one fails with code 100.
+func WithRequireProof() Option {
+	return func(c *config) error {
 		c.requireProof = true
+		return nil
+	}
+}
+
+// WithSentWait sets how long WaitForSent waits when its context has no deadline
+// (default DefaultSentWait); it must be positive.
+func WithSentWait(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("messengertest: WithSentWait: want a positive duration, got %s", d)
+		}
+		c.sentWait = d
 		return nil
 	}
 }

@@ -1,55 +1,94 @@
 package messengertest_test
 
 import (
-	"context"
-	"net/http"
+	"bytes"
+	"errors"
+	"go/format"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
 
-	"github.com/gomessenger/messenger"
-	"github.com/gomessenger/messenger/messengertest"
+	"github.com/google/go-cmp/cmp"
 )
 
-// echoBot is the bot of the README's "Test your bot without Meta" section: the
-// test below is that section's code, so the README stays true.
-type echoBot struct {
-	client  *messenger.Client
-	webhook *messenger.Webhook
+// The README's quick start and its "Test your bot without Meta" section are one bot in
+// two files, main.go and bot_test.go, that a reader pastes into a directory of their
+// own. testdata/readme holds those two files: these tests keep them equal to the
+// README, gofmt-clean, and compiling and passing.
+
+// readmeFiles maps each README section to the file its first Go block must equal.
+var readmeFiles = []struct{ section, file string }{
+	{"## Quick start", "testdata/readme/main.go"},
+	{"## Test your bot without Meta", "testdata/readme/bot_test.go"},
 }
 
-func newEchoBot(client *messenger.Client, appSecret string) (*echoBot, error) {
-	wh, err := messenger.NewWebhook(appSecret, "verify-token")
+func TestReadmeBlocksAreTheTestedFiles(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../README.md")
 	if err != nil {
-		return nil, err
+		t.Fatal(err)
 	}
-	b := &echoBot{client: client, webhook: wh}
-	messenger.On(wh, func(ctx context.Context, ev *messenger.MessageEvent) error {
-		_, err := b.client.Send(ctx, messenger.SendRequest{
-			To:      messenger.PSID(ev.Sender.ID),
-			Type:    messenger.Response,
-			Message: messenger.Text("You said: " + ev.Message.Text),
-		})
-		return err
-	})
-	return b, nil
+	for _, rf := range readmeFiles {
+		block, err := firstGoBlock(string(readme), rf.section)
+		if err != nil {
+			t.Errorf("README: %v", err)
+			continue
+		}
+		file, err := os.ReadFile(rf.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(string(file), block); diff != "" {
+			t.Errorf("README section %q differs from %s (-file +README):\n%s", rf.section, rf.file, diff)
+		}
+		formatted, err := format.Source(file)
+		if err != nil {
+			t.Errorf("%s: %v", rf.file, err)
+		} else if !bytes.Equal(formatted, file) {
+			t.Errorf("%s is not gofmt-clean:\n%s", rf.file, cmp.Diff(string(file), string(formatted)))
+		}
+	}
 }
 
-func (b *echoBot) Handler() http.Handler { return b.webhook }
+// firstGoBlock returns the body of the first ```go block after the heading.
+func firstGoBlock(md, heading string) (string, error) {
+	i := strings.Index(md, "\n"+heading+"\n")
+	if i < 0 {
+		return "", errors.New("no heading " + heading)
+	}
+	rest := md[i+len(heading)+2:]
+	if next := strings.Index(rest, "\n## "); next >= 0 {
+		rest = rest[:next]
+	}
+	open := strings.Index(rest, "```go\n")
+	if open < 0 {
+		return "", errors.New("no ```go block under " + heading)
+	}
+	body := rest[open+len("```go\n"):]
+	end := strings.Index(body, "\n```")
+	if end < 0 {
+		return "", errors.New("unclosed ```go block under " + heading)
+	}
+	return body[:end+1], nil
+}
 
-func TestBotReplies(t *testing.T) {
-	srv := messengertest.NewServer(t) // closed by t.Cleanup
-	bot, err := newEchoBot(srv.Client(), srv.AppSecret())
+// The two files build, vet clean and their test passes, as they would in the
+// reader's own module.
+func TestReadmeBotPasses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs another package")
+	}
+	t.Parallel()
+	goTool, err := exec.LookPath("go")
 	if err != nil {
-		t.Fatal(err)
+		t.Skip("the go command is not on PATH")
 	}
-	srv.SetWebhook(bot.Handler()) // signed deliveries to the bot's handler
-	if _, err := srv.User("1001").Says("hi"); err != nil {
-		t.Fatal(err)
-	}
-	sent, err := srv.WaitForSent(t.Context(), 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := sent[0].Message.Text; got != "You said: hi" {
-		t.Errorf("bot replied %q, want %q", got, "You said: hi")
+	for _, args := range [][]string{{"vet", "./testdata/readme"}, {"test", "-count=1", "./testdata/readme"}} {
+		cmd := exec.CommandContext(t.Context(), goTool, args...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
 	}
 }

@@ -2,9 +2,12 @@ package messengertest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -138,10 +141,25 @@ func (s *Server) Sent() []SendRecord {
 // arrived.
 var ErrClosed = errors.New("messengertest: server closed")
 
-// WaitForSent blocks until at least n sends were accepted and returns them all; it
-// returns early with ctx's error or ErrClosed. It never polls: it wakes on each
-// accepted send.
+// DefaultSentWait is how long WaitForSent waits when its context has no deadline
+// (WithSentWait changes it): long enough for any in-process bot to answer, short
+// enough that a bot that never answers fails its test in seconds instead of at go
+// test's timeout.
+const DefaultSentWait = 5 * time.Second
+
+// WaitForSent blocks until at least n sends were accepted and returns them all. It
+// never polls: it wakes on each accepted send. When ctx has no deadline it waits at
+// most the server's sent wait (DefaultSentWait unless WithSentWait says otherwise).
+// When the wait ends first, because ctx ended, the wait ran out or the server
+// closed, it returns the sends accepted so far and an error that lists them and
+// wraps ctx's error, context.DeadlineExceeded or ErrClosed.
 func (s *Server) WaitForSent(ctx context.Context, n int) ([]SendRecord, error) {
+	var timeout <-chan time.Time
+	if _, ok := ctx.Deadline(); !ok && s.cfg.sentWait > 0 {
+		t := time.NewTimer(s.cfg.sentWait)
+		defer t.Stop()
+		timeout = t.C
+	}
 	for {
 		s.mu.Lock()
 		if len(s.st.records) >= n {
@@ -151,14 +169,50 @@ func (s *Server) WaitForSent(ctx context.Context, n int) ([]SendRecord, error) {
 		}
 		changed := s.changed
 		s.mu.Unlock()
+		var cause error
 		select {
 		case <-changed:
+			continue
 		case <-ctx.Done():
-			return s.Sent(), ctx.Err()
+			cause = ctx.Err()
+		case <-timeout:
+			cause = fmt.Errorf("waited %s, the server's sent wait for a context without a deadline (WithSentWait changes it): %w",
+				s.cfg.sentWait, context.DeadlineExceeded)
 		case <-s.closed:
-			return s.Sent(), ErrClosed
+			cause = ErrClosed
+		}
+		sent := s.Sent()
+		return sent, fmt.Errorf("messengertest: WaitForSent: %d of %d sends accepted; %s: %w", len(sent), n, describeSent(sent), cause)
+	}
+}
+
+// describeSent lists sends for an error message: to whom, and what.
+func describeSent(sent []SendRecord) string {
+	if len(sent) == 0 {
+		return "nothing was sent"
+	}
+	var b strings.Builder
+	b.WriteString("sent so far:")
+	for i, r := range sent {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		to := cmp.Or(r.RecipientID, r.Recipient.ID, r.Recipient.UserRef, r.Recipient.CommentID, r.Recipient.PostID, r.Recipient.PhoneNumber, "a token")
+		fmt.Fprintf(&b, " %d. to %s: ", i+1, to)
+		switch {
+		case r.SenderAction != "":
+			b.WriteString(r.SenderAction)
+		case r.Message == nil:
+			b.WriteString("no message")
+		case r.Message.Text != "":
+			fmt.Fprintf(&b, "text %q", r.Message.Text)
+		case r.Message.Attachment != nil:
+			b.WriteString(cmp.Or(r.Message.Attachment.TemplateType+" template", r.Message.Attachment.Type) + " attachment")
+		default:
+			fmt.Fprintf(&b, "%d attachments", len(r.Message.Attachments))
 		}
 	}
+	return b.String()
 }
 
 // record appends a send; the caller holds s.mu.

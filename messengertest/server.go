@@ -120,8 +120,8 @@ func (s *Server) PageID() string { return s.cfg.pageID }
 // PageToken is the Page access token the server accepts.
 func (s *Server) PageToken() string { return s.cfg.token }
 
-// AppSecret is the app secret that signs the server's webhooks and, when set with
-// WithAppSecret, is required for appsecret_proof.
+// AppSecret is the app secret that signs the server's webhooks and checks
+// appsecret_proof (required only with WithRequireProof).
 func (s *Server) AppSecret() string { return s.cfg.appSecret }
 
 // AppID is the id of the app the server's clients act as.

@@ -63,9 +63,23 @@ func TestRoutingAndAuth(t *testing.T) {
 	}
 }
 
-func TestRequireAppSecretProof(t *testing.T) {
+func TestAppSecretAloneLeavesProofOptional(t *testing.T) {
 	t.Parallel()
 	srv := NewServer(t, WithAppSecret("s3cret"))
+	// Most client libraries send no proof; Graph accepts that unless the app requires it.
+	if status, body := rawCall(t, "GET", srv.GraphURL()+"/me/personas?access_token="+srv.PageToken(), "", ""); status != 200 {
+		t.Errorf("without proof: %d %s, want 200", status, body)
+	}
+	other, err := messenger.New(srv.PageToken(), messenger.WithBaseURL(srv.URL), messenger.WithAppSecret("wrong"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantGraphError(t, other.Do(t.Context(), "GET", "me/personas", nil, nil), 100, 0)
+}
+
+func TestRequireAppSecretProof(t *testing.T) {
+	t.Parallel()
+	srv := NewServer(t, WithAppSecret("s3cret"), WithRequireProof())
 	status, body := rawCall(t, "GET", srv.GraphURL()+"/me/personas?access_token="+srv.PageToken(), "", "")
 	if status != 400 || !strings.Contains(body, "appsecret_proof") {
 		t.Fatalf("without proof: %d %s, want 400 asking for appsecret_proof", status, body)

@@ -242,7 +242,7 @@ func replacementAdvice(t tags.Tag, now time.Time) string {
 	}
 	s := fmt.Sprintf("%s was retired on %s", t, info.ValidUntil.Format(time.DateOnly))
 	if rs := tags.ReplacementsAt(t, now); len(rs) > 0 {
-		return s + "; use " + joinTags(rs) + " [" + string(info.ReplacementConfidence) + "]"
+		return s + "; use " + joinTags(rs)
 	}
 	for range 8 { // follow retired replacements to the note that ends the chain
 		if len(info.Replacements) == 0 {
@@ -252,7 +252,7 @@ func replacementAdvice(t tags.Tag, now time.Time) string {
 		s += fmt.Sprintf("; its replacement %s was retired on %s", next.Tag, next.ValidUntil.Format(time.DateOnly))
 		info = next
 	}
-	return s + "; instead: " + info.ReplacementNote + " [" + string(info.ReplacementConfidence) + "]"
+	return s + "; instead: " + info.ReplacementNote
 }
 
 // anchorEvent names what an anchor's time is, for reasons.

@@ -52,7 +52,7 @@ func ExampleCheck_dates() {
 	}
 	// Output:
 	// allowed by tag.update until 2026-04-27T00:00:00Z: CONFIRMED_EVENT_UPDATE and POST_PURCHASE_UPDATE are allowed at any time in an existing conversation, for their use only
-	// refused by tags.2026_retired (Graph error 100): CONFIRMED_EVENT_UPDATE, POST_PURCHASE_UPDATE and ACCOUNT_UPDATE fail with error 100 since 2026-04-27; POST_PURCHASE_UPDATE was retired on 2026-04-27; instead: no tag: Utility Message templates (messaging_type UTILITY) for transactional updates, or the paid Marketing Messages API [T]
+	// refused by tags.2026_retired (Graph error 100): CONFIRMED_EVENT_UPDATE, POST_PURCHASE_UPDATE and ACCOUNT_UPDATE fail with error 100 since 2026-04-27; POST_PURCHASE_UPDATE was retired on 2026-04-27; instead: no tag: Utility Message templates (messaging_type UTILITY) for transactional updates, or the paid Marketing Messages API
 }
 
 // Bad input is refused with a reason that names the field, never allowed.

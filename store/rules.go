@@ -7,16 +7,18 @@ import (
 	"time"
 )
 
-// WindowRetention is how long a window is kept after its latest action. No rule of
-// the platform looks further back than seven days (HUMAN_AGENT and CUSTOMER_FEEDBACK
-// count seven days from the person's last message; the standard window is 24 hours,
-// reference §1.5, §12); one more day is kept so that a send just past a deadline is
-// refused with the person's last message named ("8 days ago"), not as "never wrote".
+// WindowRetention is how long a window is kept after its latest action: twice the
+// longest look-back of any rule. No rule of the platform looks further back than
+// seven days from the person's last message (HUMAN_AGENT and CUSTOMER_FEEDBACK; the
+// standard window is 24 hours, the ad window 72). The second
+// week is the margin: a send up to a week past a deadline is refused by the rule
+// that ran out, with the person's last message named ("8 days ago"), not as if the
+// person had never written.
 //
 // The stores of this module keep a window until WindowRetention after the later of
 // its latest action and the store's clock at the last RecordAction, so replaying old
 // events, or a test with fixed dates, never loses a window just written.
-const WindowRetention = 8 * 24 * time.Hour
+const WindowRetention = 14 * 24 * time.Hour
 
 // Limits on identifiers, so every backend can key by them (bbolt keys are at most
 // 32 KiB, and a Redis key should stay small).

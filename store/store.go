@@ -64,7 +64,7 @@ type Window struct {
 //
 // RecordAction keeps the latest time per kind: recording an older action than one
 // already stored changes nothing, so webhook redeliveries and out-of-order events are
-// harmless. Implementations may forget a window WindowRetention (eight days) after its last action;
+// harmless. Implementations may forget a window WindowRetention (14 days) after its last action;
 // no rule looks further back.
 type Windows interface {
 	RecordAction(ctx context.Context, page, user string, a Action) error

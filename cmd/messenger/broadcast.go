@@ -19,22 +19,20 @@ import (
 	"github.com/gomessenger/messenger/tags"
 )
 
-// Environment variables that hold the credentials of a real broadcast.
+// Environment variables that hold the credentials of a real broadcast: the names the
+// examples use.
 const (
-	envPageToken = "MESSENGER_PAGE_TOKEN"
-	envAppSecret = "MESSENGER_APP_SECRET"
-	envPageID    = "MESSENGER_PAGE_ID"
-	// envBaseURL points the client at another Graph address, such as "messenger fake".
-	envBaseURL = "MESSENGER_BASE_URL"
+	envPageToken = "PAGE_ACCESS_TOKEN"
+	envAppSecret = "APP_SECRET"
+	envPageID    = "PAGE_ID"
+	// envBaseURL points the client at another Graph address, such as the base_url
+	// "messenger fake" prints.
+	envBaseURL = "GRAPH_BASE_URL"
 )
-
-// fakeBroadcastStart is the fake clock's start in fake mode, so dry runs read the
-// same on every run.
-var fakeBroadcastStart = time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)
 
 // runBroadcast is the broadcast verb: plan or send one text to an audience file.
 func runBroadcast(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("broadcast", "--audience FILE --text TEXT [--tag TAG] [--topic TOPIC] [--dry-run] [--journal PATH] [--rate N]",
+	fs := newFlagSet("broadcast", "--audience FILE --text TEXT [--tag TAG] [--topic TOPIC] [--dry-run] [--journal PATH] [--rate N] [--now TIME]",
 		`Sends one message to everyone in an audience file (CSV with a "psid" column, or JSON
 lines with a "psid" member), each by a way the platform's rules allow now: inside the
 24-hour window (UPDATE), else with --tag if its rule allows, else with a one-time
@@ -46,12 +44,16 @@ With `+envPageToken+` (and `+envPageID+`, optionally `+envAppSecret+` and
 `+envBaseURL+`) set, it sends for real, reading windows and tokens from --store
 (the file store your bot's webhook writes). Without them it sends to an in-process
 fake Graph server: the audience's optional columns "last_message" (a duration ago
-such as 3h, or an RFC 3339 time) and "optin" (a topic) make the simulated people
-write to the Page and opt in first.
+such as 3h or 2d, or an RFC 3339 time) and "optin" (a topic) make the simulated
+people write to the Page and opt in first; the fake clock starts at --now (default:
+the current time).
 
 --text may name audience columns in braces: "Hi {first_name}, it is back".
-Exit status: 0 when the whole audience was gone through (whatever each person's
-outcome, see the summary), 1 when the run stopped early, 2 for bad flags.`)
+The audience is checked before anything is sent: a CSV needs a "psid" column (or
+no header at all), every PSID must be digits, and every {column} must be in every
+row. Exit status: 0 when the whole audience was gone through (whatever each
+person's outcome, see the summary), 1 when the run stopped early, 2 for bad flags
+or a bad audience.`)
 	audience := fs.String("audience", "", "audience `file`: .csv, or .jsonl/.ndjson (JSON lines)")
 	text := fs.String("text", "", "the message `text`; {column} is replaced by the recipient's column")
 	tag := fs.String("tag", "", "also send outside the window with this message `tag`, where its rule allows")
@@ -59,8 +61,9 @@ outcome, see the summary), 1 when the run stopped early, 2 for bad flags.`)
 	dryRun := fs.Bool("dry-run", false, "print the plan: who would be sent to, how, and why not the others; send nothing")
 	journalPath := fs.String("journal", "", "journal `file` (JSON lines) that makes the broadcast resumable")
 	auditPath := fs.String("audit", "", "write one JSON line per recipient to this `file`")
-	rate := fs.Float64("rate", broadcast.DefaultRate, "at most `N` messages per second (Meta allows 300 per Page)")
+	rate := fs.Float64("rate", broadcast.DefaultRate, "at most `N` messages per second, above 0 and at most 300 (Meta's limit per Page)")
 	batch := fs.Int("batch", 0, "send `N` messages per Graph batch request, at most 50 (0: one per request)")
+	nowFlag := fs.String("now", "", "without credentials: start the fake clock at this `time`, RFC 3339 or a date (default: now)")
 	storePath := fs.String("store", "", "the bot's window and token store `file` (store/filestore); needed with credentials")
 	retryFailed := fs.Bool("retry-failed", false, "when resuming, send again to recipients an earlier run recorded as failed")
 	if err := parseFlags(fs, args, stdout); err != nil {
@@ -72,12 +75,33 @@ outcome, see the summary), 1 when the run stopped early, 2 for bad flags.`)
 	if *audience == "" || *text == "" {
 		return usagef("--audience and --text are required")
 	}
+	if !(*rate > 0 && *rate <= broadcast.MaxRate) {
+		return usagef("--rate: want a number of messages per second above 0 and at most %d (Meta's limit per Page), got %v", broadcast.MaxRate, *rate)
+	}
+	if *batch < 0 || *batch > messenger.MaxBatch {
+		return usagef("--batch: want 0 (one message per request) to %d (a Graph batch's most), got %d", messenger.MaxBatch, *batch)
+	}
+	token := os.Getenv(envPageToken)
+	start := time.Now().UTC().Truncate(time.Second)
+	if *nowFlag != "" {
+		if token != "" {
+			return usagef("--now sets the fake's clock: it cannot be used with %s (a real broadcast runs now)", envPageToken)
+		}
+		t, ok := parseNow(*nowFlag)
+		if !ok {
+			return usagef("--now: want an RFC 3339 time (2026-07-01T12:00:00Z) or a date (2026-07-01), got %q", *nowFlag)
+		}
+		start = t
+	}
 	aud, err := audienceFile(*audience)
 	if err != nil {
 		return err
 	}
-	token := os.Getenv(envPageToken)
-	env, err := newBroadcastEnv(ctx, token, *storePath, aud)
+	expected, err := checkAudience(*audience, aud, placeholders(*text))
+	if err != nil {
+		return err
+	}
+	env, err := newBroadcastEnv(ctx, token, *storePath, start, aud)
 	if err != nil {
 		return err
 	}
@@ -113,9 +137,7 @@ outcome, see the summary), 1 when the run stopped early, 2 for bad flags.`)
 	if *topic != "" {
 		b.Ways = append(b.Ways, broadcast.OneTimeToken(*topic))
 	}
-	for range aud {
-		b.Expected++
-	}
+	b.Expected = expected
 	if *auditPath != "" {
 		f, err := os.OpenFile(*auditPath, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 		if err != nil {
@@ -217,7 +239,7 @@ type broadcastEnv struct {
 // newBroadcastEnv connects to Graph with the credentials in the environment and
 // opens the bot's store, or, without credentials, starts a fake Graph server and
 // seeds it from the audience.
-func newBroadcastEnv(ctx context.Context, token, storePath string, aud iter.Seq2[broadcast.Recipient, error]) (*broadcastEnv, error) {
+func newBroadcastEnv(ctx context.Context, token, storePath string, start time.Time, aud iter.Seq2[broadcast.Recipient, error]) (*broadcastEnv, error) {
 	if token != "" {
 		pageID := os.Getenv(envPageID)
 		if pageID == "" {
@@ -243,7 +265,7 @@ func newBroadcastEnv(ctx context.Context, token, storePath string, aud iter.Seq2
 		}
 		return &broadcastEnv{client: client, page: pageID, windows: st, tokens: st, now: time.Now, close: func() { st.Close() }}, nil
 	}
-	srv, err := messengertest.Start(messengertest.WithNow(fakeBroadcastStart))
+	srv, err := messengertest.Start(messengertest.WithNow(start))
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +289,7 @@ func seedFake(ctx context.Context, srv *messengertest.Server, st *store.Memory, 
 		}
 		u := srv.User(r.PSID)
 		if raw := r.Fields["last_message"]; raw != "" {
-			at, err := timeAgo(raw, now)
+			at, err := parseInstant(raw, now)
 			if err != nil {
 				return fmt.Errorf("audience: %s: last_message: %w", r.PSID, err)
 			}
@@ -292,16 +314,4 @@ func seedFake(ctx context.Context, srv *messengertest.Server, st *store.Memory, 
 		}
 	}
 	return nil
-}
-
-// timeAgo reads an RFC 3339 time, or a duration before now.
-func timeAgo(raw string, now time.Time) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, raw); err == nil {
-		return t, nil
-	}
-	d, err := time.ParseDuration(strings.TrimSuffix(strings.TrimSpace(raw), " ago"))
-	if err != nil || d < 0 {
-		return time.Time{}, fmt.Errorf("want an RFC 3339 time or a duration ago like 3h, got %q", raw)
-	}
-	return now.Add(-d), nil
 }

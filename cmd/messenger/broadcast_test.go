@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gomessenger/messenger/messengertest"
 	"github.com/gomessenger/messenger/store"
@@ -117,7 +119,6 @@ func TestBroadcastMistakes(t *testing.T) {
 		{[]string{"--audience", txt, "--text", "hi"}, 2, "want a .csv or .jsonl file"},
 		{[]string{"--audience", filepath.Join(t.TempDir(), "none.csv"), "--text", "hi"}, 2, "no such file"},
 		{[]string{"--audience", csv, "--text", "hi", "--tag", "NOPE"}, 2, "--tag"},
-		{[]string{"--audience", csv, "--text", "hi", "--rate", "500", "--dry-run"}, 1, "Broadcast.Rate must be above 0 and at most 300"},
 		{[]string{"--audience", csv, "--text", "hi", "--tag", "HUMAN_AGENT", "--dry-run"}, 1, "HUMAN_AGENT is for replies a person writes"},
 	}
 	for _, tt := range tests {
@@ -172,5 +173,37 @@ func TestBroadcastWithCredentials(t *testing.T) {
 	}
 	if n := len(srv.Sent()); n != 2 {
 		t.Fatalf("the server accepted %d sends, want 2", n)
+	}
+}
+
+// In fake mode the clock is the real time unless --now is given.
+func TestBroadcastFakeClock(t *testing.T) {
+	t.Parallel()
+	aud := writeAudience(t, "a.csv", "psid,last_message\n1254459154682901,1h\n")
+	for _, tt := range []struct {
+		now    []string
+		prefix func() string
+	}{
+		{nil, func() string { return time.Now().UTC().Format(time.DateOnly) }},
+		{[]string{"--now", "2026-07-01"}, func() string { return "2026-07-01" }},
+	} {
+		audit := filepath.Join(t.TempDir(), "audit.jsonl")
+		before := tt.prefix()
+		code, _, errOut := runArgs(append([]string{"broadcast", "--audience", aud, "--text", "hi", "--audit", audit}, tt.now...)...)
+		after := tt.prefix()
+		if code != 0 {
+			t.Fatalf("%q: exit %d, stderr %q", tt.now, code, errOut)
+		}
+		b, err := os.ReadFile(audit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var line struct{ At string }
+		if err := json.Unmarshal(bytes.TrimSpace(b), &line); err != nil {
+			t.Fatalf("audit %s: %v", b, err)
+		}
+		if !strings.HasPrefix(line.At, before) && !strings.HasPrefix(line.At, after) {
+			t.Errorf("%q: the fake sent at %s, want the day %s", tt.now, line.At, before)
+		}
 	}
 }

@@ -4,19 +4,21 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/gomessenger/messenger/messengertest"
 )
 
 func runFake(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("fake", "--addr HOST:PORT [--app-secret S] [--webhook URL] [--graph-version vNN.N]",
+	fs := newFlagSet("fake", "--addr HOST:PORT [--app-secret S] [--require-proof] [--webhook URL] [--graph-version vNN.N]",
 		`Serves the fake Graph API of messengertest for test suites in any language, until
 interrupted. The first line printed is
 
-  base_url=<http://host:port> token=<page token>
+  base_url=<http://host:port> token=<page token> app_secret=<webhook signing secret>
 
-The Graph API is under <base_url>/<version>/ and a JSON control API under
+Point the bot's Graph client at base_url with the token, and verify the webhooks
+it receives (X-Hub-Signature-256) with app_secret. appsecret_proof is checked when
+a call carries one and required only with --require-proof, as Graph requires it
+only of apps with "Require App Secret" on. The Graph API is under <base_url>/<version>/ and a JSON control API under
 <base_url>/_fake/ drives simulated users, the clock and the records:
 
   POST /_fake/users/{psid}/message   {"text": "..."}      -> {"mid": "..."}
@@ -39,36 +41,56 @@ to the webhook as a message_echoes event, after the send was answered.
 
 See the messengertest package documentation for every field.`)
 	addr := fs.String("addr", "127.0.0.1:8055", "`host:port` to listen on (port 0 picks a free one)")
-	secret := fs.String("app-secret", "", "app `secret`: signs webhooks and makes appsecret_proof required (default: a built-in secret, proof optional)")
+	secret := fs.String("app-secret", messengertest.DefaultAppSecret, "app `secret`: signs webhooks and checks appsecret_proof")
+	requireProof := fs.Bool("require-proof", false, "refuse Graph calls without an appsecret_proof (Graph's \"Require App Secret\")")
 	webhook := fs.String("webhook", "", "`URL` that receives the simulated users' signed webhooks")
 	version := fs.String("graph-version", "", "serve only this Graph `version` (e.g. v25.0); default: every vNN.N")
 	token := fs.String("token", messengertest.DefaultPageToken, "Page access `token` the server accepts")
 	pageID := fs.String("page-id", messengertest.DefaultPageID, "`id` of the fake Page")
 	echoes := fs.Bool("echoes", false, "deliver a message_echoes webhook for every accepted message send (needs --webhook)")
-	now := fs.String("now", "", "start the fake clock at this RFC 3339 `time` (default: now)")
+	now := fs.String("now", "", "start the fake clock at this `time`, RFC 3339 or a date (default: now)")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	opts := []messengertest.Option{messengertest.WithAddr(*addr), messengertest.WithPageToken(*token), messengertest.WithPageID(*pageID)}
-	if *secret != "" {
-		opts = append(opts, messengertest.WithAppSecret(*secret))
+	if err := checkAddr("addr", *addr); err != nil {
+		return err
+	}
+	if *secret == "" || *token == "" {
+		return usagef("--app-secret and --token must not be empty")
+	}
+	if !numericID.MatchString(*pageID) {
+		return usagef("--page-id: want the Page's numeric id, got %q", *pageID)
+	}
+	opts := []messengertest.Option{messengertest.WithAddr(*addr), messengertest.WithPageToken(*token),
+		messengertest.WithPageID(*pageID), messengertest.WithAppSecret(*secret)}
+	if *requireProof {
+		opts = append(opts, messengertest.WithRequireProof())
 	}
 	if *webhook != "" {
+		if err := checkHTTPURL("webhook", *webhook); err != nil {
+			return err
+		}
 		opts = append(opts, messengertest.WithWebhookURL(*webhook))
 	}
 	if *echoes {
+		if *webhook == "" {
+			return usagef("--echoes needs --webhook: echoes are webhooks")
+		}
 		opts = append(opts, messengertest.WithEchoes())
 	}
 	if *version != "" {
+		if !graphVersion.MatchString(*version) {
+			return usagef("--graph-version: want a version like v25.0, got %q", *version)
+		}
 		opts = append(opts, messengertest.WithGraphVersion(*version))
 	}
 	if *now != "" {
-		t, err := time.Parse(time.RFC3339, *now)
-		if err != nil {
-			return usagef("--now: want an RFC 3339 time like 2026-07-01T12:00:00Z, got %q", *now)
+		t, ok := parseNow(*now)
+		if !ok {
+			return usagef("--now: want an RFC 3339 time (2026-07-01T12:00:00Z) or a date (2026-07-01), got %q", *now)
 		}
 		opts = append(opts, messengertest.WithNow(t))
 	}
@@ -77,7 +99,7 @@ See the messengertest package documentation for every field.`)
 		return err
 	}
 	defer srv.Close()
-	fmt.Fprintf(stdout, "base_url=%s token=%s\n", srv.URL, srv.PageToken())
+	fmt.Fprintf(stdout, "base_url=%s token=%s app_secret=%s\n", srv.URL, srv.PageToken(), srv.AppSecret())
 	fmt.Fprintf(stdout, "graph=%s page_id=%s control=%s/_fake/\n", srv.GraphURL(), srv.PageID(), srv.URL)
 	if f, ok := stdout.(interface{ Sync() error }); ok {
 		_ = f.Sync()

@@ -22,6 +22,9 @@ func TestHelpOnEveryVerb(t *testing.T) {
 			if code != 0 || !strings.Contains(out, "Usage: messenger "+c.name) || errOut != "" {
 				t.Errorf("%s %s: exit %d, stdout %q, stderr %q", c.name, h, code, out, errOut)
 			}
+			if strings.HasSuffix(strings.TrimSpace(out), "Flags:") || strings.Contains(out, c.name+" \n") {
+				t.Errorf("%s %s: an empty Flags: section or a trailing space:\n%s", c.name, h, out)
+			}
 		}
 	}
 	code, out, _ := runArgs("--help")
@@ -42,7 +45,7 @@ func TestUserMistakes(t *testing.T) {
 		{[]string{"fake", "--nope"}, 2, "flag provided but not defined: -nope"},
 		{[]string{"fake", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"fake", "--now", "yesterday"}, 2, "--now"},
-		{[]string{"fake", "--addr", "256.0.0.1:99999"}, 1, "listen"},
+		{[]string{"fake", "--addr", "256.0.0.1:99999"}, 2, "--addr"},
 		{[]string{"trigger", "--url", "http://127.0.0.1:1/"}, 2, "which event"},
 		{[]string{"trigger", "--url", "http://127.0.0.1:1/", "--app-secret", "s", "fly"}, 2, `unknown event "fly"`},
 		{[]string{"trigger", "message"}, 2, "--url and --app-secret are required"},
@@ -75,6 +78,13 @@ func TestPolicyVerb(t *testing.T) {
 			[]string{"refused by", "graph:   100"}},
 		{[]string{"--recipient", "otn", "--type", "", "--token-issued", "48h", "--token-used", "--now", "2026-07-01T12:00:00Z"}, 1,
 			[]string{"refused by"}},
+		// Days and a date-only --now; --tag alone means MESSAGE_TAG.
+		{[]string{"--tag", "HUMAN_AGENT", "--human-agent", "--last-user-message", "3d", "--now", "2026-07-01"}, 0,
+			[]string{"allowed by tag.human_agent", "until:   2026-07-05T00:00:00Z"}},
+		{[]string{"--tag", "HUMAN_AGENT", "--human-agent", "--last-user-message", "8d", "--now", "2026-07-01"}, 1,
+			[]string{"refused by tag.human_agent", "7 days"}},
+		{[]string{"--type", "MESSAGE_TAG", "--tag", "CONFIRMED_EVENT_UPDATE", "--last-user-message", "2d", "--now", "2026-07-01"}, 1,
+			[]string{"retired on 2026-04-27", "Marketing Messages API\n"}},
 	}
 	for _, tt := range tests {
 		code, out, errOut := runArgs(append([]string{"policy"}, tt.args...)...)
@@ -85,6 +95,9 @@ func TestPolicyVerb(t *testing.T) {
 			if !strings.Contains(out, w) {
 				t.Errorf("%q: output lacks %q:\n%s", tt.args, w, out)
 			}
+		}
+		if strings.Contains(out, "[T]") || strings.Contains(out, "[C") || strings.Contains(out, "UNCONFIRMED") {
+			t.Errorf("%q: a confidence marker leaks into the answer:\n%s", tt.args, out)
 		}
 	}
 	for _, bad := range [][]string{{"--recipient", "pigeon"}, {"--now", "noon"}, {"--last-user-message", "soon"}} {

@@ -23,8 +23,8 @@ var recipientKinds = map[string]policy.RecipientKind{
 	"phone": policy.Phone, "phone_number": policy.Phone,
 }
 
-// timeFlag is a flag holding an instant: an RFC 3339 time, or a Go duration meaning
-// that long before --now.
+// timeFlag is a flag holding an instant: an RFC 3339 time, a date, or a duration
+// (25h, 3d) meaning that long before --now.
 type timeFlag struct {
 	raw string
 }
@@ -36,24 +36,22 @@ func (f *timeFlag) at(now time.Time, name string) (time.Time, error) {
 	if f.raw == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.Parse(time.RFC3339, f.raw); err == nil {
-		return t, nil
+	t, err := parseInstant(f.raw, now)
+	if err != nil {
+		return time.Time{}, usagef("--%s: %v", name, err)
 	}
-	d, err := time.ParseDuration(strings.TrimSuffix(strings.TrimSpace(f.raw), " ago"))
-	if err != nil || d < 0 {
-		return time.Time{}, usagef("--%s: want an RFC 3339 time (2026-07-01T12:00:00Z) or a duration before --now (25h), got %q", name, f.raw)
-	}
-	return now.Add(-d), nil
+	return t, nil
 }
 
 func runPolicy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("policy", "--type TYPE [--tag TAG] [--last-user-message TIME] [--now TIME] [flags]",
 		`Answers "may I send this message now?" with the policy package's default rules:
 allowed or refused, by which rule, until when, what Graph would answer, and what
-would be allowed instead. Times are RFC 3339 (2026-07-01T12:00:00Z) or a duration
-before --now (25h). Exit status: 0 allowed, 1 refused, 2 bad flags.`)
-	typ := fs.String("type", "RESPONSE", "messaging `type`: RESPONSE, UPDATE, MESSAGE_TAG, UTILITY, or empty for none")
-	tag := fs.String("tag", "", "message `tag` for MESSAGE_TAG (HUMAN_AGENT, CUSTOMER_FEEDBACK, ...)")
+would be allowed instead. Times are RFC 3339 (2026-07-01T12:00:00Z), a date
+(2026-07-01, midnight UTC) or a duration before --now (25h, 3d). --tag without
+--type means --type MESSAGE_TAG. Exit status: 0 allowed, 1 refused, 2 bad flags.`)
+	typ := fs.String("type", "RESPONSE", "messaging `type`: RESPONSE, UPDATE, MESSAGE_TAG, UTILITY, or empty for none (MESSAGE_TAG when --tag is given)")
+	tag := fs.String("tag", "", "message `tag` (HUMAN_AGENT, CUSTOMER_FEEDBACK, ...); implies --type MESSAGE_TAG")
 	recipient := fs.String("recipient", "psid", "recipient `kind`: psid, user_ref, comment, post, otn, recurring, phone")
 	template := fs.String("template", "", "template `type` of the message (customer_feedback, utility)")
 	humanAgent := fs.Bool("human-agent", false, "the app has the Human Agent feature approved")
@@ -66,7 +64,7 @@ before --now (25h). Exit status: 0 allowed, 1 refused, 2 bad flags.`)
 	replied := fs.Bool("private-reply-sent", false, "a private reply to the comment was already sent")
 	fs.Var(&tokenIssued, "token-issued", "`time` the notification token was issued")
 	tokenUsed := fs.Bool("token-used", false, "the one-time token was already used")
-	fs.Var(&nowFlag, "now", "the instant to judge at (default: the current time)")
+	fs.Var(&nowFlag, "now", "the `time` to judge at, RFC 3339 or a date (default: the current time)")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
@@ -75,18 +73,27 @@ before --now (25h). Exit status: 0 allowed, 1 refused, 2 bad flags.`)
 	}
 	now := time.Now().UTC().Truncate(time.Second)
 	if nowFlag.raw != "" {
-		t, err := time.Parse(time.RFC3339, nowFlag.raw)
-		if err != nil {
-			return usagef("--now: want an RFC 3339 time, got %q", nowFlag.raw)
+		t, ok := parseNow(nowFlag.raw)
+		if !ok {
+			return usagef("--now: want an RFC 3339 time (2026-07-01T12:00:00Z) or a date (2026-07-01), got %q", nowFlag.raw)
 		}
 		now = t
+	}
+	mt := policy.MessagingType(strings.ToUpper(*typ))
+	if !flagGiven(fs, "type") && *tag != "" {
+		mt = policy.MessageTag
+	}
+	switch mt {
+	case policy.Response, policy.Update, policy.MessageTag, policy.Utility, "":
+	default:
+		return usagef("--type: want RESPONSE, UPDATE, MESSAGE_TAG, UTILITY or empty, got %q", *typ)
 	}
 	kind, ok := recipientKinds[strings.ToLower(*recipient)]
 	if !ok {
 		return usagef("--recipient: want psid, user_ref, comment, post, otn, recurring or phone, got %q", *recipient)
 	}
 	req := policy.Request{
-		MessagingType:      policy.MessagingType(strings.ToUpper(*typ)),
+		MessagingType:      mt,
 		Recipient:          kind,
 		Template:           *template,
 		HumanAgentApproved: *humanAgent,
@@ -95,7 +102,11 @@ before --now (25h). Exit status: 0 allowed, 1 refused, 2 bad flags.`)
 	if *tag != "" {
 		t, err := tags.Parse(*tag, now)
 		if err != nil {
-			t = tags.Tag(strings.ToUpper(*tag)) // let policy explain why it is refused
+			t = tags.Tag(strings.ToUpper(strings.TrimSpace(*tag)))
+			if !t.Known() {
+				return usagef("--tag: %q is not a message tag; tags valid at %s: %s", *tag, now.Format(time.DateOnly), tagList(now))
+			}
+			// A tag that existed but is not valid now: policy says why and what instead.
 		}
 		req.Tag = t
 	}
@@ -135,6 +146,15 @@ before --now (25h). Exit status: 0 allowed, 1 refused, 2 bad flags.`)
 		return errRefused
 	}
 	return nil
+}
+
+// tagList names the tags valid at now.
+func tagList(now time.Time) string {
+	var names []string
+	for _, t := range tags.ValidAt(now) {
+		names = append(names, string(t))
+	}
+	return strings.Join(names, ", ")
 }
 
 // errRefused exits 1 without an error line: the decision was printed.

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -70,6 +70,9 @@ var triggerEvents = map[string]func(f *triggerFlags) (messenger.Event, error){
 	},
 }
 
+// referralSources are the referral sources trigger builds events for.
+var referralSources = []string{"SHORTLINK", "ADS", "MESSENGER_CODE", "DISCOVER_TAB", "CUSTOMER_CHAT_PLUGIN"}
+
 func referralOf(f *triggerFlags) *messenger.Referral {
 	if f.ref == "" {
 		return nil
@@ -112,7 +115,7 @@ the answer. Events: `+eventNames()+`.`)
 	fs.StringVar(&f.title, "title", "Get Started", "button `title` (postback)")
 	fs.StringVar(&f.payload, "payload", "", "`payload` of a postback, quick reply (message) or opt-in")
 	fs.StringVar(&f.ref, "ref", "", "referral `ref` (referral, postback)")
-	fs.StringVar(&f.source, "source", "SHORTLINK", "referral `source`: SHORTLINK or ADS")
+	fs.StringVar(&f.source, "source", "SHORTLINK", "referral `source`: "+strings.Join(referralSources, ", "))
 	fs.StringVar(&f.mid, "mid", "", "message `id` (default: generated)")
 	fs.StringVar(&f.reaction, "reaction", "love", "`reaction` kind (reaction)")
 	fs.StringVar(&f.token, "token", "", "one-time notification `token` (optin)")
@@ -140,8 +143,14 @@ the answer. Events: `+eventNames()+`.`)
 	if f.url == "" || f.secret == "" {
 		return usagef("--url and --app-secret are required")
 	}
-	if u, err := url.Parse(f.url); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return usagef("--url: want an absolute http(s) URL, got %q", f.url)
+	if err := checkHTTPURL("url", f.url); err != nil {
+		return err
+	}
+	if !slices.Contains(referralSources, f.source) {
+		return usagef("--source: want one of %s, got %q", strings.Join(referralSources, ", "), f.source)
+	}
+	if !slices.Contains([]string{"pass", "take", "request"}, f.handover) {
+		return usagef("--handover: want pass, take or request, got %q", f.handover)
 	}
 	f.at = time.Now()
 	if *now != "" {

@@ -30,12 +30,17 @@ var placements = []referral.Ref{
 
 const getStarted = "GET_STARTED"
 
+// defaultOutDir is where the QR codes go without $OUT_DIR: a directory in the
+// current one, kept after the program ends.
+const defaultOutDir = "campaign-qr"
+
 // writeLinks builds the m.me link of each placement for page (a Page username
 // or id), writes its QR code to dir as <source>-<medium>.png and prints both.
 func writeLinks(page, dir string, logger *log.Logger) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	logger.Print("Each link's ref is <campaign>=s<source>=m<medium> (referral.EncodeRef); the bot reads it back with referral.DecodeRef.")
 	for _, p := range placements {
 		// EncodeRef packs the placement into the few characters an m.me ref may
 		// carry; the bot decodes it when the person arrives.
@@ -57,6 +62,11 @@ func writeLinks(page, dir string, logger *log.Logger) error {
 		}
 		logger.Printf("%-22s %s  (QR code: %s)", p.Source+"/"+p.Medium, link, file)
 	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		abs = dir
+	}
+	logger.Printf("The QR codes are PNG files in %s: open one and scan it with a phone.", abs)
 	return nil
 }
 

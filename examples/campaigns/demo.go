@@ -2,12 +2,12 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"log"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"time"
 
 	"github.com/gomessenger/messenger"
@@ -27,16 +27,10 @@ const (
 const demoPage = "acmekettles"
 
 // runDemo runs the campaign against an in-process fake of the Graph API, with
-// the QR codes in outDir (a temporary directory when empty).
+// the QR codes in outDir (./campaign-qr when empty), where they stay so that
+// they can be opened and scanned.
 func runDemo(ctx context.Context, outDir string, logger *log.Logger) error {
-	if outDir == "" {
-		tmp, err := os.MkdirTemp("", "campaigns-demo-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		outDir = tmp
-	}
+	outDir = cmp.Or(outDir, defaultOutDir)
 	srv, err := messengertest.Start(messengertest.WithNow(time.Date(2026, 7, 1, 10, 0, 0, 0, time.UTC)))
 	if err != nil {
 		return err

@@ -9,8 +9,8 @@
 // With PAGE_ACCESS_TOKEN, APP_SECRET, VERIFY_TOKEN and PAGE_NAME (the Page's
 // username or id, for the links) set it writes the QR codes to $OUT_DIR
 // (default ./campaign-qr) and serves the webhook at /webhook on $PORT (default
-// 8080). Without credentials it plays five arrivals against an in-process
-// fake of the Graph API and prints the counts.
+// 8080). Without credentials it writes the QR codes there too, plays five
+// arrivals against an in-process fake of the Graph API and prints the counts.
 package main
 
 import (
@@ -103,7 +103,7 @@ func loadConfig(env func(string) string) (cfg config, live bool, err error) {
 		appSecret:   env("APP_SECRET"),
 		verifyToken: env("VERIFY_TOKEN"),
 		pageName:    env("PAGE_NAME"),
-		outDir:      cmp.Or(env("OUT_DIR"), "campaign-qr"),
+		outDir:      cmp.Or(env("OUT_DIR"), defaultOutDir),
 		addr:        ":" + cmp.Or(env("PORT"), "8080"),
 	}
 	required := []string{"PAGE_ACCESS_TOKEN", "APP_SECRET", "VERIFY_TOKEN", "PAGE_NAME"}

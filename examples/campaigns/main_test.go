@@ -18,16 +18,26 @@ import (
 
 func TestRunDemo(t *testing.T) {
 	var out bytes.Buffer
+	dir := t.TempDir()
 	env := func(k string) string {
 		if k == "OUT_DIR" {
-			return t.TempDir()
+			return dir
 		}
 		return ""
 	}
 	if err := run(t.Context(), env, &out); err != nil {
 		t.Fatalf("run: %v\n%s", err, &out)
 	}
+	// The QR codes stay where the transcript says, for the reader to open.
+	for _, name := range []string{"flyer-qr.png", "shop_window-qr.png", "instagram-story.png"} {
+		path := filepath.Join(dir, name)
+		if _, err := os.Stat(path); err != nil || !strings.Contains(out.String(), "(QR code: "+path+")") {
+			t.Errorf("QR code %s: %v; want it kept and named in the output:\n%s", name, err, &out)
+		}
+	}
 	for _, want := range []string{
+		"ref is <campaign>=s<source>=m<medium>",
+		"The QR codes are PNG files in " + dir,
 		"https://m.me/acmekettles?ref=summer_sale=sflyer=mqr",
 		"Page → Ada: Welcome to Acme Kettles! Summer sale",
 		"Page → Bob: Welcome back! Summer sale",

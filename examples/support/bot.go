@@ -64,6 +64,9 @@ type bot struct {
 	humanApp string
 	stats    *responsiveness.Aggregator
 	log      *log.Logger
+	// nameOf says who a PSID is in log lines. A live bot logs the PSID; the demo
+	// knows its simulated people by name.
+	nameOf func(psid string) string
 
 	mu sync.Mutex
 	// withHuman holds the people a human is talking to, so the bot stays quiet
@@ -83,6 +86,7 @@ func newBot(client *messenger.Client, st store.Store, team hours, humanApp strin
 		humanApp:  humanApp,
 		stats:     responsiveness.NewAggregator(0),
 		log:       logger,
+		nameOf:    func(psid string) string { return psid },
 		withHuman: map[string]bool{},
 		inInbox:   map[string]bool{},
 	}
@@ -134,7 +138,7 @@ func (b *bot) handle(ctx context.Context, in messenger.EventInfo, payload, text 
 	psid := in.Sender.ID
 	if in.Standby || b.isWithHuman(psid) {
 		// A person owns this conversation now; the bot must not talk over them.
-		b.log.Printf("(bot stays quiet: %s is talking to the team)", psid)
+		b.log.Printf("(bot stays quiet: %s is talking to the team)", b.nameOf(psid))
 		return nil
 	}
 	// An instant reply to someone writing for the first time, once per person:

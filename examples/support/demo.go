@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -55,6 +56,7 @@ func demo(ctx context.Context, srv *messengertest.Server, team hours, logger *lo
 	ada, bob := srv.User(adaPSID), srv.User(bobPSID)
 	t := &transcript{srv: srv, wh: wh, logger: logger, loc: team.loc, names: map[string]string{adaPSID: "Ada", bobPSID: "Bob"},
 		owners: map[string]string{adaPSID: srv.AppID(), bobPSID: srv.AppID()}}
+	b.nameOf = func(psid string) string { return cmp.Or(t.names[psid], psid) }
 
 	t.clock()
 	// Ice-breaker taps arrive as messages carrying the payload, like quick replies.

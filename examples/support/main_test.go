@@ -36,14 +36,22 @@ func TestRunDemo(t *testing.T) {
 		"Page → Ada: Hi! I'm the Acme assistant",
 		"Page → Ada: Our team is away right now. They are back Monday at 09:00 CEST",
 		"(Ada's conversation is now controlled by Page Inbox)",
-		"(bot stays quiet: 1254459154682919 is talking to the team)",
+		"(bot stays quiet: Ada is talking to the team)",
 		"Sam (persona) → Ada: Hi Ada, Sam here.",
 		"[HUMAN_AGENT]",
+		// Bob wrote 8 days earlier: the refusal names the rule that ran out.
 		"refused before sending: refused by tag.human_agent",
+		"HUMAN_AGENT is allowed within 7 days of the person's last message",
+		"the person's last message was at 2026-07-03T15:30:00Z",
 		"responsiveness, last 7 days: 5 inquiries",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("transcript lacks %q:\n%s", want, &out)
+		}
+	}
+	for _, never := range []string{"no record", adaPSID, bobPSID} {
+		if strings.Contains(out.String(), never) {
+			t.Errorf("transcript shows %q:\n%s", never, &out)
 		}
 	}
 }
