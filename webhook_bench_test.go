@@ -30,16 +30,20 @@ import (
 // Report: ns/op and allocs/op of (webhook - plumbing) over (floor - plumbing).
 
 // benchStream hands out signed requests whose message ids were never used before:
-// when a chunk is used up it builds the next one, with the timer stopped.
+// when a chunk is used up it builds the next one, with the timer stopped. One that
+// is not fresh cycles through its first chunk, for the plumbing row: its empty
+// handler reads no id, and building bodies for its millions of cheap ops would take
+// minutes of untimed work.
 type benchStream struct {
-	body func(seq int) []byte
-	reqs []*benchRequest
-	i    int
-	seq  int
+	body  func(seq int) []byte
+	fresh bool
+	reqs  []*benchRequest
+	i     int
+	seq   int
 }
 
-func newBenchStream(chunk int, body func(seq int) []byte) *benchStream {
-	s := &benchStream{body: body, reqs: make([]*benchRequest, chunk)}
+func newBenchStream(chunk int, body func(seq int) []byte, fresh bool) *benchStream {
+	s := &benchStream{body: body, fresh: fresh, reqs: make([]*benchRequest, chunk)}
 	for i := range s.reqs {
 		req, _ := http.NewRequest(http.MethodPost, "http://bot.example/webhook", nil)
 		req.Header.Set("Content-Type", "application/json")
@@ -60,15 +64,17 @@ func (s *benchStream) fill() {
 		r.req.ContentLength = int64(len(b))
 		r.body.data = b
 	}
-	s.i = 0
 }
 
 // next returns the next unused request, rewound.
 func (s *benchStream) next(b *testing.B) *benchRequest {
 	if s.i == len(s.reqs) {
-		b.StopTimer()
-		s.fill()
-		b.StartTimer()
+		if s.fresh {
+			b.StopTimer()
+			s.fill()
+			b.StartTimer()
+		}
+		s.i = 0
 	}
 	r := s.reqs[s.i]
 	s.i++
@@ -211,7 +217,7 @@ func benchHandler(b *testing.B, h http.Handler, st *benchStream, after func()) {
 // many bodies are built at a time.
 func benchWebhook(b *testing.B, body func(int) []byte, events, chunk int) {
 	b.Run("webhook", func(b *testing.B) {
-		st := newBenchStream(chunk, body)
+		st := newBenchStream(chunk, body, true)
 		wh, err := NewWebhook(whSecret, whVerifyToken, WithWebhookLogger(slog.New(slog.DiscardHandler)))
 		if err != nil {
 			b.Fatal(err)
@@ -229,11 +235,11 @@ func benchWebhook(b *testing.B, body func(int) []byte, events, chunk int) {
 		}
 	})
 	b.Run("plumbing", func(b *testing.B) {
-		st := newBenchStream(chunk, body)
+		st := newBenchStream(chunk, body, false)
 		benchHandler(b, http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) { rw.WriteHeader(200) }), st, func() {})
 	})
 	b.Run("floor", func(b *testing.B) {
-		st := newBenchStream(chunk, body)
+		st := newBenchStream(chunk, body, true)
 		benchHandler(b, http.HandlerFunc(floorHandler), st, func() {})
 	})
 }

@@ -73,16 +73,19 @@ var (
 
 // stream hands out deliveries of one shape whose message ids were never sent
 // before, as a Page's traffic is: a chunk at a time, built and signed with the
-// benchmark timer stopped.
+// benchmark timer stopped. A stream that is not fresh cycles through its first
+// chunk instead, for the plumbing row, whose empty handler reads no id: building
+// bodies for its millions of cheap ops would take minutes of untimed work.
 type stream struct {
 	shape delivery
+	fresh bool
 	chunk []delivery
 	i     int
 	seq   int
 }
 
-func newStream(shape delivery, chunk int) *stream {
-	s := &stream{shape: shape, chunk: make([]delivery, chunk), seq: 1}
+func newStream(shape delivery, chunk int, fresh bool) *stream {
+	s := &stream{shape: shape, fresh: fresh, chunk: make([]delivery, chunk), seq: 1}
 	s.fill()
 	return s
 }
@@ -92,15 +95,18 @@ func (s *stream) fill() {
 		s.chunk[i] = newDelivery(s.shape.name, s.shape.events, s.seq)
 		s.seq++
 	}
-	s.i = 0
 }
 
-// next returns a delivery no earlier call returned.
+// next returns the next delivery: when the stream is fresh, one no earlier call
+// returned.
 func (s *stream) next(b *testing.B) delivery {
 	if s.i == len(s.chunk) {
-		b.StopTimer()
-		s.fill()
-		b.StartTimer()
+		if s.fresh {
+			b.StopTimer()
+			s.fill()
+			b.StartTimer()
+		}
+		s.i = 0
 	}
 	d := s.chunk[s.i]
 	s.i++

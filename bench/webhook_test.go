@@ -23,7 +23,7 @@ func BenchmarkWebhook(b *testing.B) {
 			b.Run("body="+d.name+"/lib="+lib.name, func(b *testing.B) {
 				var dispatched atomic.Int64
 				h := lib.handler(b, &dispatched)
-				st := newStream(d, chunkOf(d))
+				st := newStream(d, chunkOf(d), lib.name != catalog.Plumbing)
 				dr := newDriver(d)
 				b.ReportAllocs()
 				b.ResetTimer()
