@@ -1,10 +1,10 @@
 package messenger
 
 import (
-	"context"
 	"strconv"
-	"sync"
 	"time"
+
+	"github.com/gomessenger/messenger/internal/dedupe"
 )
 
 // dedupeKey names an event so that a redelivery of it gets the same name: the message
@@ -69,76 +69,10 @@ func fnv64a(h uint64, s string) uint64 {
 	return h
 }
 
-// memoryDedupe is the default dedupe store: keys in a map with an expiry, bounded in
-// size. Keys are evicted in insertion order once expired, or the oldest first when the
-// bound is reached, so memory stays flat under any load. It does not survive a
+// newMemoryDedupe returns the default dedupe store: keys held in process memory,
+// at most max of them, the oldest record dropped first (see [dedupe.Memory]; the
+// in-memory [store.Memory] keeps its keys the same way). It does not survive a
 // restart; use a durable store.Dedupe (with an inbox) for that.
-type memoryDedupe struct {
-	clock func() time.Time
-	max   int
-
-	mu      sync.Mutex
-	seen    map[string]int64 // key → expiry, unix nanoseconds
-	ring    []dedupeEntry    // insertion order
-	head, n int
-}
-
-type dedupeEntry struct {
-	key string
-	exp int64
-}
-
-func newMemoryDedupe(clock func() time.Time, max int) *memoryDedupe {
-	return &memoryDedupe{clock: clock, max: max, seen: make(map[string]int64)}
-}
-
-// FirstSeen implements store.Dedupe.
-func (m *memoryDedupe) FirstSeen(_ context.Context, key string, ttl time.Duration) (bool, error) {
-	now := m.clock().UnixNano()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if exp, ok := m.seen[key]; ok && exp > now {
-		return false, nil
-	}
-	m.evict(now)
-	exp := now + int64(ttl)
-	m.seen[key] = exp
-	m.push(dedupeEntry{key: key, exp: exp})
-	return true, nil
-}
-
-// Forget implements store.Dedupe.
-func (m *memoryDedupe) Forget(_ context.Context, key string) error {
-	m.mu.Lock()
-	delete(m.seen, key)
-	m.mu.Unlock()
-	return nil
-}
-
-// evict drops expired entries from the front, and the oldest one when full.
-func (m *memoryDedupe) evict(now int64) {
-	for m.n > 0 {
-		e := m.ring[m.head]
-		if e.exp > now && m.n < m.max {
-			return
-		}
-		m.ring[m.head] = dedupeEntry{}
-		m.head = (m.head + 1) % len(m.ring)
-		m.n--
-		if exp, ok := m.seen[e.key]; ok && exp == e.exp {
-			delete(m.seen, e.key)
-		}
-	}
-}
-
-func (m *memoryDedupe) push(e dedupeEntry) {
-	if m.n == len(m.ring) {
-		nb := make([]dedupeEntry, max(1, min(m.max, max(64, 2*len(m.ring)))))
-		for i := range m.n {
-			nb[i] = m.ring[(m.head+i)%len(m.ring)]
-		}
-		m.ring, m.head = nb, 0
-	}
-	m.ring[(m.head+m.n)%len(m.ring)] = e
-	m.n++
+func newMemoryDedupe(clock func() time.Time, max int) *dedupe.Memory {
+	return dedupe.New(clock, max)
 }

@@ -10,48 +10,35 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestDispatchMemoryDedupe(t *testing.T) {
+// TestDispatchDefaultDedupe follows one message through the default webhook: handled
+// once, its redeliveries dropped until DefaultDedupeTTL has passed by the webhook's
+// clock, handled again after that.
+func TestDispatchDefaultDedupe(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	d := newMemoryDedupe(clock.Now, 3)
-	first := func(key string, ttl time.Duration) bool {
-		t.Helper()
-		ok, err := d.FirstSeen(ctx, key, ttl)
-		if err != nil {
-			t.Fatal(err)
+	var s sink
+	w := newTestWebhook(t, WithWebhookClock(clock.Now))
+	w.OnEvent(s.handle)
+	body, err := MarshalEnvelope(&MessageEvent{
+		EventInfo: EventInfo{PageID: "p", Sender: Party{ID: "u"}, Recipient: Party{ID: "p"}, Time: millis(1000)},
+		Message:   ReceivedMessage{MID: "m_default", Text: "hi"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	for _, step := range []time.Duration{0, DefaultDedupeTTL - time.Nanosecond, time.Nanosecond, 0} {
+		clock.Advance(step)
+		if code := postSigned(w, body); code != 200 {
+			t.Fatalf("status %d", code)
 		}
-		return ok
+		waitIdle(t, w)
+		evs, _ := s.snapshot()
+		got = append(got, len(evs))
 	}
-	steps := []struct {
-		name string
-		do   func() bool
-		want bool
-	}{
-		{"new key", func() bool { return first("a", time.Hour) }, true},
-		{"seen", func() bool { return first("a", time.Hour) }, false},
-		{"expired", func() bool { clock.Advance(time.Hour); return first("a", time.Hour) }, true},
-		{"seen again after renewal", func() bool { return first("a", time.Hour) }, false},
-		{"forgotten", func() bool { _ = d.Forget(ctx, "a"); return first("a", time.Hour) }, true},
-		{"b", func() bool { return first("b", time.Hour) }, true},
-		{"c", func() bool { return first("c", time.Hour) }, true},
-		{"d evicts the oldest", func() bool { return first("d", time.Hour) }, true},
-		{"a was evicted", func() bool { return first("a", time.Hour) }, true},
-		{"d still there", func() bool { return first("d", time.Hour) }, false},
-	}
-	for _, s := range steps {
-		if got := s.do(); got != s.want {
-			t.Errorf("%s: FirstSeen = %v, want %v", s.name, got, s.want)
-		}
-	}
-	if len(d.seen) > 3 || d.n > 3 {
-		t.Errorf("store grew past its bound: %d keys, %d ring entries", len(d.seen), d.n)
-	}
-	// Expired keys leave as new ones come.
-	clock.Advance(2 * time.Hour)
-	first("e", time.Hour)
-	if len(d.seen) != 1 {
-		t.Errorf("%d keys after everything expired, want 1", len(d.seen))
+	// handled; dropped 1 ns before the TTL; handled at the TTL; dropped again.
+	if diff := cmp.Diff([]int{1, 1, 2, 2}, got); diff != "" {
+		t.Errorf("events handled after each delivery (-want +got):\n%s", diff)
 	}
 }
 

@@ -60,16 +60,6 @@ func (s *expirySet[K]) popExpired(now time.Time, drop func(K)) {
 	}
 }
 
-// popSoonest removes the key that expires first.
-func (s *expirySet[K]) popSoonest() (K, bool) {
-	if len(s.items) == 0 {
-		var zero K
-		return zero, false
-	}
-	it := heap.Pop((*expiryHeap[K])(s)).(*expiryItem[K])
-	return it.key, true
-}
-
 // expiryHeap is the container/heap view of an expirySet.
 type expiryHeap[K comparable] expirySet[K]
 

@@ -6,21 +6,26 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gomessenger/messenger/internal/dedupe"
 )
 
 // DefaultMaxDedupeKeys is how many dedupe keys a [Memory] store holds unless
-// [WithMaxDedupeKeys] says otherwise: about a day of a busy Page's webhook events in
-// some tens of megabytes.
+// [WithMaxDedupeKeys] says otherwise: about a day of a busy Page's webhook events.
+// Each key held costs its own bytes plus about 30 bytes, taken as keys come.
 const DefaultMaxDedupeKeys = 1 << 20
 
 // Memory is a [Store] held in process memory: for tests, and for a single process
 // that may lose its state on restart. It is safe for concurrent use.
 //
 // Its memory stays bounded without a background goroutine: every call evicts the
-// dedupe keys and windows that expired by the store's clock (windows after
-// [WindowRetention]), and when the dedupe keys reach their maximum the one closest
-// to expiry is dropped to make room. Tokens stay until [Memory.PurgeTokens] and
-// inbox entries until [Memory.Done].
+// windows that expired by the store's clock (after [WindowRetention]) and the dedupe
+// keys at the front of their queue that expired; when the dedupe keys reach their
+// maximum the oldest one (recorded first) is dropped to make room. A dedupe key that
+// expired behind a younger key with a longer TTL is no longer seen but keeps its
+// room until it reaches the front. The webhook's default dedupe store keeps its keys
+// the same way. Tokens stay until [Memory.PurgeTokens] and inbox entries until
+// [Memory.Done].
 type Memory struct {
 	now     func() time.Time
 	maxKeys int
@@ -38,8 +43,7 @@ type Memory struct {
 	// kill never moves a token to another page or topic.
 	byTopic map[pageTopic]map[string]struct{}
 
-	dedupeMu sync.Mutex
-	dedupe   *expirySet[string]
+	dedupe *dedupe.Memory
 
 	inboxMu sync.Mutex
 	inbox   map[string]*memEntry
@@ -82,8 +86,8 @@ func WithClock(now func() time.Time) MemoryOption {
 }
 
 // WithMaxDedupeKeys bounds how many dedupe keys the store holds (default
-// [DefaultMaxDedupeKeys]). When full, the key closest to expiry is evicted first, so
-// only the oldest deliveries lose their protection. It panics if n < 1: a store that
+// [DefaultMaxDedupeKeys]). When full, the oldest key is evicted first, so only the
+// oldest deliveries lose their protection. It panics if n < 1: a store that
 // holds no key cannot dedupe anything.
 func WithMaxDedupeKeys(n int) MemoryOption {
 	if n < 1 {
@@ -102,12 +106,12 @@ func NewMemory(opts ...MemoryOption) *Memory {
 		tokens:  make(map[string]*memToken),
 		byUser:  make(map[pageUser]map[string]struct{}),
 		byTopic: make(map[pageTopic]map[string]struct{}),
-		dedupe:  newExpirySet[string](),
 		inbox:   make(map[string]*memEntry),
 	}
 	for _, o := range opts {
 		o(m)
 	}
+	m.dedupe = dedupe.New(m.now, m.maxKeys)
 	return m
 }
 
@@ -330,18 +334,7 @@ func (m *Memory) FirstSeen(ctx context.Context, key string, ttl time.Duration) (
 	if err := CheckDedupe(key, ttl); err != nil {
 		return false, err
 	}
-	now := m.now()
-	m.dedupeMu.Lock()
-	defer m.dedupeMu.Unlock()
-	m.dedupe.popExpired(now, func(string) {})
-	if _, ok := m.dedupe.get(key); ok {
-		return false, nil
-	}
-	for m.dedupe.len() >= m.maxKeys {
-		m.dedupe.popSoonest()
-	}
-	m.dedupe.set(key, now.Add(ttl))
-	return true, nil
+	return m.dedupe.FirstSeen(ctx, key, ttl)
 }
 
 // Forget implements [Dedupe].
@@ -349,10 +342,7 @@ func (m *Memory) Forget(ctx context.Context, key string) error {
 	if err := m.check(ctx); err != nil {
 		return err
 	}
-	m.dedupeMu.Lock()
-	defer m.dedupeMu.Unlock()
-	m.dedupe.delete(key)
-	return nil
+	return m.dedupe.Forget(ctx, key)
 }
 
 func later(a, b time.Time) time.Time {
@@ -391,10 +381,7 @@ func (m *Memory) Stats() MemoryStats {
 	m.tokMu.Lock()
 	st.Tokens = len(m.tokens)
 	m.tokMu.Unlock()
-	m.dedupeMu.Lock()
-	m.dedupe.popExpired(now, func(string) {})
-	st.DedupeKeys = m.dedupe.len()
-	m.dedupeMu.Unlock()
+	st.DedupeKeys = m.dedupe.Len()
 	m.inboxMu.Lock()
 	st.InboxEntries = len(m.inbox)
 	m.inboxMu.Unlock()

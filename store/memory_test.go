@@ -17,7 +17,7 @@ func TestMemoryConformance(t *testing.T) {
 	}, storetest.WithClock(clock))
 }
 
-func TestMemoryMaxDedupeKeysEvictsSoonestExpiry(t *testing.T) {
+func TestMemoryMaxDedupeKeysEvictsOldest(t *testing.T) {
 	clock := storetest.NewClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
 	m := store.NewMemory(store.WithClock(clock.Now), store.WithMaxDedupeKeys(3))
 	ctx := t.Context()
@@ -29,15 +29,15 @@ func TestMemoryMaxDedupeKeysEvictsSoonestExpiry(t *testing.T) {
 		}
 		return ok
 	}
-	seen("long", 3*time.Hour)
+	seen("oldest", 3*time.Hour)
 	seen("short", time.Hour)
 	seen("mid", 2*time.Hour)
-	seen("new", time.Hour) // full: "short" expires first, so it goes
-	if seen("long", time.Hour) || seen("mid", time.Hour) || seen("new", time.Hour) {
+	seen("new", time.Hour) // full: "oldest" was recorded first, so it goes
+	if seen("short", time.Hour) || seen("mid", time.Hour) || seen("new", time.Hour) {
 		t.Error("a key that should have been kept was evicted")
 	}
-	if !seen("short", time.Hour) {
-		t.Error(`"short" should have been evicted to make room`)
+	if !seen("oldest", time.Hour) {
+		t.Error(`"oldest" should have been evicted to make room`)
 	}
 }
 

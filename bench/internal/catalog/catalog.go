@@ -36,7 +36,7 @@ var Webhooks = []Webhook{
 	{Name: Plumbing, Verifies: "none", Notes: "an empty handler driven the same way; subtracted from every other row"},
 	{Name: Floor, Verifies: "sha256", Notes: "io.ReadAll, HMAC-SHA256 checked with hmac.Equal, json.Unmarshal into a minimal struct, one call per event"},
 	{Name: Ours, Module: "github.com/gomessenger/messenger", Verifies: "sha256", Async: true,
-		Notes: "NewWebhook with its defaults + OnEvent: body size cap, X-Hub-Signature-256 in constant time, typed events, the default in-memory dedupe store (with a TTL of 1 ns, because the benchmark redelivers the same bytes), per-conversation ordered queue, 32 workers"},
+		Notes: "NewWebhook with its defaults + OnEvent: body size cap, X-Hub-Signature-256 in constant time, typed events, the default in-memory dedupe store remembering every new message id, per-conversation ordered queue, 32 workers"},
 	{Name: "paked", Module: "github.com/paked/messenger v1.1.1", Verifies: "sha1",
 		Notes: "X-Hub-Signature (SHA-1) only, refuses a sha256= header; decodes the JSON before checking the signature; compares hex strings with != (not constant time); copies the body twice"},
 	{Name: "maciekmm", Module: "github.com/maciekmm/messenger-platform-go-sdk v0.0.0-20180506131304-fe24182d420d", Verifies: "sha1", Async: true,
