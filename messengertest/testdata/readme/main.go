@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/gomessenger/messenger"
 )
@@ -26,7 +27,8 @@ func main() {
 		log.Fatal(err)
 	}
 
-	srv := &http.Server{Addr: ":8080", Handler: wh}
+	// The webhook bounds each body read by its ack budget; the server bounds headers.
+	srv := &http.Server{Addr: ":8080", Handler: wh, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := srv.ListenAndServe(); err != http.ErrServerClosed {
 			log.Fatal(err)
@@ -52,7 +54,7 @@ func newBot(c *messenger.Client, appSecret, verifyToken string) (*messenger.Webh
 			Type:    messenger.Response,
 			Message: messenger.Text("You said: " + ev.Message.Text),
 		})
-		return err // goes to the error hook; a redelivery runs the handler again
+		return err // to the error hook; retried only with an inbox (see "Many instances")
 	})
 	return wh, nil
 }
