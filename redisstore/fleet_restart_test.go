@@ -74,6 +74,15 @@ func TestBotInstance(t *testing.T) {
 		t.Fatal(err)
 	}
 	block, fail := os.Getenv(botBlockEnv) == "1", os.Getenv(botFailEnv) == "1"
+	// Waiting handlers hold a connection each: they get a pool of their own, so the
+	// webhook's store calls (lease renewals among them) are not starved.
+	wopts, err := redis.ParseURL(os.Getenv("REDIS_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wopts.PoolSize = 2 * messenger.DefaultConcurrency
+	waiter := redis.NewClient(wopts)
+	defer waiter.Close()
 	messenger.On(wh, func(ctx context.Context, ev *messenger.MessageEvent) error {
 		mid := ev.Message.MID
 		if err := c.RPush(bg, prefix+":ran", name+" "+mid).Err(); err != nil {
@@ -87,7 +96,7 @@ func TestBotInstance(t *testing.T) {
 			return errors.New("the CRM timed out")
 		}
 		if block {
-			if err := c.BLPop(ctx, time.Minute, prefix+":release").Err(); err != nil {
+			if err := waiter.BLPop(ctx, time.Minute, prefix+":release").Err(); err != nil {
 				return err
 			}
 		}

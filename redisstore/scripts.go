@@ -30,43 +30,57 @@ local function bless(a, b)
 end
 `
 
-// recordActionScript applies store.Window.Apply to one window hash and extends its
-// keep-until time and TTL.
+// luaWindow is store.Window.Apply on one window hash, extending its keep-until time
+// and TTL: record_action(key, kind, at_s, at_n, keep_s, keep_n, ttl_ms, message
+// kind, ad kind).
+const luaWindow = `
+local function record_action(k, kind, at_s, at_n, keep_s, keep_n, ttl, msg, ad)
+  local h = redis.call('HMGET', k, 'la_s', 'la_n', 'lm_s', 'lm_n', 'lad_s', 'lad_n', 'ku_s', 'ku_n')
+  if not h[1] or lt(h[1], h[2], at_s, at_n) then
+    redis.call('HSET', k, 'la_k', kind, 'la_s', at_s, 'la_n', at_n)
+  end
+  if kind == msg and (not h[3] or lt(h[3], h[4], at_s, at_n)) then
+    redis.call('HSET', k, 'lm_s', at_s, 'lm_n', at_n)
+  end
+  if kind == ad and (not h[5] or lt(h[5], h[6], at_s, at_n)) then
+    redis.call('HSET', k, 'lad_s', at_s, 'lad_n', at_n)
+  end
+  if not h[7] or lt(h[7], h[8], keep_s, keep_n) then
+    redis.call('HSET', k, 'ku_s', keep_s, 'ku_n', keep_n)
+  end
+  ttl = tonumber(ttl)
+  if redis.call('PTTL', k) < ttl then redis.call('PEXPIRE', k, ttl) end
+end
+`
+
+// recordActionScript records one action in one window hash.
 //
 // KEYS[1] window hash. ARGV: kind, at_s, at_n, keep_s, keep_n, ttl_ms,
 // message kind, ad kind.
-var recordActionScript = redis.NewScript(luaTime + `
-local k = KEYS[1]
-local h = redis.call('HMGET', k, 'la_s', 'la_n', 'lm_s', 'lm_n', 'lad_s', 'lad_n', 'ku_s', 'ku_n')
-local at_s, at_n = ARGV[2], ARGV[3]
-if not h[1] or lt(h[1], h[2], at_s, at_n) then
-  redis.call('HSET', k, 'la_k', ARGV[1], 'la_s', at_s, 'la_n', at_n)
-end
-if ARGV[1] == ARGV[7] and (not h[3] or lt(h[3], h[4], at_s, at_n)) then
-  redis.call('HSET', k, 'lm_s', at_s, 'lm_n', at_n)
-end
-if ARGV[1] == ARGV[8] and (not h[5] or lt(h[5], h[6], at_s, at_n)) then
-  redis.call('HSET', k, 'lad_s', at_s, 'lad_n', at_n)
-end
-if not h[7] or lt(h[7], h[8], ARGV[4], ARGV[5]) then
-  redis.call('HSET', k, 'ku_s', ARGV[4], 'ku_n', ARGV[5])
-end
-local ttl = tonumber(ARGV[6])
-if redis.call('PTTL', k) < ttl then redis.call('PEXPIRE', k, ttl) end
+var recordActionScript = redis.NewScript(luaTime + luaWindow + `
+record_action(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8])
 return 1
 `)
 
-// firstSeenScript records a dedupe key unless it is there and unexpired.
+// luaDedupe records a dedupe key unless it is there and unexpired, and says
+// whether it was new: first_seen(key, now_s, now_n, exp_s, exp_n, ttl_ms).
+const luaDedupe = `
+local function first_seen(k, now_s, now_n, exp_s, exp_n, ttl)
+  local v = redis.call('GET', k)
+  if v then
+    local s, n = string.match(v, '^(-?%d+):(%d+)$')
+    if s and lt(now_s, now_n, s, n) then return 0 end
+  end
+  redis.call('SET', k, exp_s .. ':' .. exp_n, 'PX', ttl)
+  return 1
+end
+`
+
+// firstSeenScript is store.Dedupe.FirstSeen.
 //
 // KEYS[1] dedupe key. ARGV: now_s, now_n, exp_s, exp_n, ttl_ms.
-var firstSeenScript = redis.NewScript(luaTime + `
-local v = redis.call('GET', KEYS[1])
-if v then
-  local s, n = string.match(v, '^(-?%d+):(%d+)$')
-  if s and lt(ARGV[1], ARGV[2], s, n) then return 0 end
-end
-redis.call('SET', KEYS[1], ARGV[3] .. ':' .. ARGV[4], 'PX', ARGV[5])
-return 1
+var firstSeenScript = redis.NewScript(luaTime + luaDedupe + `
+return first_seen(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 `)
 
 // putTokenScript replaces a token hash and files it under its user, its topic
@@ -281,18 +295,34 @@ local function entry(id)
   table.insert(h, 1, id)
   return h
 end
+-- append_entry stores a new entry, leased, and returns its id.
+local function append_entry(body, received, owner, lease)
+  local id = tostring(redis.call('INCR', KEYS[6]))
+  redis.call('HSET', E .. id, 'body', body, 'received', received, 'state', PENDING, 'attempts', 0,
+    'owner', owner, 'lease_until', lease)
+  redis.call('ZADD', KEYS[1], id, id)
+  park(id, lease, nil)
+  return id
+end
+-- remove_entry deletes an entry wherever it is. An id in the old stream's form is
+-- deleted from the stream too, should an older version have added it since the
+-- migration.
+local function remove_entry(id)
+  local w = redis.call('HGET', E .. id, 'wait')
+  if w then redis.call('ZREM', KEYS[3], w) end
+  redis.call('DEL', E .. id)
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('ZREM', KEYS[2], id)
+  redis.call('ZREM', KEYS[4], id)
+  if string.match(id, '^%d+%-%d+$') then redis.pcall('XDEL', KEYS[5], id) end
+end
 `
 
 // inboxAppendScript stores a new entry, leased, and returns its id.
 //
 // ARGV: entry prefix, body, received, owner, lease until.
 var inboxAppendScript = redis.NewScript(luaInbox + `
-local id = tostring(redis.call('INCR', KEYS[6]))
-redis.call('HSET', E .. id, 'body', ARGV[2], 'received', ARGV[3], 'state', PENDING, 'attempts', 0,
-  'owner', ARGV[4], 'lease_until', ARGV[5])
-redis.call('ZADD', KEYS[1], id, id)
-park(id, ARGV[5], nil)
-return id
+return append_entry(ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 `)
 
 // inboxMigrateScript moves up to BATCH entries from the stream older versions kept
@@ -403,20 +433,37 @@ end
 return 1
 `)
 
-// inboxDoneScript is store.Inbox.Done. An id in the old stream's form is deleted
-// from the stream too, should an older version have added it since the migration.
+// inboxDoneScript is store.Inbox.Done, and store.Intake.Complete for many ids.
 //
-// ARGV: entry prefix, id.
+// ARGV: entry prefix, ids.
 var inboxDoneScript = redis.NewScript(luaInbox + `
-local id = ARGV[2]
-local w = redis.call('HGET', E .. id, 'wait')
-if w then redis.call('ZREM', KEYS[3], w) end
-redis.call('DEL', E .. id)
-redis.call('ZREM', KEYS[1], id)
-redis.call('ZREM', KEYS[2], id)
-redis.call('ZREM', KEYS[4], id)
-if string.match(id, '^%d+%-%d+$') then redis.pcall('XDEL', KEYS[5], id) end
+for i = 2, #ARGV do remove_entry(ARGV[i]) end
 return 1
+`)
+
+// admitScript is store.Intake.Admit: the dedupe keys, the window actions and, when
+// a key was new, the inbox entry, in one script. It returns the id ('' when nothing
+// was appended) followed by a 1 or 0 for each key.
+//
+// KEYS: the inbox keys (see luaInbox), then nk dedupe keys, then a window hash per
+// action. ARGV: entry prefix, body, received, owner, lease until, now_s, now_n,
+// exp_s, exp_n, ttl_ms, nk, message kind, ad kind, then per action: kind, at_s,
+// at_n, keep_s, keep_n, ttl_ms.
+var admitScript = redis.NewScript(luaInbox + luaDedupe + luaWindow + `
+local nk = tonumber(ARGV[11])
+local out, any = {''}, false
+for i = 1, nk do
+  local n = first_seen(KEYS[7 + i], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10])
+  out[i + 1] = n
+  any = any or n == 1
+end
+local a = 14
+for i = 8 + nk, #KEYS do
+  record_action(KEYS[i], ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[12], ARGV[13])
+  a = a + 6
+end
+if any then out[1] = append_entry(ARGV[2], ARGV[3], ARGV[4], ARGV[5]) end
+return out
 `)
 
 // inboxRedriveScript is store.Inbox.Redrive, as store.InboxEntry.ApplyRedrive

@@ -1,0 +1,142 @@
+package redisstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/gomessenger/messenger/store"
+)
+
+var _ store.Intake = (*Store)(nil)
+
+// Admit implements [store.Intake]: on one Redis (or a replicated one), the dedupe
+// keys, the window actions and the inbox append are one script, so a webhook
+// delivery costs one round trip whatever its number of events, and a failed Admit
+// has recorded nothing.
+//
+// On Redis Cluster those keys live in different slots, which no one script may
+// touch; Admit then records the keys, the windows and the body in turn (a round
+// trip each) and, should a later step fail, forgets the keys it recorded, so that
+// Meta's redelivery of the body is not taken for a duplicate.
+func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, error) {
+	if err := s.check(ctx); err != nil {
+		return store.Admitted{}, err
+	}
+	if err := d.Lease.Check("Admit"); err != nil {
+		return store.Admitted{}, err
+	}
+	for _, k := range d.Keys {
+		if err := store.CheckDedupe(k, d.TTL); err != nil {
+			return store.Admitted{}, err
+		}
+	}
+	for _, a := range d.Actions {
+		if err := store.CheckAction(a.Page, a.User, a.Action); err != nil {
+			return store.Admitted{}, err
+		}
+		if err := checkPage("Admit", "Delivery.Actions.Page", a.Page); err != nil {
+			return store.Admitted{}, err
+		}
+	}
+	if _, cluster := s.rdb.(*redis.ClusterClient); cluster {
+		return s.admitInSteps(ctx, d)
+	}
+	now := s.now()
+	exp := now.Add(d.TTL)
+	keys := append(s.inboxKeys(), make([]string, 0, len(d.Keys)+len(d.Actions))...)
+	args := make([]any, 0, 13+6*len(d.Actions))
+	args = append(args, s.entryPrefix(), d.Body, stamp(d.Received), d.Lease.Owner, stamp(d.Lease.Until),
+		secs(now), nanos(now), secs(exp), nanos(exp), ttlMillis(d.TTL), len(d.Keys),
+		string(store.ActionMessage), string(store.ActionAdClick))
+	for _, k := range d.Keys {
+		keys = append(keys, s.dedupeKey(k))
+	}
+	for _, a := range d.Actions {
+		keep := later(a.Action.At, now).Add(store.WindowRetention)
+		keys = append(keys, s.windowKey(a.Page, a.User))
+		args = append(args, string(a.Action.Kind), secs(a.Action.At), nanos(a.Action.At),
+			secs(keep), nanos(keep), ttlMillis(keep.Sub(now)))
+	}
+	res, err := admitScript.Run(ctx, s.rdb, keys, args...).Slice()
+	if err != nil {
+		return store.Admitted{}, wrap("Admit", err)
+	}
+	if len(res) != 1+len(d.Keys) {
+		return store.Admitted{}, fmt.Errorf("redisstore: Admit: script answered %d values for %d keys", len(res), len(d.Keys))
+	}
+	out := store.Admitted{New: make([]bool, len(d.Keys))}
+	out.ID, _ = res[0].(string)
+	for i := range d.Keys {
+		n, _ := res[1+i].(int64)
+		out.New[i] = n == 1
+	}
+	return out, nil
+}
+
+// admitInSteps is Admit for Redis Cluster.
+func (s *Store) admitInSteps(ctx context.Context, d store.Delivery) (store.Admitted, error) {
+	out := store.Admitted{New: make([]bool, len(d.Keys))}
+	undo := func() {
+		for i, k := range d.Keys {
+			if out.New[i] {
+				_ = s.Forget(context.WithoutCancel(ctx), k)
+			}
+		}
+	}
+	anyNew := false
+	for i, k := range d.Keys {
+		first, err := s.FirstSeen(ctx, k, d.TTL)
+		if err != nil {
+			undo()
+			return store.Admitted{}, err
+		}
+		out.New[i] = first
+		anyNew = anyNew || first
+	}
+	for _, a := range d.Actions {
+		if err := s.RecordAction(ctx, a.Page, a.User, a.Action); err != nil {
+			undo()
+			return store.Admitted{}, err
+		}
+	}
+	if anyNew {
+		id, err := s.Append(ctx, d.Body, d.Received, d.Lease)
+		if err != nil {
+			undo()
+			return store.Admitted{}, err
+		}
+		out.ID = id
+	}
+	return out, nil
+}
+
+// Complete implements [store.Intake]: the entries are removed by one script per
+// inboxBatch ids.
+func (s *Store) Complete(ctx context.Context, ids []string) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), inboxBatch)
+		args := make([]any, 0, 1+n)
+		args = append(args, s.entryPrefix())
+		for _, id := range ids[:n] {
+			args = append(args, id)
+		}
+		if err := inboxDoneScript.Run(ctx, s.rdb, s.inboxKeys(), args...).Err(); err != nil {
+			return wrap("Complete", err)
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
