@@ -442,7 +442,7 @@ return 1
 `)
 
 // admitScript is store.Intake.Admit: the dedupe keys, the window actions and, when
-// a key was new, the inbox entry, in one script. It returns the id ('' when nothing
+// a key was new, the inbox entry, in one script. It returns the id (” when nothing
 // was appended) followed by a 1 or 0 for each key.
 //
 // KEYS: the inbox keys (see luaInbox), then nk dedupe keys, then a window hash per
