@@ -98,7 +98,7 @@ func (c *webhookCore) receive(rw http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			c.release(len(evs))
 			c.report(c.ctx, nil, fmt.Errorf("messenger: inbox append: %w", err))
-			if errors.Is(err, errInboxTimeout) {
+			if errors.Is(err, errInboxTimeout) || errors.Is(err, context.DeadlineExceeded) {
 				http.Error(rw, "busy", http.StatusServiceUnavailable)
 			} else {
 				http.Error(rw, "cannot persist", http.StatusInternalServerError)
