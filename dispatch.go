@@ -45,13 +45,14 @@ type route struct {
 
 // batch is the events of one body: an inbox entry is settled when all of them are.
 type batch struct {
-	left     int
-	inboxID  string
-	replay   bool          // claimed from the inbox: skip events already done
-	admitted bool          // taken in by store.Intake: keys claimed, windows recorded
-	attempts int           // failed runs of the inbox entry before this one
-	dropped  bool          // some event was dropped at shutdown: hand the entry back
-	done     chan struct{} // Replay waits on it; nil for POSTs
+	left       int
+	inboxID    string
+	replay     bool          // claimed from the inbox: skip events already done
+	admitted   bool          // taken in by store.Intake: keys claimed, windows recorded
+	completing bool          // handed to the completer, which closes done
+	attempts   int           // failed runs of the inbox entry before this one
+	dropped    bool          // some event was dropped at shutdown: hand the entry back
+	done       chan struct{} // Replay waits on it; nil for POSTs
 	// The events whose handlers failed, with the first error of each.
 	failed     int
 	firstErr   error
@@ -436,8 +437,10 @@ func (c *webhookCore) finishBatch(b *batch) {
 		c.settleEntry(b)
 	}
 	if b.done != nil {
-		close(b.done)
-		return
+		if !b.completing {
+			close(b.done)
+		}
+		return // the completer closes it once the entry is removed
 	}
 	c.mu.Lock()
 	if len(c.freeBatches) < 1024 {
@@ -450,12 +453,12 @@ func (c *webhookCore) finishBatch(b *batch) {
 // idle reports whether nothing is queued, running or about to be queued (workers may
 // linger). Callers hold mu.
 func (c *webhookCore) idle() bool {
-	return c.queued == 0 && c.admitting == 0 && c.workers == c.lingering
+	return c.queued == 0 && c.admitting == 0 && c.workers == c.lingering && c.unsettled == 0
 }
 
 // drained is idle with every worker gone. Callers hold mu.
 func (c *webhookCore) drained() bool {
-	return c.queued == 0 && c.admitting == 0 && c.workers == 0
+	return c.queued == 0 && c.admitting == 0 && c.workers == 0 && c.unsettled == 0
 }
 
 func (c *webhookCore) waitIdle(ctx context.Context) error {

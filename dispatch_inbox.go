@@ -50,6 +50,11 @@ func (c *webhookCore) startInbox() {
 	c.sweepStop = make(chan struct{})
 	c.wg.Add(1)
 	go c.sweep()
+	if c.intake != nil {
+		c.complWake = make(chan struct{}, 1)
+		c.wg.Add(1)
+		go c.completer()
+	}
 }
 
 // hold records that this instance runs b's inbox entry, so the sweeper renews it.
@@ -235,7 +240,8 @@ func (c *webhookCore) settleEntry(b *batch) {
 	c.mu.Unlock()
 	if b.failed == 0 && !b.dropped {
 		if c.intake != nil {
-			c.complete(b.inboxID)
+			b.completing = b.done != nil
+			c.complete(b.inboxID, b.done)
 		} else if err := c.inbox.Done(c.storeCtx, b.inboxID); err != nil {
 			c.report(c.storeCtx, nil, fmt.Errorf("messenger: marking inbox entry %q done: %w", b.inboxID, err))
 		}
@@ -271,29 +277,81 @@ func (c *webhookCore) settleEntry(b *batch) {
 	}
 }
 
-// complete removes a finished entry. Entries finished while a removal is on its way
-// go together in the next one, so a busy webhook pays far less than a round trip
-// per entry.
-func (c *webhookCore) complete(id string) {
+// How long a finished entry waits to be removed together with others, and how
+// many go in one call at most: removal is bookkeeping nobody waits for, and one
+// call for many entries keeps a busy webhook near one store round trip per
+// delivery (the Admit). A crash in between only leaves the entry to run again,
+// its events skipped as done... or, for events not yet marked, once more: the
+// at-least-once window, widened by this delay.
+const (
+	completeDelay = 2 * time.Millisecond
+	completeBatch = 256
+)
+
+// complete queues a finished entry for removal by the completer, which closes done
+// (if not nil) once it is removed.
+func (c *webhookCore) complete(id string, done chan struct{}) {
+	c.mu.Lock()
+	c.unsettled++
+	c.mu.Unlock()
 	c.complMu.Lock()
 	c.complIDs = append(c.complIDs, id)
-	if c.completing {
-		c.complMu.Unlock()
-		return
-	}
-	c.completing = true
-	for len(c.complIDs) > 0 {
-		ids := c.complIDs
-		c.complIDs = c.complSpare[:0]
-		c.complMu.Unlock()
-		if err := c.intake.Complete(c.storeCtx, ids); err != nil {
-			c.report(c.storeCtx, nil, fmt.Errorf("messenger: removing %d finished inbox entries: %w", len(ids), err))
-		}
-		c.complMu.Lock()
-		c.complSpare = ids
-	}
-	c.completing = false
+	c.complDone = append(c.complDone, done)
+	first := len(c.complIDs) == 1
 	c.complMu.Unlock()
+	if first {
+		select {
+		case c.complWake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// completer removes finished entries in batches until Shutdown has drained (which
+// waits for every queued removal).
+func (c *webhookCore) completer() {
+	defer c.wg.Done()
+	t := time.NewTimer(completeDelay)
+	defer t.Stop()
+	var spare []string
+	for {
+		select {
+		case <-c.sweepStop:
+			return
+		case <-c.complWake:
+		}
+		// Let more entries finish, so that one call removes them together.
+		t.Reset(completeDelay)
+		<-t.C
+		for {
+			c.complMu.Lock()
+			ids := c.complIDs
+			if len(ids) > completeBatch {
+				ids = ids[:completeBatch]
+			}
+			rest := c.complIDs[len(ids):]
+			c.complIDs = append(spare[:0], rest...)
+			dones := c.complDone[:len(ids)]
+			c.complDone = append([]chan struct{}(nil), c.complDone[len(ids):]...)
+			c.complMu.Unlock()
+			if len(ids) == 0 {
+				break
+			}
+			if err := c.intake.Complete(c.storeCtx, ids); err != nil {
+				c.report(c.storeCtx, nil, fmt.Errorf("messenger: removing %d finished inbox entries: %w", len(ids), err))
+			}
+			for _, d := range dones {
+				if d != nil {
+					close(d)
+				}
+			}
+			c.mu.Lock()
+			c.unsettled -= len(ids)
+			c.broadcast()
+			c.mu.Unlock()
+			spare = ids
+		}
+	}
 }
 
 // sameStore reports whether a and b are the same store object.

@@ -309,13 +309,13 @@ type webhookCore struct {
 	held      map[string]*batch // inbox entries this instance runs, by id
 	nextRetry time.Time         // earliest retry this instance scheduled (clock time)
 
-	complMu    sync.Mutex
-	completing bool     // a Complete call is on its way
-	complIDs   []string // finished entries waiting for the next one
-	complSpare []string
-	stopOnce   sync.Once
-	sweepWake  chan struct{} // makes the sweeper look for due entries now
-	sweepStop  chan struct{} // closed once Shutdown has drained
+	complMu   sync.Mutex
+	complIDs  []string // finished entries waiting for the completer
+	complDone []chan struct{}
+	complWake chan struct{} // tells the completer there is work
+	stopOnce  sync.Once
+	sweepWake chan struct{} // makes the sweeper look for due entries now
+	sweepStop chan struct{} // closed once Shutdown has drained
 
 	routesMu sync.Mutex
 	routes   atomic.Pointer[[]route]
@@ -326,6 +326,7 @@ type webhookCore struct {
 	freeConvs   []*conv
 	freeBatches []*batch
 	queued      int // admitted events not yet finished
+	unsettled   int // finished inbox entries waiting for the completer
 	admitting   int // requests between admit and enqueue
 	workers     int // running worker goroutines, lingering ones included
 	lingering   int // workers idle and waiting for c.wake
