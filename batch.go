@@ -9,10 +9,10 @@ import (
 	"strings"
 )
 
-// MaxBatch is the most operations in one Graph batch request (reference §11.2).
+// MaxBatch is the most operations in one Graph batch request (docs/platform.md, “Batch requests”).
 const MaxBatch = 50
 
-// BatchRequest is one operation of a Graph batch (reference §11.2).
+// BatchRequest is one operation of a Graph batch (docs/platform.md, “Batch requests”).
 type BatchRequest struct {
 	// Method is GET, POST or DELETE.
 	Method string `json:"method"`
@@ -57,7 +57,7 @@ type batchItemWire struct {
 }
 
 // Batch runs up to 50 Graph operations in one call (POST / with batch and
-// include_headers=false, reference §11.2) and returns each one's answer in request
+// include_headers=false, docs/platform.md, “Batch requests”) and returns each one's answer in request
 // order. The error is non-nil only when the batch as a whole failed; each
 // operation's own failure is in its BatchResponse.Err. Independent operations run in
 // parallel on Meta's side, so their order of effect is not guaranteed unless chained
@@ -168,7 +168,7 @@ func (c *Client) SendBatch(ctx context.Context, reqs []SendRequest) ([]BatchSend
 }
 
 // form encodes r as Send API form parameters: each top-level parameter a field,
-// objects as JSON strings (reference §0, §11.2).
+// objects as JSON strings (docs/platform.md, “Graph conventions”, “Batch requests”).
 func (r *SendRequest) form() (url.Values, error) {
 	w := r.wire()
 	f := url.Values{}

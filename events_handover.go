@@ -1,7 +1,7 @@
 package messenger
 
 // PassThreadControlEvent tells the app it received control of a thread (field
-// "messaging_handovers", reference §7).
+// "messaging_handovers", docs/platform.md, “Handover protocol”).
 type PassThreadControlEvent struct {
 	EventInfo
 	// PreviousOwnerAppID is the app that passed control; empty when the thread was

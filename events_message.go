@@ -6,8 +6,8 @@ import (
 )
 
 // MessageEvent is a message a person sent to the Page (webhook field "messages",
-// reference §3.6.1): text, attachments, a quick-reply tap, a reply to an earlier
-// message. It opens the standard 24-hour messaging window (reference §12).
+// docs/platform.md, “Webhook events”): text, attachments, a quick-reply tap, a reply to an earlier
+// message. It opens the standard 24-hour messaging window (docs/platform.md, “The 24-hour window”).
 type MessageEvent struct {
 	EventInfo
 	// Message is what the person sent.
@@ -15,7 +15,7 @@ type MessageEvent struct {
 }
 
 // EchoEvent is a message the Page sent, echoed back (field "message_echoes",
-// reference §3.6.2): Sender is the Page and Recipient the person. Message.AppID tells
+// docs/platform.md, “Webhook events”): Sender is the Page and Recipient the person. Message.AppID tells
 // which app sent it; Message.Metadata is what the sender attached.
 type EchoEvent struct {
 	EventInfo

@@ -13,10 +13,10 @@ import (
 )
 
 // PageInboxAppID is the app id of the Page Inbox: pass a thread to it to hand the
-// conversation to people answering in the Page's inbox (reference §7).
+// conversation to people answering in the Page's inbox (docs/platform.md, “Handover protocol”).
 const PageInboxAppID = "263902037430900"
 
-// ThreadOwnership says which app controls a conversation (reference §7).
+// ThreadOwnership says which app controls a conversation (docs/platform.md, “Handover protocol”).
 type ThreadOwnership struct {
 	// AppID is the app that controls the thread.
 	AppID string
@@ -99,7 +99,7 @@ func (c *Client) threadControl(ctx context.Context, call, psid, targetAppID, met
 
 // PassThreadControl hands the conversation with psid to the app targetAppID (for
 // example PageInboxAppID), with metadata passed verbatim to that app's handover
-// webhook (reference §7). A secondary receiver may pass "" to return control to the
+// webhook (docs/platform.md, “Handover protocol”). A secondary receiver may pass "" to return control to the
 // primary receiver. Don't put secrets or personal data in metadata.
 func (c *Client) PassThreadControl(ctx context.Context, psid, targetAppID, metadata string) error {
 	var out successWire
@@ -110,7 +110,7 @@ func (c *Client) PassThreadControl(ctx context.Context, psid, targetAppID, metad
 }
 
 // TakeThreadControl takes the conversation with psid from the app that controls it
-// (primary receiver only), with metadata for the previous owner (reference §7).
+// (primary receiver only), with metadata for the previous owner (docs/platform.md, “Handover protocol”).
 // Under the current handover behaviour Graph answers with the new ownership, which
 // is returned; under the old behaviour it answers only {"success":true} and the
 // ownership is nil.

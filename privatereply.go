@@ -6,7 +6,7 @@ import (
 )
 
 // PrivateReply answers a Page comment or a visitor post with a private message
-// (reference §4). to must be Comment(id) or Post(id); any other recipient is refused
+// (docs/platform.md, “Private replies”). to must be Comment(id) or Post(id); any other recipient is refused
 // with a *ValidationError before the network. Each comment or post takes one private
 // reply, within 7 days of its creation: a second one fails with a *GraphError that
 // matches ErrAlreadyReplied. The reply does not open the 24-hour window; the

@@ -11,7 +11,7 @@ import (
 
 // MessengerProfile is the Page's Messenger Profile: the Get Started button,
 // greetings, persistent menu, ice breakers, whitelisted domains and account linking
-// URL (reference §8). SetProfile overwrites only the properties that are set; Graph
+// URL (docs/platform.md, “Messenger Profile”). SetProfile overwrites only the properties that are set; Graph
 // allows 10 profile calls per 10 minutes per Page.
 type MessengerProfile struct {
 	// GetStarted shows a Get Started button on a new conversation; its tap arrives as
@@ -46,7 +46,7 @@ type Greeting struct {
 }
 
 // PersistentMenu is the menu for a locale: at most 20 web_url or postback items,
-// titles up to 30 characters (reference §8, Graph v8.0+).
+// titles up to 30 characters (docs/platform.md, “Messenger Profile”, Graph v8.0+).
 type PersistentMenu struct {
 	Locale                string `json:"locale"`
 	ComposerInputDisabled bool   `json:"composer_input_disabled,omitempty"`
@@ -77,7 +77,7 @@ const (
 	GreetingFullName  = "{{user_full_name}}"
 )
 
-// Limits of the Messenger Profile (reference §8, §1.13).
+// Limits of the Messenger Profile (docs/platform.md, “Messenger Profile”, “Limits”).
 const (
 	MaxGreetingLen        = 160
 	MaxMenuItems          = 20
@@ -103,7 +103,7 @@ const (
 var AllProfileFields = []ProfileField{ProfileGetStarted, ProfileGreeting, ProfilePersistentMenu,
 	ProfileIceBreakers, ProfileWhitelistedDomains, ProfileAccountLinkingURL}
 
-// Validate checks p against the Messenger Profile limits of reference §8 without
+// Validate checks p against the Messenger Profile limits of docs/platform.md, “Messenger Profile” without
 // touching the network; violations are *ValidationErrors joined, matching
 // ErrInvalidRequest.
 func (p *MessengerProfile) Validate() error {
@@ -196,7 +196,7 @@ func checkLocales(v *validator, field string, locales []string) {
 }
 
 // checkDomain accepts an https origin with a fully qualified host name: no IP
-// address, no localhost, no path (reference §8).
+// address, no localhost, no path (docs/platform.md, “Messenger Profile”).
 func checkDomain(v *validator, field, d string) {
 	u, err := url.Parse(d)
 	ok := err == nil && u.Scheme == "https" && u.Host != "" && (u.Path == "" || u.Path == "/") &&

@@ -11,7 +11,7 @@ import (
 	"sync"
 )
 
-// Header names Meta signs webhook deliveries with (reference §3.4).
+// Header names Meta signs webhook deliveries with (docs/platform.md, “Webhook signatures”).
 const (
 	// SignatureHeader carries "sha256=<hex HMAC-SHA256 of the raw body, keyed by the app secret>".
 	SignatureHeader = "X-Hub-Signature-256"

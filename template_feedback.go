@@ -6,7 +6,7 @@ import (
 )
 
 // CustomerFeedbackTemplate asks for a rating and optional free-form feedback
-// (reference §1.12.5). It needs exactly one screen with exactly one question;
+// (docs/platform.md, “Templates”). It needs exactly one screen with exactly one question;
 // answers arrive as messaging_feedback webhooks. Outside the 24-hour window it is
 // sent with Tagged(tags.CustomerFeedback) within 7 days of the person's last message.
 type CustomerFeedbackTemplate struct {

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// ReceiptTemplate is an order confirmation (reference §1.12.4). RecipientName,
+// ReceiptTemplate is an order confirmation (docs/platform.md, “Templates”). RecipientName,
 // OrderNumber (unique per Page), Currency, PaymentMethod and Summary.TotalCost are
 // required; at most 100 Elements.
 type ReceiptTemplate struct {

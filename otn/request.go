@@ -7,7 +7,7 @@ import (
 	"github.com/gomessenger/messenger"
 )
 
-// RequestMessage is the one-time notification request template (reference §5.1):
+// RequestMessage is the one-time notification request template (docs/platform.md, “One-time notifications”):
 // title (1 to 65 characters) above a "Notify Me" button; a tap sends an opt-in whose
 // payload is topic, which [Notifier.Notify] later looks the token up by. Both are
 // checked here, before anything is sent.

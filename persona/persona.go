@@ -14,7 +14,7 @@ import (
 )
 
 // MaxNameLen is the longest persona name the platform accepts, in characters
-// (reference §6).
+// (docs/platform.md, “Personas”).
 const MaxNameLen = 50
 
 // DefaultPageSize is how many personas List asks Graph for per page.
@@ -167,7 +167,7 @@ func (p *Client) List(ctx context.Context) iter.Seq2[Persona, error] {
 }
 
 // Delete removes a persona. Messages it sent stay; it cannot send new ones
-// (reference §6). It also leaves the cache.
+// (docs/platform.md, “Personas”). It also leaves the cache.
 func (p *Client) Delete(ctx context.Context, id string) error {
 	if err := validateID(id); err != nil {
 		return err

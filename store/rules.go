@@ -10,7 +10,7 @@ import (
 // WindowRetention is how long a window is kept after its latest action. No rule of
 // the platform looks further back than seven days (HUMAN_AGENT and CUSTOMER_FEEDBACK
 // count seven days from the person's last message; the standard window is 24 hours,
-// reference §1.5, §12); one more day is kept so that a send just past a deadline is
+// docs/platform.md, “Message tags”, “The 24-hour window”); one more day is kept so that a send just past a deadline is
 // refused with the person's last message named ("8 days ago"), not as "never wrote".
 //
 // The stores of this module keep a window until WindowRetention after the later of
