@@ -5,6 +5,8 @@ import (
 )
 
 // AttachmentType is the type of a message attachment (docs/platform.md, “Message object”).
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/saving-assets
 type AttachmentType string
 
 // The attachment types.

@@ -62,6 +62,8 @@ type batchItemWire struct {
 // operation's own failure is in its BatchResponse.Err. Independent operations run in
 // parallel on Meta's side, so their order of effect is not guaranteed unless chained
 // with DependsOn; don't put typing_on and typing_off in one batch.
+//
+// Graph API docs: https://developers.facebook.com/docs/graph-api/batch-requests
 func (c *Client) Batch(ctx context.Context, reqs []BatchRequest) ([]BatchResponse, error) {
 	var v validator
 	v.count("batch", "", len(reqs), 1, MaxBatch, "requests")
@@ -128,6 +130,8 @@ type BatchSend struct {
 // SendBatch sends up to 50 messages or sender actions in one Graph batch and
 // returns each one's result in request order. Every request is validated first; if
 // any breaks a rule, nothing is sent and the error names it ("batch[3].message.text").
+//
+// Graph API docs: https://developers.facebook.com/docs/graph-api/batch-requests
 func (c *Client) SendBatch(ctx context.Context, reqs []SendRequest) ([]BatchSend, error) {
 	var v validator
 	v.count("batch", "", len(reqs), 1, MaxBatch, "requests")

@@ -32,6 +32,8 @@ const MaxButtonTitle = 20
 // persistent-menu item. Build it with URLButton, PostbackButton, CallButton,
 // AccountLinkButton, AccountUnlinkButton or GamePlayButton; which fields apply
 // depends on Type (docs/platform.md, “Buttons”). Its JSON encoding is the wire button object.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/buttons
 type Button struct {
 	Type ButtonType `json:"type"`
 	// Title is the label, at most 20 characters; absent on account_link,

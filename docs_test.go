@@ -35,14 +35,16 @@ var (
 	citationRE = regexp.MustCompile(`docs/platform\.md((?:(?:\s|//)*[,;]?(?:\s|//)*(?:and\s+|to\s+)?“[^”]+”)*)`)
 	headingRE  = regexp.MustCompile(`“([^”]+)”`)
 	commentGap = regexp.MustCompile(`\s*(?://)?\s+|\s+`)
+	// docsLinkRE matches the link to Meta's page for an endpoint or webhook field.
+	docsLinkRE = regexp.MustCompile(`Graph API docs:\s+(?://\s*)?(\S+)`)
 	// sourceKeyRE matches a source key such as S-SendRef inside a confidence mark.
 	sourceKeyRE = regexp.MustCompile(`\bS-[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*`)
 )
 
 // TestCitationsResolve keeps every citation of platform facts followable: no Go or
 // Markdown file cites the numbered sections of a document outside the module, every
-// docs/platform.md heading cited exists, and every source key cited is listed under
-// its “Sources” heading.
+// docs/platform.md heading cited exists, every source key cited is listed under its
+// “Sources” heading, and every "Graph API docs:" link points at Meta's developer site.
 func TestCitationsResolve(t *testing.T) {
 	t.Parallel()
 	headings, sources := platformHeadings(t)
@@ -78,6 +80,11 @@ func TestCitationsResolve(t *testing.T) {
 				if !headings[name] {
 					t.Errorf("%s:%d cites %s, “%s”: no such heading", path, line(m[0]), platformDoc, name)
 				}
+			}
+		}
+		for _, m := range docsLinkRE.FindAllStringSubmatchIndex(text, -1) {
+			if url := text[m[2]:m[3]]; !strings.HasPrefix(url, "https://developers.facebook.com/") {
+				t.Errorf("%s:%d links %s as Graph API docs; Meta's pages are under https://developers.facebook.com/", path, line(m[0]), url)
 			}
 		}
 		if filepath.Ext(path) == ".go" {

@@ -20,6 +20,8 @@ import (
 // received, unknown fields included, as long as its fields were not changed; the JSON
 // of its fields otherwise (and for events built in code). [MarshalEnvelope] wraps events
 // into a webhook body, so the same types generate deliveries in tests and fakes.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/webhook-events
 type Event interface {
 	// Info returns the metadata every event has; it points into the event, so setting
 	// its fields changes the event.

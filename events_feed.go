@@ -15,6 +15,8 @@ const graphTimeLayout = "2006-01-02T15:04:05-0700"
 //
 // Sender is the author (From); Time is CreatedTime. Comments by the Page itself arrive
 // too (From.ID == PageID): filter them before replying.
+//
+// Graph API docs: https://developers.facebook.com/docs/graph-api/webhooks/reference/page
 type FeedEvent struct {
 	EventInfo
 	// Field is "feed" (or "group_feed").

@@ -6,6 +6,8 @@ import "time"
 // template button (field "messaging_postbacks", docs/platform.md, “Webhook events”). It opens the
 // standard messaging window. Payload reaches only the app that sent the button; other
 // apps get the title on standby.
+//
+// Graph API docs: https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_postbacks
 type PostbackEvent struct {
 	EventInfo
 	// Title is the button's title; every subscribed app gets it.
@@ -24,6 +26,8 @@ type PostbackEvent struct {
 // docs/platform.md, “Webhook events”). For new threads the referral comes in the Get Started
 // [PostbackEvent] instead. A referral with a ref into an existing thread opens the
 // messaging window (docs/platform.md, “The 24-hour window”).
+//
+// Graph API docs: https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_referrals
 type ReferralEvent struct {
 	EventInfo
 	// Referral says where the person came from.
@@ -71,6 +75,8 @@ type AdsContext struct {
 // OneTimeNotifToken), or a recurring notification / marketing messages opt-in
 // (Type "notification_messages", NotificationMessagesToken and the fields after it).
 // Notification opt-ins do not open the window.
+//
+// Graph API docs: https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_optins
 type OptinEvent struct {
 	EventInfo
 	// Type is "", "one_time_notif_req" or "notification_messages".

@@ -101,6 +101,8 @@ func (c *Client) threadControl(ctx context.Context, call, psid, targetAppID, met
 // example PageInboxAppID), with metadata passed verbatim to that app's handover
 // webhook (docs/platform.md, “Handover protocol”). A secondary receiver may pass "" to return control to the
 // primary receiver. Don't put secrets or personal data in metadata.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/handover-protocol/pass-thread-control
 func (c *Client) PassThreadControl(ctx context.Context, psid, targetAppID, metadata string) error {
 	var out successWire
 	if err := c.threadControl(ctx, "pass_thread_control", psid, targetAppID, metadata, &out); err != nil {
@@ -114,6 +116,8 @@ func (c *Client) PassThreadControl(ctx context.Context, psid, targetAppID, metad
 // Under the current handover behaviour Graph answers with the new ownership, which
 // is returned; under the old behaviour it answers only {"success":true} and the
 // ownership is nil.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/handover-protocol
 func (c *Client) TakeThreadControl(ctx context.Context, psid, metadata string) (*ThreadOwnership, error) {
 	var out struct {
 		Success *bool           `json:"success"`
@@ -133,6 +137,8 @@ func (c *Client) TakeThreadControl(ctx context.Context, psid, metadata string) (
 
 // RequestThreadControl asks the primary receiver for control of the conversation
 // with psid; metadata reaches it in the request_thread_control webhook.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/handover-protocol
 func (c *Client) RequestThreadControl(ctx context.Context, psid, metadata string) error {
 	var out successWire
 	if err := c.threadControl(ctx, "request_thread_control", psid, "", metadata, &out); err != nil {
@@ -143,6 +149,8 @@ func (c *Client) RequestThreadControl(ctx context.Context, psid, metadata string
 
 // ReleaseThreadControl gives control of the conversation with psid back, to idle
 // mode or the primary receiver; metadata is optional.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/handover-protocol
 func (c *Client) ReleaseThreadControl(ctx context.Context, psid, metadata string) error {
 	var out successWire
 	if err := c.threadControl(ctx, "release_thread_control", psid, "", metadata, &out); err != nil {
@@ -172,6 +180,8 @@ func (o *threadOwnerWire) ownership() *ThreadOwnership {
 // /{page}/thread_owner?recipient=psid), or nil when no app does (idle mode).
 // A secondary receiver may only learn whether it owns the thread itself: Graph
 // answers 100/2018234 otherwise.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/handover-protocol/get-thread-owner
 func (c *Client) ThreadOwner(ctx context.Context, psid string) (*ThreadOwnership, error) {
 	var v validator
 	checkPSID(&v, "recipient", psid)
@@ -194,6 +204,8 @@ func (c *Client) ThreadOwner(ctx context.Context, psid string) (*ThreadOwnership
 // SecondaryReceivers lists the apps with the secondary receiver role on the Page
 // (GET /{page}/secondary_receivers?fields=id,name); only the primary receiver may
 // ask.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/handover-protocol
 func (c *Client) SecondaryReceivers(ctx context.Context) ([]SecondaryReceiver, error) {
 	var out struct {
 		Data []struct {

@@ -11,6 +11,8 @@ import (
 // reply, within 7 days of its creation: a second one fails with a *GraphError that
 // matches ErrAlreadyReplied. The reply does not open the 24-hour window; the
 // conversation continues when the person answers.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/discovery/private-replies/
 func (c *Client) PrivateReply(ctx context.Context, to Recipient, m *Message) (*SendResponse, error) {
 	if !to.isPrivateReply() {
 		found := strings.Join(to.identifiers(), ", ")

@@ -13,6 +13,8 @@ import (
 // greetings, persistent menu, ice breakers, whitelisted domains and account linking
 // URL (docs/platform.md, “Messenger Profile”). SetProfile overwrites only the properties that are set; Graph
 // allows 10 profile calls per 10 minutes per Page.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/messenger-profile-api
 type MessengerProfile struct {
 	// GetStarted shows a Get Started button on a new conversation; its tap arrives as
 	// a postback. It is needed for a persistent menu and for m.me refs on new threads.
@@ -212,6 +214,8 @@ func checkDomain(v *validator, field, d string) {
 
 // SetProfile sets the properties of p that are non-empty, leaving the others as they
 // are (POST /{page}/messenger_profile).
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/messenger-profile-api
 func (c *Client) SetProfile(ctx context.Context, p MessengerProfile) error {
 	if err := p.Validate(); err != nil {
 		return err
@@ -225,6 +229,8 @@ func (c *Client) SetProfile(ctx context.Context, p MessengerProfile) error {
 
 // GetProfile reads the given properties (all of them when none is given). Ice
 // breakers stored in the old format come back as one entry with the default locale.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/messenger-profile-api
 func (c *Client) GetProfile(ctx context.Context, fields ...ProfileField) (*MessengerProfile, error) {
 	if len(fields) == 0 {
 		fields = AllProfileFields
@@ -269,6 +275,8 @@ type iceBreakersWire struct {
 }
 
 // DeleteProfile removes the given properties (DELETE /{page}/messenger_profile).
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/messenger-profile-api
 func (c *Client) DeleteProfile(ctx context.Context, fields ...ProfileField) error {
 	var v validator
 	if len(fields) == 0 {

@@ -22,6 +22,8 @@ const (
 
 // QuickReply is one quick-reply button above the composer. A tap comes back as a
 // message webhook whose quick_reply payload is Payload (docs/platform.md, “Quick replies”).
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/buttons/quick-replies
 type QuickReply struct {
 	ContentType QuickReplyType `json:"content_type"`
 	// Title is required for text quick replies; at most 20 characters.

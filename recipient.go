@@ -6,6 +6,8 @@ import "strings"
 // (docs/platform.md, “Send API”); use the constructors PSID, UserRef, Comment, Post, OneTimeToken,
 // RecurringToken and Phone rather than filling the struct by hand. Its JSON is the
 // wire "recipient" object.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/send-api/
 type Recipient struct {
 	// ID is a page-scoped user id (PSID).
 	ID string `json:"id,omitempty"`

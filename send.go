@@ -12,6 +12,8 @@ import (
 // action for one recipient. Build it with the constructors (PSID, Text, Tagged, …);
 // (*Client).Send validates it locally, then posts its wire JSON to /{page}/messages.
 // Its JSON encoding is that wire body.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/send-api/
 type SendRequest struct {
 	// To is the recipient; exactly one identifier (docs/platform.md, “Recipients”).
 	To Recipient
@@ -243,6 +245,8 @@ func (c *Client) Validate(req SendRequest) error { return req.Validate() }
 // Send validates req and posts it to the Send API (POST /{page}/messages). A request
 // that breaks a documented limit fails with a *ValidationError (errors.Is
 // ErrInvalidRequest) and nothing is sent; a refusal by Graph is a *GraphError.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/send-api/
 func (c *Client) Send(ctx context.Context, req SendRequest) (*SendResponse, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
@@ -260,6 +264,8 @@ func (c *Client) Send(ctx context.Context, req SendRequest) (*SendResponse, erro
 // SendAction sends a sender action (typing_on, typing_off, mark_seen) to a person,
 // as its own request (docs/platform.md, “Sender actions”). personaID may be "" and is allowed only with
 // the typing indicators. The response carries only RecipientID.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/sender-actions
 func (c *Client) SendAction(ctx context.Context, to Recipient, a SenderAction, personaID string) (*SendResponse, error) {
 	return c.Send(ctx, SendRequest{To: to, Action: a, PersonaID: personaID})
 }

@@ -50,6 +50,8 @@ const (
 
 // GenericTemplate is a carousel of up to 10 elements, each with a title, optional
 // subtitle, image, default action and up to 3 buttons (docs/platform.md, “Templates”).
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/template/generic
 type GenericTemplate struct {
 	// Sharable shows Messenger's native share button; false is the platform default
 	// and is not sent.
@@ -121,6 +123,8 @@ func (e *GenericElement) validate(v *validator, path string) {
 
 // ButtonTemplate is a text of at most 640 characters with 1 to 3 buttons
 // (docs/platform.md, “Templates”).
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/template/button
 type ButtonTemplate struct {
 	Text    string   `json:"text"`
 	Buttons []Button `json:"buttons"`
@@ -163,6 +167,8 @@ const (
 
 // MediaTemplate shows one image or video with up to 3 buttons (docs/platform.md,
 // “Templates”). Elements must hold exactly one element.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/template/media
 type MediaTemplate struct {
 	// Sharable shows Messenger's native share button; false is the default, not sent.
 	Sharable bool           `json:"sharable,omitempty"`
@@ -234,6 +240,8 @@ func isFacebookURL(s string) bool {
 
 // ProductTemplate shows up to 10 products of the Page's catalog by product id
 // (docs/platform.md, “Templates”); it needs Graph v8.0 or later.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/template/product
 type ProductTemplate struct {
 	ProductIDs []string
 }

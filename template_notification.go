@@ -6,6 +6,8 @@ import "encoding/json"
 // button under Title (at most 65 characters). A tap sends a messaging_optins webhook
 // with a single-use token for one later message (docs/platform.md, “One-time notifications”). Send it inside the
 // 24-hour window; the Page needs the One-Time Notification permission.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/one-time-notification/
 type OneTimeNotifRequest struct {
 	Title   string `json:"title"`
 	Payload string `json:"payload"`

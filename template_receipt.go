@@ -9,6 +9,8 @@ import (
 // ReceiptTemplate is an order confirmation (docs/platform.md, “Templates”). RecipientName,
 // OrderNumber (unique per Page), Currency, PaymentMethod and Summary.TotalCost are
 // required; at most 100 Elements.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/template/receipt
 type ReceiptTemplate struct {
 	// Sharable shows Messenger's native share button; false is the default, not sent.
 	Sharable      bool   `json:"sharable,omitempty"`

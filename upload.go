@@ -13,6 +13,8 @@ import (
 // this Page and expires after 90 days (docs/platform.md, “Attachments”). t is AttachmentImage,
 // AttachmentAudio, AttachmentVideo or AttachmentFile; images may be up to 8 MB,
 // other types 25 MB.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/attachment-upload-api
 func (c *Client) UploadURL(ctx context.Context, t AttachmentType, url string) (string, error) {
 	var v validator
 	checkUploadType(&v, t)
@@ -32,6 +34,8 @@ func (c *Client) UploadURL(ctx context.Context, t AttachmentType, url string) (s
 // Graph; contentType is the media's MIME type (e.g. "image/png") and must agree with
 // t, or Graph answers 100/2018047. Files may be up to 25 MB: a longer stream is cut
 // off at the limit and the upload fails with a *ValidationError.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/attachment-upload-api
 func (c *Client) Upload(ctx context.Context, t AttachmentType, r io.Reader, fileName, contentType string) (string, error) {
 	var v validator
 	checkUploadType(&v, t)

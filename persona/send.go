@@ -9,6 +9,8 @@ import (
 
 // Send sends req as the persona personaID: the message shows the persona's name and
 // picture (docs/platform.md, “Personas”). Everything else about req is unchanged.
+//
+// Graph API docs: https://developers.facebook.com/documentation/business-messaging/messenger-platform/send-messages/personas
 func (p *Client) Send(ctx context.Context, personaID string, req messenger.SendRequest) (*messenger.SendResponse, error) {
 	if err := validateID(personaID); err != nil {
 		return nil, err
