@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 )
 
-// AttachmentType is the type of a message attachment (reference §1.6).
+// AttachmentType is the type of a message attachment (docs/platform.md, “Message object”).
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/saving-assets
 type AttachmentType string
 
 // The attachment types.
@@ -22,7 +24,7 @@ const (
 type Attachment struct {
 	Type AttachmentType
 	// URL is fetched by Meta: images up to 8 MB, other types up to 25 MB; video
-	// fetches time out after 75 s, others after 10 s (reference §1.7).
+	// fetches time out after 75 s, others after 10 s (docs/platform.md, “Attachments”).
 	URL string
 	// AttachmentID reuses an asset this Page saved (it expires after 90 days).
 	AttachmentID string
@@ -33,20 +35,20 @@ type Attachment struct {
 }
 
 // MediaURL is a message with one media attachment fetched by Meta from url
-// (reference §1.7). t is AttachmentImage, AttachmentAudio, AttachmentVideo or
+// (docs/platform.md, “Attachments”). t is AttachmentImage, AttachmentAudio, AttachmentVideo or
 // AttachmentFile. Chain Reusable to get an attachment id back.
 func MediaURL(t AttachmentType, url string) *Message {
 	return &Message{Attachment: &Attachment{Type: t, URL: url}}
 }
 
 // SavedMedia is a message with a media attachment saved earlier by this Page
-// (Upload or a reusable send), identified by its attachment id (reference §1.7).
+// (Upload or a reusable send), identified by its attachment id (docs/platform.md, “Attachments”).
 func SavedMedia(t AttachmentType, attachmentID string) *Message {
 	return &Message{Attachment: &Attachment{Type: t, AttachmentID: attachmentID}}
 }
 
 // Images is a message with several images at once, fetched from urls: at most 30
-// (reference §1.6). To mix saved images, fill Message.Attachments directly.
+// (docs/platform.md, “Message object”). To mix saved images, fill Message.Attachments directly.
 func Images(urls ...string) *Message {
 	m := &Message{Attachments: make([]Attachment, len(urls))}
 	for i, u := range urls {

@@ -9,10 +9,10 @@ import (
 	"strings"
 )
 
-// MaxBatch is the most operations in one Graph batch request (reference §11.2).
+// MaxBatch is the most operations in one Graph batch request (docs/platform.md, “Batch requests”).
 const MaxBatch = 50
 
-// BatchRequest is one operation of a Graph batch (reference §11.2).
+// BatchRequest is one operation of a Graph batch (docs/platform.md, “Batch requests”).
 type BatchRequest struct {
 	// Method is GET, POST or DELETE.
 	Method string `json:"method"`
@@ -57,11 +57,13 @@ type batchItemWire struct {
 }
 
 // Batch runs up to 50 Graph operations in one call (POST / with batch and
-// include_headers=false, reference §11.2) and returns each one's answer in request
+// include_headers=false, docs/platform.md, “Batch requests”) and returns each one's answer in request
 // order. The error is non-nil only when the batch as a whole failed; each
 // operation's own failure is in its BatchResponse.Err. Independent operations run in
 // parallel on Meta's side, so their order of effect is not guaranteed unless chained
 // with DependsOn; don't put typing_on and typing_off in one batch.
+//
+// Graph API docs: https://developers.facebook.com/docs/graph-api/batch-requests
 func (c *Client) Batch(ctx context.Context, reqs []BatchRequest) ([]BatchResponse, error) {
 	var v validator
 	v.count("batch", "", len(reqs), 1, MaxBatch, "requests")
@@ -129,6 +131,8 @@ type BatchSend struct {
 // SendBatch sends up to 50 messages or sender actions in one Graph batch and
 // returns each one's result in request order. Every request is validated first; if
 // any breaks a rule, nothing is sent and the error names it ("batch[3].message.text").
+//
+// Graph API docs: https://developers.facebook.com/docs/graph-api/batch-requests
 func (c *Client) SendBatch(ctx context.Context, reqs []SendRequest) ([]BatchSend, error) {
 	var v validator
 	v.count("batch", "", len(reqs), 1, MaxBatch, "requests")
@@ -169,7 +173,7 @@ func (c *Client) SendBatch(ctx context.Context, reqs []SendRequest) ([]BatchSend
 }
 
 // form encodes r as Send API form parameters: each top-level parameter a field,
-// objects as JSON strings (reference §0, §11.2).
+// objects as JSON strings (docs/platform.md, “Graph conventions”, “Batch requests”).
 func (r *SendRequest) form() (url.Values, error) {
 	w := r.wire()
 	f := url.Values{}

@@ -2,7 +2,7 @@ package messenger
 
 import "strings"
 
-// ButtonType is the type of a template or menu button (reference §1.11).
+// ButtonType is the type of a template or menu button (docs/platform.md, “Buttons”).
 type ButtonType string
 
 // The button types.
@@ -25,13 +25,15 @@ const (
 	WebviewFull    WebviewHeight = "full"
 )
 
-// MaxButtonTitle is the most characters in a button title (reference §1.11).
+// MaxButtonTitle is the most characters in a button title (docs/platform.md, “Buttons”).
 const MaxButtonTitle = 20
 
 // Button is a button of a template, a generic element's default action or a
 // persistent-menu item. Build it with URLButton, PostbackButton, CallButton,
 // AccountLinkButton, AccountUnlinkButton or GamePlayButton; which fields apply
-// depends on Type (reference §1.11). Its JSON encoding is the wire button object.
+// depends on Type (docs/platform.md, “Buttons”). Its JSON encoding is the wire button object.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/buttons
 type Button struct {
 	Type ButtonType `json:"type"`
 	// Title is the label, at most 20 characters; absent on account_link,
@@ -110,7 +112,7 @@ func GamePlayButton(title, payload string, meta *GameMetadata) Button {
 }
 
 // DefaultAction is the tap action of a generic template element: a URL button
-// without a title (reference §1.11).
+// without a title (docs/platform.md, “Buttons”).
 func DefaultAction(url string) *Button { return &Button{Type: ButtonURL, URL: url} }
 
 // validateButtons checks a list of buttons: between min and max of them, each valid.
@@ -183,7 +185,7 @@ func (b *Button) validateWebview(v *validator, path string) {
 }
 
 // validateDefaultAction checks a generic element's default action: a URL button
-// without a title (reference §1.11).
+// without a title (docs/platform.md, “Buttons”).
 func (b *Button) validateDefaultAction(v *validator, path string) {
 	if b.Type != ButtonURL {
 		v.fail(path, ".type", string(ButtonURL), preview(string(b.Type)), "a default action opens a URL")

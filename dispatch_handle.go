@@ -187,7 +187,7 @@ func (c *webhookCore) logError(_ context.Context, ev Event, err error) {
 	c.logger.Error("messenger: webhook event not handled", "kind", ev.Kind(), "page", ev.Info().PageID, "error", err)
 }
 
-// windowAction maps an event to the window-opening action it is (reference §12): a
+// windowAction maps an event to the window-opening action it is (docs/platform.md, “The 24-hour window”): a
 // message (and, after a Click-to-Messenger ad, an ad click), a postback, a referral
 // into an existing thread, a reaction, a plugin opt-in. Echoes, deliveries, reads,
 // notification opt-ins and feed changes open nothing.

@@ -55,6 +55,8 @@ var (
 
 // GraphError is an error answered by the Graph API, decoded from its envelope
 // {"error":{"message","type","code","error_subcode",...}}.
+//
+// Graph API docs: https://developers.facebook.com/documentation/business-messaging/messenger-platform/error-codes
 type GraphError struct {
 	HTTPStatus  int
 	Code        int

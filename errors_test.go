@@ -20,7 +20,7 @@ import (
 var allSentinels = []error{ErrOutsideWindow, ErrRateLimited, ErrUserUnavailable, ErrInvalidToken, ErrPermission,
 	ErrInvalidParameter, ErrThreadOwnedByOtherApp, ErrAlreadyReplied, ErrTemporary, ErrAmbiguous, ErrInvalidRequest}
 
-// graphBody is a Graph error envelope as the reference (§10) shows them.
+// graphBody is a Graph error envelope as docs/platform.md, “Errors”, shows them.
 func graphBody(code, subcode int, msg string) string {
 	sub := ""
 	if subcode != 0 {

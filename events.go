@@ -10,7 +10,7 @@ import (
 )
 
 // Event is one thing a webhook delivered: one item of an entry's "messaging" or
-// "standby" array, or one Page feed change (reference §3.3).
+// "standby" array, or one Page feed change (docs/platform.md, “Webhook deliveries”).
 //
 // The set of event types is closed: a type switch over the pointer types of this file
 // ([*MessageEvent], [*EchoEvent], [*PostbackEvent], … [*FeedEvent]) covers every kind
@@ -20,6 +20,8 @@ import (
 // received, unknown fields included, as long as its fields were not changed; the JSON
 // of its fields otherwise (and for events built in code). [MarshalEnvelope] wraps events
 // into a webhook body, so the same types generate deliveries in tests and fakes.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/webhook-events
 type Event interface {
 	// Info returns the metadata every event has; it points into the event, so setting
 	// its fields changes the event.
@@ -48,7 +50,7 @@ type EventInfo struct {
 	// the created_time (epoch seconds). Zero when the item has none (deliveries may not).
 	Time time.Time
 	// Standby is true for items delivered in an entry's "standby" array: the thread is
-	// owned by another app (handover protocol, reference §7), so this app only watches.
+	// owned by another app (handover protocol, docs/platform.md, “Handover protocol”), so this app only watches.
 	Standby bool
 
 	raw     string // the item exactly as received; "" for events built in code
@@ -65,7 +67,7 @@ type Party struct {
 	// ID is a PSID (page-scoped user id), a Page id, or a user id in feed changes.
 	ID string `json:"id,omitempty"`
 	// UserRef identifies a person who has no PSID yet: chat-plugin (v7.0+) and checkbox
-	// plugin events carry it instead of ID (reference §3.3).
+	// plugin events carry it instead of ID (docs/platform.md, “Webhook deliveries”).
 	UserRef string `json:"user_ref,omitempty"`
 	// Name is the display name; only feed changes' "from" has it.
 	Name string `json:"name,omitempty"`

@@ -9,12 +9,14 @@ import (
 const graphTimeLayout = "2006-01-02T15:04:05-0700"
 
 // FeedEvent is a change on the Page's feed (object "page", field "feed" or
-// "group_feed", reference §3.6.15): a comment, a visitor post, a reaction, an edit or a
+// "group_feed", docs/platform.md, “Page feed changes”): a comment, a visitor post, a reaction, an edit or a
 // removal. A comment or visitor post allows one private reply within 7 days
-// (reference §4) but does not open the messaging window.
+// (docs/platform.md, “Private replies”) but does not open the messaging window.
 //
 // Sender is the author (From); Time is CreatedTime. Comments by the Page itself arrive
 // too (From.ID == PageID): filter them before replying.
+//
+// Graph API docs: https://developers.facebook.com/docs/graph-api/webhooks/reference/page
 type FeedEvent struct {
 	EventInfo
 	// Field is "feed" (or "group_feed").

@@ -1,7 +1,9 @@
 package messenger
 
 // PassThreadControlEvent tells the app it received control of a thread (field
-// "messaging_handovers", reference §7).
+// "messaging_handovers", docs/platform.md, “Handover protocol”).
+//
+// Graph API docs: https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_handovers
 type PassThreadControlEvent struct {
 	EventInfo
 	// PreviousOwnerAppID is the app that passed control; empty when the thread was
@@ -15,6 +17,8 @@ type PassThreadControlEvent struct {
 
 // TakeThreadControlEvent tells the app that another app took control of a thread
 // from it (field "messaging_handovers").
+//
+// Graph API docs: https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_handovers
 type TakeThreadControlEvent struct {
 	EventInfo
 	// PreviousOwnerAppID is this app, which lost control.
@@ -27,6 +31,8 @@ type TakeThreadControlEvent struct {
 
 // RequestThreadControlEvent tells the thread owner that another app asks for control
 // (field "messaging_handovers").
+//
+// Graph API docs: https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_handovers
 type RequestThreadControlEvent struct {
 	EventInfo
 	// RequestedOwnerAppID is the app asking for control (a number on the wire).
@@ -37,6 +43,8 @@ type RequestThreadControlEvent struct {
 
 // AppRolesEvent tells the app its handover roles on the Page changed (field
 // "messaging_handovers"); it has no Sender.
+//
+// Graph API docs: https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_handovers
 type AppRolesEvent struct {
 	EventInfo
 	// Roles maps app ids to their roles: "primary_receiver", "secondary_receiver".

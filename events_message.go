@@ -6,8 +6,10 @@ import (
 )
 
 // MessageEvent is a message a person sent to the Page (webhook field "messages",
-// reference §3.6.1): text, attachments, a quick-reply tap, a reply to an earlier
-// message. It opens the standard 24-hour messaging window (reference §12).
+// docs/platform.md, “Webhook events”): text, attachments, a quick-reply tap, a reply to an earlier
+// message. It opens the standard 24-hour messaging window (docs/platform.md, “The 24-hour window”).
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/webhook-events
 type MessageEvent struct {
 	EventInfo
 	// Message is what the person sent.
@@ -15,8 +17,10 @@ type MessageEvent struct {
 }
 
 // EchoEvent is a message the Page sent, echoed back (field "message_echoes",
-// reference §3.6.2): Sender is the Page and Recipient the person. Message.AppID tells
+// docs/platform.md, “Webhook events”): Sender is the Page and Recipient the person. Message.AppID tells
 // which app sent it; Message.Metadata is what the sender attached.
+//
+// Graph API docs: https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/message-echoes
 type EchoEvent struct {
 	EventInfo
 	// Message is what the Page sent, with IsEcho set.
@@ -25,6 +29,8 @@ type EchoEvent struct {
 
 // MessageEditEvent reports that a person edited a message they sent earlier (field
 // "message_edits").
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/webhook-events
 type MessageEditEvent struct {
 	EventInfo
 	// MID is the id of the edited message.

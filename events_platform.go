@@ -1,9 +1,11 @@
 package messenger
 
 // PolicyEnforcementEvent tells the app that Meta warned, blocked or unblocked it for a
-// policy violation (field "messaging_policy_enforcement", reference §3.6.10). It has
+// policy violation (field "messaging_policy_enforcement", docs/platform.md, “Webhook events”). It has
 // no Sender. Both key spellings are accepted: "policy_enforcement" and the older
 // "policy-enforcement".
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/webhook-events
 type PolicyEnforcementEvent struct {
 	EventInfo
 	// Action is "warning", "block" or "unblock".
@@ -13,7 +15,9 @@ type PolicyEnforcementEvent struct {
 }
 
 // AccountLinkingEvent reports that a person linked or unlinked their account (field
-// "messaging_account_linking", reference §3.6.11).
+// "messaging_account_linking", docs/platform.md, “Webhook events”).
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/webhook-events
 type AccountLinkingEvent struct {
 	EventInfo
 	// Status is "linked" or "unlinked".
@@ -23,7 +27,9 @@ type AccountLinkingEvent struct {
 }
 
 // MessagingFeedbackEvent carries a person's answers to a customer feedback template
-// (field "messaging_feedback", reference §3.6.12).
+// (field "messaging_feedback", docs/platform.md, “Webhook events”).
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/templates/customer-feedback-template
 type MessagingFeedbackEvent struct {
 	EventInfo
 	// Screens are the answered screens of the template.
@@ -58,7 +64,9 @@ type FeedbackFollowUpAnswer struct {
 }
 
 // GamePlayEvent reports a round of an Instant Game played (field
-// "messaging_game_plays", reference §3.6.13).
+// "messaging_game_plays", docs/platform.md, “Webhook events”).
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/webhook-events
 type GamePlayEvent struct {
 	EventInfo
 	// GameID is the app id of the game.

@@ -3,9 +3,11 @@ package messenger
 import "time"
 
 // PostbackEvent is a tap on a postback button: Get Started, a persistent-menu item, a
-// template button (field "messaging_postbacks", reference §3.6.3). It opens the
+// template button (field "messaging_postbacks", docs/platform.md, “Webhook events”). It opens the
 // standard messaging window. Payload reaches only the app that sent the button; other
 // apps get the title on standby.
+//
+// Graph API docs: https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_postbacks
 type PostbackEvent struct {
 	EventInfo
 	// Title is the button's title; every subscribed app gets it.
@@ -15,15 +17,17 @@ type PostbackEvent struct {
 	// MID is the id of the postback (Graph v11.0+).
 	MID string
 	// Referral is set when the person entered a new thread through an m.me link, ad,
-	// Messenger Code or plugin and tapped Get Started (reference §9).
+	// Messenger Code or plugin and tapped Get Started (docs/platform.md, “m.me links”).
 	Referral *Referral
 }
 
 // ReferralEvent is a person entering an existing thread through an m.me link, an ad,
 // the chat plugin, a Messenger Code or the Discover tab (field "messaging_referrals",
-// reference §3.6.4). For new threads the referral comes in the Get Started
+// docs/platform.md, “Webhook events”). For new threads the referral comes in the Get Started
 // [PostbackEvent] instead. A referral with a ref into an existing thread opens the
-// messaging window (reference §12).
+// messaging window (docs/platform.md, “The 24-hour window”).
+//
+// Graph API docs: https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_referrals
 type ReferralEvent struct {
 	EventInfo
 	// Referral says where the person came from.
@@ -65,12 +69,14 @@ type AdsContext struct {
 	FlowID string `json:"flow_id,omitempty"`
 }
 
-// OptinEvent is an opt-in (field "messaging_optins", reference §3.6.5): a Send to
+// OptinEvent is an opt-in (field "messaging_optins", docs/platform.md, “Webhook events”): a Send to
 // Messenger or checkbox plugin opt-in (Ref, UserRef; opens the messaging window), a
 // one-time notification request accepted (Type "one_time_notif_req",
 // OneTimeNotifToken), or a recurring notification / marketing messages opt-in
 // (Type "notification_messages", NotificationMessagesToken and the fields after it).
 // Notification opt-ins do not open the window.
+//
+// Graph API docs: https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_optins
 type OptinEvent struct {
 	EventInfo
 	// Type is "", "one_time_notif_req" or "notification_messages".
@@ -82,7 +88,7 @@ type OptinEvent struct {
 	// UserRef is the checkbox plugin's user_ref; message the person with it.
 	UserRef string
 	// OneTimeNotifToken is the single-use token of a one-time notification (valid one
-	// year, reference §5.2).
+	// year, docs/platform.md, “One-time notifications”).
 	OneTimeNotifToken string
 	// NotificationMessagesToken is the recurring notification token.
 	NotificationMessagesToken string

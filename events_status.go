@@ -3,8 +3,10 @@ package messenger
 import "time"
 
 // DeliveryEvent reports that messages the Page sent reached the person (field
-// "message_deliveries", reference §3.6.6): every message sent before Watermark was
+// "message_deliveries", docs/platform.md, “Webhook events”): every message sent before Watermark was
 // delivered. Watermarks make deliveries order-independent.
+//
+// Graph API docs: https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/message-deliveries
 type DeliveryEvent struct {
 	EventInfo
 	// MIDs lists delivered message ids; Meta may omit it.
@@ -14,7 +16,9 @@ type DeliveryEvent struct {
 }
 
 // ReadEvent reports that the person read every message the Page sent before or at
-// Watermark (field "message_reads", reference §3.6.7).
+// Watermark (field "message_reads", docs/platform.md, “Webhook events”).
+//
+// Graph API docs: https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/message-reads
 type ReadEvent struct {
 	EventInfo
 	// Watermark: every message sent before or at it was read.
@@ -22,8 +26,10 @@ type ReadEvent struct {
 }
 
 // ReactionEvent is a person reacting to a message, or removing a reaction (field
-// "message_reactions", reference §3.6.8). A reaction opens the messaging window
-// (reference §12).
+// "message_reactions", docs/platform.md, “Webhook events”). A reaction opens the messaging window
+// (docs/platform.md, “The 24-hour window”).
+//
+// Graph API docs: https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/message-reactions
 type ReactionEvent struct {
 	EventInfo
 	// Reaction is "smile", "angry", "sad", "wow", "love", "like", "dislike" or "other";
@@ -38,7 +44,9 @@ type ReactionEvent struct {
 }
 
 // ResponseFeedbackEvent is a person's rating of a bot answer (field
-// "response_feedback", reference §3.6.14).
+// "response_feedback", docs/platform.md, “Webhook events”).
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/webhook-events
 type ResponseFeedbackEvent struct {
 	EventInfo
 	// Feedback is "Good response" or "Bad response".

@@ -13,10 +13,10 @@ import (
 )
 
 // PageInboxAppID is the app id of the Page Inbox: pass a thread to it to hand the
-// conversation to people answering in the Page's inbox (reference §7).
+// conversation to people answering in the Page's inbox (docs/platform.md, “Handover protocol”).
 const PageInboxAppID = "263902037430900"
 
-// ThreadOwnership says which app controls a conversation (reference §7).
+// ThreadOwnership says which app controls a conversation (docs/platform.md, “Handover protocol”).
 type ThreadOwnership struct {
 	// AppID is the app that controls the thread.
 	AppID string
@@ -99,8 +99,10 @@ func (c *Client) threadControl(ctx context.Context, call, psid, targetAppID, met
 
 // PassThreadControl hands the conversation with psid to the app targetAppID (for
 // example PageInboxAppID), with metadata passed verbatim to that app's handover
-// webhook (reference §7). A secondary receiver may pass "" to return control to the
+// webhook (docs/platform.md, “Handover protocol”). A secondary receiver may pass "" to return control to the
 // primary receiver. Don't put secrets or personal data in metadata.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/handover-protocol/pass-thread-control
 func (c *Client) PassThreadControl(ctx context.Context, psid, targetAppID, metadata string) error {
 	var out successWire
 	if err := c.threadControl(ctx, "pass_thread_control", psid, targetAppID, metadata, &out); err != nil {
@@ -110,10 +112,12 @@ func (c *Client) PassThreadControl(ctx context.Context, psid, targetAppID, metad
 }
 
 // TakeThreadControl takes the conversation with psid from the app that controls it
-// (primary receiver only), with metadata for the previous owner (reference §7).
+// (primary receiver only), with metadata for the previous owner (docs/platform.md, “Handover protocol”).
 // Under the current handover behaviour Graph answers with the new ownership, which
 // is returned; under the old behaviour it answers only {"success":true} and the
 // ownership is nil.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/handover-protocol
 func (c *Client) TakeThreadControl(ctx context.Context, psid, metadata string) (*ThreadOwnership, error) {
 	var out struct {
 		Success *bool           `json:"success"`
@@ -133,6 +137,8 @@ func (c *Client) TakeThreadControl(ctx context.Context, psid, metadata string) (
 
 // RequestThreadControl asks the primary receiver for control of the conversation
 // with psid; metadata reaches it in the request_thread_control webhook.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/handover-protocol
 func (c *Client) RequestThreadControl(ctx context.Context, psid, metadata string) error {
 	var out successWire
 	if err := c.threadControl(ctx, "request_thread_control", psid, "", metadata, &out); err != nil {
@@ -143,6 +149,8 @@ func (c *Client) RequestThreadControl(ctx context.Context, psid, metadata string
 
 // ReleaseThreadControl gives control of the conversation with psid back, to idle
 // mode or the primary receiver; metadata is optional.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/handover-protocol
 func (c *Client) ReleaseThreadControl(ctx context.Context, psid, metadata string) error {
 	var out successWire
 	if err := c.threadControl(ctx, "release_thread_control", psid, "", metadata, &out); err != nil {
@@ -172,6 +180,8 @@ func (o *threadOwnerWire) ownership() *ThreadOwnership {
 // /{page}/thread_owner?recipient=psid), or nil when no app does (idle mode).
 // A secondary receiver may only learn whether it owns the thread itself: Graph
 // answers 100/2018234 otherwise.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/handover-protocol/get-thread-owner
 func (c *Client) ThreadOwner(ctx context.Context, psid string) (*ThreadOwnership, error) {
 	var v validator
 	checkPSID(&v, "recipient", psid)
@@ -194,6 +204,8 @@ func (c *Client) ThreadOwner(ctx context.Context, psid string) (*ThreadOwnership
 // SecondaryReceivers lists the apps with the secondary receiver role on the Page
 // (GET /{page}/secondary_receivers?fields=id,name); only the primary receiver may
 // ask.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/handover-protocol
 func (c *Client) SecondaryReceivers(ctx context.Context) ([]SecondaryReceiver, error) {
 	var out struct {
 		Data []struct {

@@ -6,7 +6,7 @@ import (
 )
 
 // Message is the content of a send: exactly one of Text, Attachment or Attachments,
-// plus optional quick replies and metadata (reference §1.6). Build it with Text,
+// plus optional quick replies and metadata (docs/platform.md, “Message object”). Build it with Text,
 // MediaURL, SavedMedia, Images or TemplateMessage and the With… methods; its JSON
 // encoding is the wire "message" object.
 type Message struct {
@@ -16,14 +16,14 @@ type Message struct {
 	Attachment *Attachment
 	// Attachments sends several images at once: images only, at most 30.
 	Attachments []Attachment
-	// QuickReplies are at most 13 buttons shown above the composer (reference §1.9).
+	// QuickReplies are at most 13 buttons shown above the composer (docs/platform.md, “Quick replies”).
 	QuickReplies []QuickReply
 	// Metadata is echoed back in the message_echoes webhook; fewer than 1000
 	// characters.
 	Metadata string
 }
 
-// Limits of the message object (reference §1.6, §1.9, §1.13).
+// Limits of the message object (docs/platform.md, “Message object”, “Quick replies”, “Limits”).
 const (
 	// MaxTextLen bounds Message.Text: the text must be shorter than this many characters.
 	MaxTextLen = 2000
@@ -35,10 +35,10 @@ const (
 	MaxImages = 30
 )
 
-// Text is a text message; s must be shorter than 2000 characters (reference §1.6).
+// Text is a text message; s must be shorter than 2000 characters (docs/platform.md, “Message object”).
 func Text(s string) *Message { return &Message{Text: s} }
 
-// WithQuickReplies appends quick replies to m (at most 13, reference §1.9) and
+// WithQuickReplies appends quick replies to m (at most 13, docs/platform.md, “Quick replies”) and
 // returns m.
 func (m *Message) WithQuickReplies(qr ...QuickReply) *Message {
 	m.QuickReplies = append(m.QuickReplies, qr...)
@@ -53,7 +53,7 @@ func (m *Message) WithMetadata(s string) *Message {
 }
 
 // Reusable asks Graph to save the media attachment of m for reuse: the send response
-// then carries its AttachmentID, valid for 90 days (reference §1.7). It returns m.
+// then carries its AttachmentID, valid for 90 days (docs/platform.md, “Attachments”). It returns m.
 func (m *Message) Reusable() *Message {
 	if m.Attachment != nil {
 		m.Attachment.IsReusable = true

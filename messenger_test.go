@@ -113,7 +113,7 @@ func TestWithHTTPClientCopiesTheClient(t *testing.T) {
 
 func TestAppSecretProof(t *testing.T) {
 	t.Parallel()
-	// hex(HMAC-SHA256(key=app secret, message=token)), reference §11.1.
+	// hex(HMAC-SHA256(key=app secret, message=token)), docs/platform.md, “appsecret_proof”.
 	const want = "5178126229f2234e94bdb9674c46f0ece7ea3d50909ad62490d3da036a2a387e"
 	require.Equal(t, want, AppSecretProof(testToken, testSecret))
 

@@ -11,8 +11,10 @@ import (
 
 // MessengerProfile is the Page's Messenger Profile: the Get Started button,
 // greetings, persistent menu, ice breakers, whitelisted domains and account linking
-// URL (reference §8). SetProfile overwrites only the properties that are set; Graph
+// URL (docs/platform.md, “Messenger Profile”). SetProfile overwrites only the properties that are set; Graph
 // allows 10 profile calls per 10 minutes per Page.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/messenger-profile-api
 type MessengerProfile struct {
 	// GetStarted shows a Get Started button on a new conversation; its tap arrives as
 	// a postback. It is needed for a persistent menu and for m.me refs on new threads.
@@ -46,7 +48,7 @@ type Greeting struct {
 }
 
 // PersistentMenu is the menu for a locale: at most 20 web_url or postback items,
-// titles up to 30 characters (reference §8, Graph v8.0+).
+// titles up to 30 characters (docs/platform.md, “Messenger Profile”, Graph v8.0+).
 type PersistentMenu struct {
 	Locale                string `json:"locale"`
 	ComposerInputDisabled bool   `json:"composer_input_disabled,omitempty"`
@@ -77,7 +79,7 @@ const (
 	GreetingFullName  = "{{user_full_name}}"
 )
 
-// Limits of the Messenger Profile (reference §8, §1.13).
+// Limits of the Messenger Profile (docs/platform.md, “Messenger Profile”, “Limits”).
 const (
 	MaxGreetingLen        = 160
 	MaxMenuItems          = 20
@@ -103,7 +105,7 @@ const (
 var AllProfileFields = []ProfileField{ProfileGetStarted, ProfileGreeting, ProfilePersistentMenu,
 	ProfileIceBreakers, ProfileWhitelistedDomains, ProfileAccountLinkingURL}
 
-// Validate checks p against the Messenger Profile limits of reference §8 without
+// Validate checks p against the Messenger Profile limits of docs/platform.md, “Messenger Profile” without
 // touching the network; violations are *ValidationErrors joined, matching
 // ErrInvalidRequest.
 func (p *MessengerProfile) Validate() error {
@@ -196,7 +198,7 @@ func checkLocales(v *validator, field string, locales []string) {
 }
 
 // checkDomain accepts an https origin with a fully qualified host name: no IP
-// address, no localhost, no path (reference §8).
+// address, no localhost, no path (docs/platform.md, “Messenger Profile”).
 func checkDomain(v *validator, field, d string) {
 	u, err := url.Parse(d)
 	ok := err == nil && u.Scheme == "https" && u.Host != "" && (u.Path == "" || u.Path == "/") &&
@@ -212,6 +214,8 @@ func checkDomain(v *validator, field, d string) {
 
 // SetProfile sets the properties of p that are non-empty, leaving the others as they
 // are (POST /{page}/messenger_profile).
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/messenger-profile-api
 func (c *Client) SetProfile(ctx context.Context, p MessengerProfile) error {
 	if err := p.Validate(); err != nil {
 		return err
@@ -225,6 +229,8 @@ func (c *Client) SetProfile(ctx context.Context, p MessengerProfile) error {
 
 // GetProfile reads the given properties (all of them when none is given). Ice
 // breakers stored in the old format come back as one entry with the default locale.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/messenger-profile-api
 func (c *Client) GetProfile(ctx context.Context, fields ...ProfileField) (*MessengerProfile, error) {
 	if len(fields) == 0 {
 		fields = AllProfileFields
@@ -269,6 +275,8 @@ type iceBreakersWire struct {
 }
 
 // DeleteProfile removes the given properties (DELETE /{page}/messenger_profile).
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/messenger-profile-api
 func (c *Client) DeleteProfile(ctx context.Context, fields ...ProfileField) error {
 	var v validator
 	if len(fields) == 0 {

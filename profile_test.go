@@ -148,7 +148,7 @@ func iceBreakers(n int) []IceBreakers {
 	return []IceBreakers{{Locale: DefaultLocale, CallToActions: qs}}
 }
 
-// TestProfileLimits checks each Messenger Profile limit of reference §8 from just
+// TestProfileLimits checks each Messenger Profile limit of docs/platform.md, “Messenger Profile” from just
 // inside and just outside.
 func TestProfileLimits(t *testing.T) {
 	t.Parallel()

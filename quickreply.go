@@ -2,7 +2,7 @@ package messenger
 
 import "encoding/json"
 
-// QuickReplyType is the content_type of a quick reply (reference §1.9).
+// QuickReplyType is the content_type of a quick reply (docs/platform.md, “Quick replies”).
 type QuickReplyType string
 
 // The quick-reply content types. (location was removed by the platform.)
@@ -12,7 +12,7 @@ const (
 	QuickReplyEmail QuickReplyType = "user_email"
 )
 
-// Limits of quick replies (reference §1.9).
+// Limits of quick replies (docs/platform.md, “Quick replies”).
 const (
 	// MaxQuickReplyTitle is the most characters in a quick-reply title.
 	MaxQuickReplyTitle = 20
@@ -21,7 +21,9 @@ const (
 )
 
 // QuickReply is one quick-reply button above the composer. A tap comes back as a
-// message webhook whose quick_reply payload is Payload (reference §1.9).
+// message webhook whose quick_reply payload is Payload (docs/platform.md, “Quick replies”).
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/buttons/quick-replies
 type QuickReply struct {
 	ContentType QuickReplyType `json:"content_type"`
 	// Title is required for text quick replies; at most 20 characters.

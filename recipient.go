@@ -3,21 +3,23 @@ package messenger
 import "strings"
 
 // Recipient identifies whom a message goes to. Exactly one identifier must be set
-// (reference §1.2); use the constructors PSID, UserRef, Comment, Post, OneTimeToken,
+// (docs/platform.md, “Send API”); use the constructors PSID, UserRef, Comment, Post, OneTimeToken,
 // RecurringToken and Phone rather than filling the struct by hand. Its JSON is the
 // wire "recipient" object.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/send-api/
 type Recipient struct {
 	// ID is a page-scoped user id (PSID).
 	ID string `json:"id,omitempty"`
 	// UserRef comes from the checkbox plugin or the chat plugin.
 	UserRef string `json:"user_ref,omitempty"`
-	// CommentID makes the message a private reply to a Page comment (reference §4).
+	// CommentID makes the message a private reply to a Page comment (docs/platform.md, “Private replies”).
 	CommentID string `json:"comment_id,omitempty"`
-	// PostID makes the message a private reply to a visitor post (reference §4).
+	// PostID makes the message a private reply to a visitor post (docs/platform.md, “Private replies”).
 	PostID string `json:"post_id,omitempty"`
-	// OneTimeNotifToken is a single-use one-time-notification token (reference §5.2).
+	// OneTimeNotifToken is a single-use one-time-notification token (docs/platform.md, “One-time notifications”).
 	OneTimeNotifToken string `json:"one_time_notif_token,omitempty"`
-	// NotificationMessagesToken is a recurring notification token (reference §5.4).
+	// NotificationMessagesToken is a recurring notification token (docs/platform.md, “Recurring notifications”).
 	NotificationMessagesToken string `json:"notification_messages_token,omitempty"`
 	// PhoneNumber targets a person by phone (Customer Matching, closed beta), e.g.
 	// "+1(212)555-2368".
@@ -36,27 +38,27 @@ type RecipientName struct {
 func PSID(id string) Recipient { return Recipient{ID: id} }
 
 // UserRef addresses a person by the user_ref of the checkbox or chat plugin. Graph
-// answers such sends without a recipient_id (reference §1.3).
+// answers such sends without a recipient_id (docs/platform.md, “Recipients”).
 func UserRef(ref string) Recipient { return Recipient{UserRef: ref} }
 
 // Comment addresses the author of a Page comment with a private reply: one message,
-// within 7 days of the comment (reference §4).
+// within 7 days of the comment (docs/platform.md, “Private replies”).
 func Comment(commentID string) Recipient { return Recipient{CommentID: commentID} }
 
 // Post addresses the author of a visitor post with a private reply: one message,
-// within 7 days of the post (reference §4).
+// within 7 days of the post (docs/platform.md, “Private replies”).
 func Post(postID string) Recipient { return Recipient{PostID: postID} }
 
 // OneTimeToken addresses a person through a one-time-notification token; the token
-// is single-use and expires within a year (reference §5.2).
+// is single-use and expires within a year (docs/platform.md, “One-time notifications”).
 func OneTimeToken(token string) Recipient { return Recipient{OneTimeNotifToken: token} }
 
 // RecurringToken addresses a person through a recurring notification
-// (notification_messages) token (reference §5.4).
+// (notification_messages) token (docs/platform.md, “Recurring notifications”).
 func RecurringToken(token string) Recipient { return Recipient{NotificationMessagesToken: token} }
 
 // Phone addresses a person by phone number (Customer Matching); name may be nil.
-// Graph answers such sends without a recipient_id (reference §1.3).
+// Graph answers such sends without a recipient_id (docs/platform.md, “Recipients”).
 func Phone(number string, name *RecipientName) Recipient {
 	return Recipient{PhoneNumber: number, Name: name}
 }
@@ -118,7 +120,7 @@ func (r *Recipient) validate(v *validator, path string) {
 }
 
 // Recipient addresses a reply to the party: by PSID, or by user_ref for a
-// chat-plugin visitor or checkbox opt-in known only by it (reference §3.3).
+// chat-plugin visitor or checkbox opt-in known only by it (docs/platform.md, “Webhook deliveries”).
 func (p Party) Recipient() Recipient {
 	if p.ID == "" && p.UserRef != "" {
 		return UserRef(p.UserRef)

@@ -8,16 +8,18 @@ import (
 	"github.com/gomessenger/messenger/tags"
 )
 
-// SendRequest is one call to the Send API (reference §1): a message or a sender
+// SendRequest is one call to the Send API (docs/platform.md, “Send API”): a message or a sender
 // action for one recipient. Build it with the constructors (PSID, Text, Tagged, …);
 // (*Client).Send validates it locally, then posts its wire JSON to /{page}/messages.
 // Its JSON encoding is that wire body.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/send-api/
 type SendRequest struct {
-	// To is the recipient; exactly one identifier (reference §1.3).
+	// To is the recipient; exactly one identifier (docs/platform.md, “Recipients”).
 	To Recipient
 	// Type is the messaging type: Response, Update, Utility or Tagged(tag). Required
 	// for messages to a PSID, user_ref or phone number; optional for private replies
-	// and notification tokens; must be empty with a sender action (reference §1.2).
+	// and notification tokens; must be empty with a sender action (docs/platform.md, “Send API”).
 	Type MessagingType
 	// Message is the content; mutually exclusive with Action.
 	Message *Message
@@ -25,20 +27,20 @@ type SendRequest struct {
 	Action SenderAction
 	// Notification sets how the person is notified; empty means REGULAR.
 	Notification NotificationType
-	// PersonaID sends as a persona (reference §6); with a sender action only for
+	// PersonaID sends as a persona (docs/platform.md, “Personas”); with a sender action only for
 	// typing_on and typing_off.
 	PersonaID string
 	// ReplyTo is the message id (mid) to quote; the Page must have received a message
-	// from the person within 24 hours (reference §1.2).
+	// from the person within 24 hours (docs/platform.md, “Send API”).
 	ReplyTo string
 	// Promotional marks promotional content. It is not sent; the policy guard uses
-	// it, because no message tag may carry promotional content (reference §12).
+	// it, because no message tag may carry promotional content (docs/platform.md, “The 24-hour window”).
 	Promotional bool
 }
 
 // SendResponse is Graph's answer to a send. RecipientID is empty when the recipient
 // was a user_ref or phone number; MessageID is empty for sender actions; AttachmentID
-// is set when a media attachment was sent with IsReusable (reference §1.10, §1.7).
+// is set when a media attachment was sent with IsReusable (docs/platform.md, “Send responses”, “Attachments”).
 type SendResponse struct {
 	RecipientID  string `json:"recipient_id,omitempty"`
 	MessageID    string `json:"message_id,omitempty"`
@@ -66,7 +68,7 @@ func (r *SendResponse) decodeGraph(body []byte) error {
 }
 
 // MessagingType is the messaging_type of a send, plus the tag when it is
-// MESSAGE_TAG (reference §1.4, §1.5). Use the values Response, Update, Utility or
+// MESSAGE_TAG (docs/platform.md, “Messaging types”, “Message tags”). Use the values Response, Update, Utility or
 // Tagged(tag); the zero value sends no messaging_type.
 type MessagingType struct {
 	// Kind is the wire value: "RESPONSE", "UPDATE", "MESSAGE_TAG" or "UTILITY".
@@ -75,7 +77,7 @@ type MessagingType struct {
 	Tag tags.Tag
 }
 
-// The messaging types (reference §1.4).
+// The messaging types (docs/platform.md, “Messaging types”).
 var (
 	// Response replies to a message the person sent, inside the 24-hour window.
 	Response = MessagingType{Kind: kindResponse}
@@ -93,7 +95,7 @@ const (
 )
 
 // Tagged is the MESSAGE_TAG messaging type with tag t, for non-promotional messages
-// outside the 24-hour window (reference §1.5). Whether t is allowed at a given time
+// outside the 24-hour window (docs/platform.md, “Message tags”). Whether t is allowed at a given time
 // is the policy package's question.
 func Tagged(t tags.Tag) MessagingType { return MessagingType{Kind: kindMessageTag, Tag: t} }
 
@@ -125,7 +127,7 @@ func (t MessagingType) validate(v *validator, r *SendRequest) {
 	}
 }
 
-// NotificationType says how the person's device announces a message (reference §1.2).
+// NotificationType says how the person's device announces a message (docs/platform.md, “Send API”).
 type NotificationType string
 
 // The notification types.
@@ -139,7 +141,7 @@ const (
 )
 
 // SenderAction is a typing indicator or read receipt sent in its own request
-// (reference §1.8).
+// (docs/platform.md, “Sender actions”).
 type SenderAction string
 
 // The sender actions.
@@ -152,7 +154,7 @@ const (
 	MarkSeen SenderAction = "mark_seen"
 )
 
-// sendWire is the wire body of a send; field order follows the reference examples.
+// sendWire is the wire body of a send; field order follows Meta's examples.
 type sendWire struct {
 	Recipient        *Recipient       `json:"recipient"`
 	MessagingType    string           `json:"messaging_type,omitempty"`
@@ -185,11 +187,11 @@ func (r *SendRequest) wire() *sendWire {
 	return w
 }
 
-// MarshalJSON encodes r as the Send API body of reference §1.
+// MarshalJSON encodes r as the Send API body of docs/platform.md, “Send API”.
 func (r SendRequest) MarshalJSON() ([]byte, error) { return json.Marshal(r.wire()) }
 
-// Validate checks r against the platform's documented rules and limits (reference
-// §1.2–§1.13) without touching the network. Each violation is a *ValidationError
+// Validate checks r against the platform's documented rules and limits (docs/platform.md,
+// “Send API” to “Limits”) without touching the network. Each violation is a *ValidationError
 // naming the field path, the limit and the value; all of them are joined in the
 // result, which matches ErrInvalidRequest with errors.Is.
 func (r SendRequest) Validate() error {
@@ -243,6 +245,8 @@ func (c *Client) Validate(req SendRequest) error { return req.Validate() }
 // Send validates req and posts it to the Send API (POST /{page}/messages). A request
 // that breaks a documented limit fails with a *ValidationError (errors.Is
 // ErrInvalidRequest) and nothing is sent; a refusal by Graph is a *GraphError.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/send-api/
 func (c *Client) Send(ctx context.Context, req SendRequest) (*SendResponse, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
@@ -258,8 +262,10 @@ func (c *Client) Send(ctx context.Context, req SendRequest) (*SendResponse, erro
 }
 
 // SendAction sends a sender action (typing_on, typing_off, mark_seen) to a person,
-// as its own request (reference §1.8). personaID may be "" and is allowed only with
+// as its own request (docs/platform.md, “Sender actions”). personaID may be "" and is allowed only with
 // the typing indicators. The response carries only RecipientID.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/sender-actions
 func (c *Client) SendAction(ctx context.Context, to Recipient, a SenderAction, personaID string) (*SendResponse, error) {
 	return c.Send(ctx, SendRequest{To: to, Action: a, PersonaID: personaID})
 }

@@ -13,9 +13,9 @@ import (
 )
 
 // wireCases pairs each kind of send with the wire JSON it must produce, kept in
-// testdata/send/<name>.json. The files are the reference's examples (§1.3–§1.12,
-// §4, §5) with two systematic edits: a "messaging_type" is added where an older
-// example omits it (current docs require it for PSID recipients, §1.2), and
+// testdata/send/<name>.json. The files are the wire shapes of docs/platform.md (“Recipients”
+// to “Templates”, “Private replies”, “One-time notifications”) with two systematic edits: a "messaging_type" is added where an older
+// example omits it (current docs require it for PSID recipients, docs/platform.md, “Send API”), and
 // "sharable": false, the platform default, is not sent.
 func wireCases() []struct {
 	name string

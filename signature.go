@@ -11,7 +11,7 @@ import (
 	"sync"
 )
 
-// Header names Meta signs webhook deliveries with (reference §3.4).
+// Header names Meta signs webhook deliveries with (docs/platform.md, “Webhook signatures”).
 const (
 	// SignatureHeader carries "sha256=<hex HMAC-SHA256 of the raw body, keyed by the app secret>".
 	SignatureHeader = "X-Hub-Signature-256"
@@ -43,6 +43,8 @@ var (
 //
 // It returns nil, [ErrNotSigned], [ErrInvalidSignatureHeader], [ErrSignatureMismatch]
 // or [ErrMissingAppSecret]; use errors.Is to tell them apart.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/webhooks
 func VerifySignature(body []byte, header, appSecret string) error {
 	return verifyWith(sha256Alg, body, header, appSecret)
 }
@@ -55,6 +57,8 @@ func VerifySignatureSHA1(body []byte, header, appSecret string) error {
 
 // SignPayload returns the X-Hub-Signature-256 header value ("sha256=<lowercase hex>")
 // that Meta would send with body, so tests and fake servers can sign webhook bodies.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/webhooks
 func SignPayload(body []byte, appSecret string) string {
 	return signWith(sha256Alg, body, appSecret)
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Template is the payload of a template attachment (reference §1.12). The
+// Template is the payload of a template attachment (docs/platform.md, “Templates”). The
 // implementations are *GenericTemplate, *ButtonTemplate, *MediaTemplate,
 // *ReceiptTemplate, *CustomerFeedbackTemplate, *OneTimeNotifRequest,
 // *RecurringNotifRequest, *ProductTemplate and RawTemplate, the escape hatch for
@@ -24,7 +24,7 @@ func TemplateMessage(t Template) *Message {
 	return &Message{Attachment: &Attachment{Type: AttachmentTemplate, Template: t}}
 }
 
-// Limits of the templates (reference §1.12, §1.13).
+// Limits of the templates (docs/platform.md, “Templates”, “Limits”).
 const (
 	MaxGenericElements     = 10  // elements of a generic template (a carousel)
 	MaxElementTitle        = 80  // characters of a generic element's title
@@ -49,7 +49,9 @@ const (
 )
 
 // GenericTemplate is a carousel of up to 10 elements, each with a title, optional
-// subtitle, image, default action and up to 3 buttons (reference §1.12.1).
+// subtitle, image, default action and up to 3 buttons (docs/platform.md, “Templates”).
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/template/generic
 type GenericTemplate struct {
 	// Sharable shows Messenger's native share button; false is the platform default
 	// and is not sent.
@@ -120,7 +122,9 @@ func (e *GenericElement) validate(v *validator, path string) {
 }
 
 // ButtonTemplate is a text of at most 640 characters with 1 to 3 buttons
-// (reference §1.12.2).
+// (docs/platform.md, “Templates”).
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/template/button
 type ButtonTemplate struct {
 	Text    string   `json:"text"`
 	Buttons []Button `json:"buttons"`
@@ -161,8 +165,10 @@ const (
 	MediaVideo MediaType = "video"
 )
 
-// MediaTemplate shows one image or video with up to 3 buttons (reference
-// §1.12.3). Elements must hold exactly one element.
+// MediaTemplate shows one image or video with up to 3 buttons (docs/platform.md,
+// “Templates”). Elements must hold exactly one element.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/template/media
 type MediaTemplate struct {
 	// Sharable shows Messenger's native share button; false is the default, not sent.
 	Sharable bool           `json:"sharable,omitempty"`
@@ -233,7 +239,9 @@ func isFacebookURL(s string) bool {
 }
 
 // ProductTemplate shows up to 10 products of the Page's catalog by product id
-// (reference §1.12.6); it needs Graph v8.0 or later.
+// (docs/platform.md, “Templates”); it needs Graph v8.0 or later.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/template/product
 type ProductTemplate struct {
 	ProductIDs []string
 }

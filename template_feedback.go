@@ -6,9 +6,11 @@ import (
 )
 
 // CustomerFeedbackTemplate asks for a rating and optional free-form feedback
-// (reference §1.12.5). It needs exactly one screen with exactly one question;
+// (docs/platform.md, “Templates”). It needs exactly one screen with exactly one question;
 // answers arrive as messaging_feedback webhooks. Outside the 24-hour window it is
 // sent with Tagged(tags.CustomerFeedback) within 7 days of the person's last message.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/templates/customer-feedback-template
 type CustomerFeedbackTemplate struct {
 	// Title is at most 65 characters, without URLs.
 	Title string `json:"title"`

@@ -4,8 +4,10 @@ import "encoding/json"
 
 // OneTimeNotifRequest is the one-time notification request template: a "Notify Me"
 // button under Title (at most 65 characters). A tap sends a messaging_optins webhook
-// with a single-use token for one later message (reference §5.1). Send it inside the
+// with a single-use token for one later message (docs/platform.md, “One-time notifications”). Send it inside the
 // 24-hour window; the Page needs the One-Time Notification permission.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/one-time-notification/
 type OneTimeNotifRequest struct {
 	Title   string `json:"title"`
 	Payload string `json:"payload"`
@@ -49,7 +51,7 @@ const (
 )
 
 // RecurringNotifRequest is the recurring notification opt-in template
-// (template_type notification_messages, reference §5.4). An opt-in yields a
+// (template_type notification_messages, docs/platform.md, “Recurring notifications”). An opt-in yields a
 // notification_messages_token to address later messages with RecurringToken. The
 // free product was discontinued in most regions in February 2026 in favour of the
 // paid Marketing Messages API.

@@ -6,9 +6,11 @@ import (
 	"time"
 )
 
-// ReceiptTemplate is an order confirmation (reference §1.12.4). RecipientName,
+// ReceiptTemplate is an order confirmation (docs/platform.md, “Templates”). RecipientName,
 // OrderNumber (unique per Page), Currency, PaymentMethod and Summary.TotalCost are
 // required; at most 100 Elements.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/template/receipt
 type ReceiptTemplate struct {
 	// Sharable shows Messenger's native share button; false is the default, not sent.
 	Sharable      bool   `json:"sharable,omitempty"`

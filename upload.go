@@ -8,11 +8,13 @@ import (
 )
 
 // UploadURL has Meta fetch the media at url and save it with the Attachment Upload
-// API (POST /{page}/message_attachments, reference §2), and returns its attachment
+// API (POST /{page}/message_attachments, docs/platform.md, “Attachments”), and returns its attachment
 // id, to send later with SavedMedia or in a media template. The id works only for
-// this Page and expires after 90 days (reference §1.7). t is AttachmentImage,
+// this Page and expires after 90 days (docs/platform.md, “Attachments”). t is AttachmentImage,
 // AttachmentAudio, AttachmentVideo or AttachmentFile; images may be up to 8 MB,
 // other types 25 MB.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/attachment-upload-api
 func (c *Client) UploadURL(ctx context.Context, t AttachmentType, url string) (string, error) {
 	var v validator
 	checkUploadType(&v, t)
@@ -27,11 +29,13 @@ func (c *Client) UploadURL(ctx context.Context, t AttachmentType, url string) (s
 }
 
 // Upload streams media from r to the Attachment Upload API as multipart/form-data
-// (reference §2) and returns its attachment id, valid for this Page for 90 days. The file is copied as the request is written, never
+// (docs/platform.md, “Attachments”) and returns its attachment id, valid for this Page for 90 days. The file is copied as the request is written, never
 // held in memory whole, so a streamed upload is not retried. fileName is required by
 // Graph; contentType is the media's MIME type (e.g. "image/png") and must agree with
 // t, or Graph answers 100/2018047. Files may be up to 25 MB: a longer stream is cut
 // off at the limit and the upload fails with a *ValidationError.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/attachment-upload-api
 func (c *Client) Upload(ctx context.Context, t AttachmentType, r io.Reader, fileName, contentType string) (string, error) {
 	var v validator
 	checkUploadType(&v, t)
@@ -57,7 +61,7 @@ func (c *Client) Upload(ctx context.Context, t AttachmentType, r io.Reader, file
 }
 
 // MaxUploadBytes is the largest file the Attachment Upload API takes: 25 MB
-// (reference §1.6, §1.13).
+// (docs/platform.md, “Message object”, “Limits”).
 const MaxUploadBytes = 25 << 20
 
 // sizeLimit fails the upload as soon as the file grows past the platform's limit,

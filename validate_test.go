@@ -105,8 +105,8 @@ func msgReq(m *Message) SendRequest {
 	return SendRequest{To: PSID("1"), Type: Response, Message: m}
 }
 
-// TestValidateLimits checks every limit of reference §1.13 (and the template rules
-// of §1.12) with one case just inside (want "") and one just outside (want the one
+// TestValidateLimits checks every limit of docs/platform.md, “Limits” (and the template rules
+// of “Templates”) with one case just inside (want "") and one just outside (want the one
 // field path that must be reported).
 func TestValidateLimits(t *testing.T) {
 	t.Parallel()
@@ -236,7 +236,7 @@ func checkViolation(t *testing.T, err error, want string) {
 	}
 }
 
-// TestValidateRules checks the structural rules of reference §1.2–§1.12: one field
+// TestValidateRules checks the structural rules of docs/platform.md, “Send API” to “Templates”: one field
 // path per broken rule.
 func TestValidateRules(t *testing.T) {
 	t.Parallel()

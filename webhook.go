@@ -122,7 +122,7 @@ func WithDedupeTTL(ttl time.Duration) WebhookOption {
 }
 
 // WithWindows makes the webhook record every window-opening user action (message,
-// postback, referral, reaction, plugin opt-in, ad click; reference §12) in w before the
+// postback, referral, reaction, plugin opt-in, ad click; docs/platform.md, “The 24-hour window”) in w before the
 // event's handlers run, so the policy guard and the application know when each person
 // last opened the 24-hour window.
 func WithWindows(w store.Windows) WebhookOption {
@@ -340,6 +340,8 @@ type webhookCore struct {
 // NewWebhook returns a webhook for the app whose secret signs deliveries and the verify
 // token configured for the subscription. A missing app secret or verify token is an
 // error: the webhook never skips verification.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/webhooks
 func NewWebhook(appSecret, verifyToken string, opts ...WebhookOption) (*Webhook, error) {
 	if appSecret == "" {
 		return nil, fmt.Errorf("messenger: NewWebhook: %w", ErrMissingAppSecret)
@@ -498,7 +500,7 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// handshake answers the subscription check (reference §3.1): hub.mode=subscribe and
+// handshake answers the subscription check (docs/platform.md, “Webhook subscription”): hub.mode=subscribe and
 // the right hub.verify_token get hub.challenge back as plain text, anything else 403.
 func (c *webhookCore) handshake(rw http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()

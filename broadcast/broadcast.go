@@ -15,7 +15,7 @@ import (
 	"github.com/gomessenger/messenger/tags"
 )
 
-// Rate limits of the Send API per Page (reference §10.5).
+// Rate limits of the Send API per Page (docs/platform.md, “Rate limits”).
 const (
 	// MaxRate is the Send API's limit for text, links, reactions and stickers:
 	// 300 calls per second per Page.
@@ -24,7 +24,7 @@ const (
 	MaxMediaRate = 10
 	// DefaultRate is the rate of a Broadcast with Rate zero. It stays under 40
 	// messages per second, above which Meta stops showing the Page's conversations
-	// in Page Inbox until the volume drops (reference §10.5).
+	// in Page Inbox until the volume drops (docs/platform.md, “Rate limits”).
 	DefaultRate = 39
 	// DefaultMaxAttempts is how many times a recipient is sent to when Graph fails
 	// temporarily, with the whole broadcast paused in between.
@@ -60,7 +60,7 @@ type Broadcast struct {
 	// Notification is the notification_type of every send; empty means REGULAR.
 	Notification messenger.NotificationType
 	// Promotional marks promotional content, which no message tag may carry
-	// (reference §12): with it, tag ways are always refused.
+	// (docs/platform.md, “The 24-hour window”): with it, tag ways are always refused.
 	Promotional bool
 	// NewsPage says the Page is in the News Page Index (NON_PROMOTIONAL_SUBSCRIPTION).
 	NewsPage bool
@@ -92,7 +92,7 @@ type Broadcast struct {
 	// busy with half a second of Graph latency (at most 64).
 	Workers int
 	// BatchSize above 1 sends that many messages per Graph batch request (at most
-	// messenger.MaxBatch, reference §11.2); each still counts against Rate.
+	// messenger.MaxBatch, docs/platform.md, “Batch requests”); each still counts against Rate.
 	BatchSize int
 	// MaxAttempts bounds sends to one recipient that fail temporarily (after the
 	// client's own retries); throttling answers may come ten times as often, as
@@ -207,14 +207,14 @@ func (b *Broadcast) prepare(client *messenger.Client) (*config, error) {
 		c.mediaRate = MaxMediaRate
 	}
 	if !(c.rate > 0 && c.rate <= MaxRate) {
-		fail(invalid("Rate", "above 0 and at most "+strconv.Itoa(MaxRate)+" messages per second", fmt.Sprint(b.Rate), "Meta's Send API limit per Page (reference §10.5)"))
+		fail(invalid("Rate", "above 0 and at most "+strconv.Itoa(MaxRate)+" messages per second", fmt.Sprint(b.Rate), "Meta's Send API limit per Page (docs/platform.md, “Rate limits”)"))
 	}
 	if !(c.mediaRate > 0 && c.mediaRate <= MaxMediaRate) {
-		fail(invalid("MediaRate", "above 0 and at most "+strconv.Itoa(MaxMediaRate)+" messages per second", fmt.Sprint(b.MediaRate), "Meta's limit for audio and video per Page (reference §10.5)"))
+		fail(invalid("MediaRate", "above 0 and at most "+strconv.Itoa(MaxMediaRate)+" messages per second", fmt.Sprint(b.MediaRate), "Meta's limit for audio and video per Page (docs/platform.md, “Rate limits”)"))
 	}
 	c.batch = max(b.BatchSize, 1)
 	if b.BatchSize < 0 || b.BatchSize > messenger.MaxBatch {
-		fail(invalid("BatchSize", "between 0 and "+strconv.Itoa(messenger.MaxBatch), strconv.Itoa(b.BatchSize), "a Graph batch holds at most 50 operations (reference §11.2)"))
+		fail(invalid("BatchSize", "between 0 and "+strconv.Itoa(messenger.MaxBatch), strconv.Itoa(b.BatchSize), "a Graph batch holds at most 50 operations (docs/platform.md, “Batch requests”)"))
 	}
 	c.workers = b.Workers
 	if c.workers == 0 {
@@ -270,9 +270,9 @@ func (c *config) checkWay(i int, w Way) error {
 	case w.Type.IsZero():
 		return invalid(field+".Type", "a messaging type, or Topic for a token", "none", "")
 	case w.Type.Kind == messenger.Response.Kind:
-		return invalid(field+".Type", "UPDATE, MESSAGE_TAG or UTILITY", w.Type.Kind, "RESPONSE answers a message the person sent; a broadcast is proactive: use InWindow() (UPDATE, reference §1.4)")
+		return invalid(field+".Type", "UPDATE, MESSAGE_TAG or UTILITY", w.Type.Kind, "RESPONSE answers a message the person sent; a broadcast is proactive: use InWindow() (UPDATE, docs/platform.md, “Messaging types”)")
 	case w.Type.Tag == tags.HumanAgent:
-		return invalid(field+".Type", "a tag for automated messages", string(w.Type.Tag), "HUMAN_AGENT is for replies a person writes, never automated messages (reference §1.5)")
+		return invalid(field+".Type", "a tag for automated messages", string(w.Type.Tag), "HUMAN_AGENT is for replies a person writes, never automated messages (docs/platform.md, “Message tags”)")
 	case c.Windows == nil:
 		return invalid("Windows", "set when a way sends to the PSID", "nil", field+" is "+w.String())
 	}

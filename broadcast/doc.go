@@ -36,8 +36,8 @@
 // of workers behind a pacer: messages are spaced evenly at Rate (at most 300 per
 // second per Page, 39 by default to stay under the 40 per second at which Meta
 // hides a Page's conversations from Page Inbox) and audio and video also at
-// MediaRate (at most 10 per second), reference §10.5. BatchSize sends up to 50
-// messages per Graph batch request (§11.2). The client's transport retries what
+// MediaRate (at most 10 per second), docs/platform.md, “Rate limits”. BatchSize sends up to 50
+// messages per Graph batch request (docs/platform.md, “Batch requests”). The client's transport retries what
 // is safe to retry; what it gives up on is handled here:
 //
 //   - Throttling (613, 4, 17, 32, ...) pauses every send for as long as Graph asks

@@ -28,21 +28,21 @@ type Way struct {
 func Using(t messenger.MessagingType) Way { return Way{Type: t} }
 
 // InWindow is Using(messenger.Update): a proactive message inside the person's
-// 24-hour standard messaging window (reference §1.4).
+// 24-hour standard messaging window (docs/platform.md, “Messaging types”).
 func InWindow() Way { return Using(messenger.Update) }
 
 // WithTag is Using(messenger.Tagged(t)): a message tag, for non-promotional content
-// that fits the tag's use, allowed by the tag's own rule (reference §1.5).
+// that fits the tag's use, allowed by the tag's own rule (docs/platform.md, “Message tags”).
 func WithTag(t tags.Tag) Way { return Using(messenger.Tagged(t)) }
 
 // OneTimeToken is the way of sending with a one-time notification token the person
 // granted for topic: one message per token, within a year, window or not
-// (reference §5.2). Sending claims the token in the token store first, so no token
+// (docs/platform.md, “One-time notifications”). Sending claims the token in the token store first, so no token
 // is used twice.
 func OneTimeToken(topic string) Way { return Way{Topic: topic, TokenKind: store.OneTimeToken} }
 
 // RecurringToken is the way of sending with a recurring notification token for
-// topic, spaced by its frequency (reference §5.4).
+// topic, spaced by its frequency (docs/platform.md, “Recurring notifications”).
 func RecurringToken(topic string) Way { return Way{Topic: topic, TokenKind: store.RecurringToken} }
 
 // Auto is "whatever the rules allow": inside the window first, then each of

@@ -3,7 +3,7 @@ package messengertest
 import "net/http"
 
 // handleUpload serves POST /{page}/message_attachments: a media attachment from a URL
-// (JSON) or a file (multipart filedata), saved for reuse (reference §2).
+// (JSON) or a file (multipart filedata), saved for reuse (docs/platform.md, “Attachments”).
 func (s *Server) handleUpload(c *call, r *http.Request) (any, *graphError) {
 	p := c.params
 	var m wireMessage

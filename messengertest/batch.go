@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// maxBatch is Graph's limit on operations per batch (reference §11.2).
+// maxBatch is Graph's limit on operations per batch (docs/platform.md, “Batch requests”).
 const maxBatch = 50
 
 type batchOp struct {

@@ -63,6 +63,14 @@
 //     until the fake's app takes it back;
 //   - a person who blocked the Page (User.Blocks) answers 551.
 //
+// The fake is not an independent judge of these rules: it decides with the SDK's own
+// policy.Check, the same code behind the client's policy guard, so a rule the SDK
+// gets wrong (a window's length, a tag's retirement date) passes both the guard and
+// the fake. The package's own tests therefore state the window, tag and token rules
+// with their dates as literals, without package policy, and fail when a default rule
+// drifts from the platform's (see docs/platform.md, “The 24-hour window”). A suite
+// that must not trust the SDK's rules should likewise assert the dates it relies on.
+//
 // The clock is frozen: it starts at the real time (or WithNow) and moves only with
 // Advance and SetNow, so tests are exact and never sleep.
 //

@@ -11,7 +11,7 @@ import (
 // queueEcho queues the message_echoes event of an accepted message send when echoes
 // are on and a webhook target is set; the caller holds s.mu. It is delivered by
 // deliverEchoes once the send's answer is written. user is the PSID the message went
-// to; sends addressed by user_ref or phone number are not echoed (reference §1.3).
+// to; sends addressed by user_ref or phone number are not echoed (docs/platform.md, “Recipients”).
 func (s *Server) queueEcho(rec *SendRecord, user string, now time.Time) {
 	if !s.cfg.delivery.Echoes || (s.cfg.hook == nil && s.cfg.hookURL == "") {
 		return

@@ -185,8 +185,8 @@ func (f *Fault) graphError() *graphError {
 	return e
 }
 
-// rateLimitHeader is the usage header Graph sends with throttling errors (reference
-// §10.6): a full budget and one minute to regain access.
+// rateLimitHeader is the usage header Graph sends with throttling errors (docs/platform.md,
+// “Usage headers”): a full budget and one minute to regain access.
 func rateLimitHeader(pageID string) string {
 	return fmt.Sprintf(`{"%s":[{"type":"messenger","call_count":100,"total_cputime":0,"total_time":0,"estimated_time_to_regain_access":1}]}`, pageID)
 }

@@ -150,7 +150,7 @@ func recipientOf(p *params) string {
 }
 
 // authenticate checks the Page token (query, form field or Bearer header) and, when
-// present or required, appsecret_proof (reference §0, §11.1).
+// present or required, appsecret_proof (docs/platform.md, “Graph conventions”, “appsecret_proof”).
 func (s *Server) authenticate(r *http.Request, p *params) *graphError {
 	token, _, _ := p.str("access_token")
 	if token == "" {
@@ -185,7 +185,7 @@ func appSecretProof(secret, token string) string {
 }
 
 // writeError answers a Graph error, adding the usage header Graph sends with
-// throttling errors (reference §10.6).
+// throttling errors (docs/platform.md, “Usage headers”).
 func (s *Server) writeError(w http.ResponseWriter, gerr *graphError, trace string) {
 	switch gerr.code {
 	case 4, 17, 32, 613:

@@ -7,7 +7,7 @@ import (
 	"strconv"
 )
 
-// graphError is one answer in Graph's error envelope (reference §10.1).
+// graphError is one answer in Graph's error envelope (docs/platform.md, “Errors”).
 type graphError struct {
 	status    int
 	code      int
@@ -69,7 +69,7 @@ func writeGraphError(w http.ResponseWriter, e *graphError, trace string) {
 
 // statusForCode is the HTTP status the fake answers for a Graph code when none is
 // given: 500 for Graph's "unknown"/"service" and temporary-send codes, 400 otherwise
-// (reference §10.1's recommendation).
+// (docs/platform.md, “Errors”'s recommendation).
 func statusForCode(code int) int {
 	switch code {
 	case 1, 2, 1200:
@@ -101,7 +101,7 @@ func errParam(format string, args ...any) *graphError {
 	return errf(100, 0, format, args...)
 }
 
-// The errors of the reference's table (§4, §7, §10.2) the fake answers.
+// The errors of docs/platform.md, “Errors”, “Private replies”, “Handover protocol” the fake answers.
 func errNoUser() *graphError { return errf(100, 2018001, "No matching user found") }
 
 func errMessageAndState() *graphError {

@@ -12,7 +12,7 @@ import (
 	"github.com/gomessenger/messenger"
 )
 
-// testNow is the fake clock's start in tests: after every rule change of the reference.
+// testNow is the fake clock's start in tests: after every dated rule change in docs/platform.md.
 var testNow = time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
 
 const testPSID = "1254459154682919"

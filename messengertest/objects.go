@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// userFields are the user profile fields the fake answers (reference: User Profile API).
+// userFields are the user profile fields the fake answers (Meta's User Profile API).
 var userFields = []string{"id", "name", "first_name", "last_name", "profile_pic", "locale", "timezone", "gender"}
 
 // handleGetObject serves GET /{id}: the Page, a persona or a user profile.

@@ -23,7 +23,7 @@ const (
 	// thread until thread control moves.
 	DefaultAppID = "2000000000000002"
 	// PageInboxAppID is the app id of Meta's Page Inbox, a secondary receiver of every
-	// fake Page (reference §7).
+	// fake Page (docs/platform.md, “Handover protocol”).
 	PageInboxAppID = messenger.PageInboxAppID
 )
 
@@ -131,7 +131,7 @@ func WithAppID(id string) Option {
 }
 
 // WithAppSecret sets the app secret (default DefaultAppSecret). It signs the webhooks
-// the server delivers and checks any appsecret_proof a call carries; a call without
+// the server delivers and checks any appsecret_proof a call carries (docs/platform.md, “appsecret_proof”); a call without
 // one is accepted, as Graph accepts it while the app's "Require App Secret" setting is
 // off, its default. WithRequireProof makes the proof mandatory.
 func WithAppSecret(secret string) Option {
@@ -235,11 +235,11 @@ func WithDelivery(d Delivery) Option {
 	}
 }
 
-// WithEchoes makes the server deliver a message_echoes webhook (reference §3.6.2) for
+// WithEchoes makes the server deliver a message_echoes webhook (docs/platform.md, “Webhook events”) for
 // every accepted message send while a webhook target is set, as a Page subscribed
 // to message_echoes receives: sender the Page, recipient the person, message with
 // is_echo, app_id, metadata, mid, text and attachments. Sender actions are not
-// echoed, nor are sends to user_ref or phone_number recipients (reference §1.3).
+// echoed, nor are sends to user_ref or phone_number recipients (docs/platform.md, “Recipients”).
 //
 // An echo is delivered after the send's HTTP answer was written, by the goroutine
 // that served the send, so a webhook handler that sends from inside its delivery
@@ -270,7 +270,7 @@ func WithSecondaryReceivers(apps ...App) Option {
 }
 
 // WithoutHumanAgent makes the fake's app lack the Human Agent feature of App Review,
-// so HUMAN_AGENT sends are refused as Graph refuses them (reference §1.5).
+// so HUMAN_AGENT sends are refused as Graph refuses them (docs/platform.md, “Message tags”).
 func WithoutHumanAgent() Option {
 	return func(c *config) error {
 		c.humanAgent = false

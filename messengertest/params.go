@@ -17,7 +17,7 @@ import (
 // for the other fields of a multipart upload.
 const maxBodyBytes = 26 << 20
 
-// maxAttachmentBytes is Graph's attachment size limit (reference §1.6).
+// maxAttachmentBytes is Graph's attachment size limit (docs/platform.md, “Message object”).
 const maxAttachmentBytes = 25 << 20
 
 // params are the top-level parameters of one Graph call, whatever their encoding:

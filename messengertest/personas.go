@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-// Persona is a persona of the fake Page (reference §6).
+// Persona is a persona of the fake Page (docs/platform.md, “Personas”).
 type Persona struct {
 	ID                string `json:"id"`
 	Name              string `json:"name"`

@@ -7,7 +7,7 @@ import (
 	"github.com/gomessenger/messenger/tags"
 )
 
-// otnLifetime is how long a one-time notification token lives (reference §5.2).
+// otnLifetime is how long a one-time notification token lives (docs/platform.md, “One-time notifications”).
 const otnLifetime = 365 * 24 * time.Hour
 
 // judge decides whether Graph would deliver an otherwise valid send now: windows,

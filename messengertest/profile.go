@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 )
 
-// Limits of the Messenger Profile API (reference §8).
+// Limits of the Messenger Profile API (docs/platform.md, “Messenger Profile”).
 const (
 	maxGreeting        = 160
 	maxMenuItems       = 20

@@ -21,7 +21,7 @@ type recurringToken struct {
 }
 
 // recurringFrequencies maps a frequency to the spacing of its sends and how long its
-// token lives (reference §5.4: DAILY 6 months, WEEKLY 9 months, MONTHLY 12 months).
+// token lives (docs/platform.md, “Recurring notifications”: DAILY 6 months, WEEKLY 9 months, MONTHLY 12 months).
 // A month of spacing is 30 days.
 var recurringFrequencies = map[string]struct {
 	interval time.Duration
@@ -34,7 +34,7 @@ var recurringFrequencies = map[string]struct {
 
 // OptsInRecurring accepts a recurring notification request about topic (the
 // request's payload) at frequency DAILY, WEEKLY or MONTHLY, and returns the token
-// the Page receives in the notification_messages optin webhook (reference §3.6.5),
+// the Page receives in the notification_messages optin webhook (docs/platform.md, “Webhook events”),
 // which also carries the frequency, token_expiry_timestamp and user_token_status
 // NOT_REFRESHED. Sends with recipient notification_messages_token are then allowed
 // until the token expires (6, 9 or 12 months), at most one per day, week or 30 days.
@@ -65,7 +65,7 @@ func (u *User) OptsInRecurring(topic, frequency string) (string, error) {
 
 // WithRecurringExemptRegion treats every person as living where free recurring
 // notifications continued after their 2026-02-10 discontinuation (AU, EU, JP, KR,
-// UK per reference §5.4), so recurring tokens keep working on a later fake clock.
+// UK per docs/platform.md, “Recurring notifications”), so recurring tokens keep working on a later fake clock.
 func WithRecurringExemptRegion() Option {
 	return func(c *config) error {
 		c.recurringExempt = true

@@ -46,7 +46,7 @@ func magicError(psid string) *graphError {
 	return nil
 }
 
-// sendResponse is the Send API's answer (reference §1.10).
+// sendResponse is the Send API's answer (docs/platform.md, “Send responses”).
 type sendResponse struct {
 	RecipientID  string `json:"recipient_id,omitempty"`
 	MessageID    string `json:"message_id,omitempty"`

@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 )
 
-// Limits of the Send API the fake enforces (reference §1.6–§1.13 and §13).
+// Limits of the Send API the fake enforces (docs/platform.md, “Message object”, “Limits”).
 const (
 	maxTextChars          = 2000 // text must be shorter ("< 2000 characters")
 	maxMetadataChars      = 1000 // metadata must be shorter ("< 1000 characters")
@@ -189,7 +189,7 @@ func (req *sendRequest) checkType() *graphError {
 			return errParam("Param messaging_type is required for recipient[%s]: RESPONSE, UPDATE, MESSAGE_TAG or UTILITY", req.recipientKind)
 		}
 		// One-time and recurring tokens and private replies are documented without a
-		// messaging_type (reference §4, §5.3).
+		// messaging_type (docs/platform.md, “Private replies”, “One-time notifications”).
 	} else if !messagingTypes[req.messagingType] {
 		return errParam("Param messaging_type must be one of RESPONSE, UPDATE, MESSAGE_TAG, UTILITY; got %q", req.messagingType)
 	}
@@ -397,7 +397,7 @@ func (req *sendRequest) checkMedia(a wireAttachment, field string) *graphError {
 	return nil
 }
 
-// checkFile applies the upload rules of reference §2: a typed part whose type matches.
+// checkFile applies the upload rules of docs/platform.md, “Attachments”: a typed part whose type matches.
 func (req *sendRequest) checkFile(declared string) *graphError {
 	f := req.file
 	if f.contentType == "" {

@@ -36,8 +36,8 @@ func elems(n int, e obj) arr {
 
 var postbackBtn = obj{"type": "postback", "title": "Go", "payload": "GO"}
 
-// TestSendValidationMatchesReference is the table of the reference's error codes for
-// the same mistakes (§1, §10.2, §13): each request is sent through the SDK's Do, so
+// TestSendValidationMatchesReference is the table of Graph's error codes (docs/platform.md, “Errors”) for
+// the same mistakes (docs/platform.md, “Send API”, “Errors”): each request is sent through the SDK's Do, so
 // the fake alone judges it.
 func TestSendValidationMatchesReference(t *testing.T) {
 	t.Parallel()
@@ -51,7 +51,7 @@ func TestSendValidationMatchesReference(t *testing.T) {
 		subcode  int
 		inMsgErr string // a word the error message must contain (field or limit)
 	}{
-		// §1.2 exclusive and required fields
+		// “Send API”: exclusive and required fields
 		{"message and sender_action", obj{"recipient": to(testPSID), "messaging_type": "RESPONSE", "message": obj{"text": "hi"}, "sender_action": "typing_on"}, 100, 2018014, ""},
 		{"no recipient", obj{"messaging_type": "RESPONSE", "message": obj{"text": "hi"}}, 100, 0, "recipient"},
 		{"recipient without identifier", obj{"recipient": obj{}, "messaging_type": "RESPONSE", "message": obj{"text": "hi"}}, 100, 0, "recipient"},
@@ -69,7 +69,7 @@ func TestSendValidationMatchesReference(t *testing.T) {
 		{"bad notification_type", obj{"recipient": to(testPSID), "messaging_type": "RESPONSE", "notification_type": "LOUD", "message": obj{"text": "hi"}}, 100, 0, "LOUD"},
 		{"bad sender_action", obj{"recipient": to(testPSID), "sender_action": "dance"}, 100, 0, "dance"},
 		{"persona with mark_seen", obj{"recipient": to(testPSID), "sender_action": "mark_seen", "persona_id": "1"}, 100, 0, "persona_id"},
-		// §1.6 / §1.13 limits
+		// “Message object” and “Limits”
 		{"text 2000 chars", msgReq(obj{"text": long(2000)}), 100, 0, "2000"},
 		{"metadata 1000 chars", msgReq(obj{"text": "a", "metadata": long(1000)}), 100, 0, "1000"},
 		{"14 quick replies", msgReq(obj{"text": "a", "quick_replies": qrs(14)}), 100, 0, "13"},
@@ -84,7 +84,7 @@ func TestSendValidationMatchesReference(t *testing.T) {
 		{"unfetchable url", msgReq(obj{"attachment": obj{"type": "image", "payload": obj{"url": "https://down.invalid/a.png"}}}), 100, 2018008, ""},
 		{"relative url", msgReq(obj{"attachment": obj{"type": "image", "payload": obj{"url": "/a.png"}}}), 100, 2018008, ""},
 		{"attachment not owned", msgReq(obj{"attachment": obj{"type": "image", "payload": obj{"attachment_id": "999"}}}), 100, 2018074, ""},
-		// §1.12 templates
+		// “Templates”
 		{"unknown template", tmpl(obj{"template_type": "list", "elements": arr{}}), 100, 0, "list"},
 		{"generic 11 elements", tmpl(obj{"template_type": "generic", "elements": elems(11, obj{"title": "T", "subtitle": "S"})}), 100, 0, "10"},
 		{"generic title 81", tmpl(obj{"template_type": "generic", "elements": arr{obj{"title": long(81), "subtitle": "S"}}}), 100, 0, "80"},
@@ -106,7 +106,7 @@ func TestSendValidationMatchesReference(t *testing.T) {
 			"feedback_screens": arr{obj{"questions": arr{obj{"id": "q1", "type": "csat"}, obj{"id": "q2", "type": "csat"}}}}, "business_privacy": obj{"url": "https://e.com"}}), 100, 0, "1 question"},
 		{"otn title 66", tmpl(obj{"template_type": "one_time_notif_req", "title": long(66), "payload": "P"}), 100, 0, "65"},
 		{"customer feedback tag with text", obj{"recipient": to(testPSID), "messaging_type": "MESSAGE_TAG", "tag": "CUSTOMER_FEEDBACK", "message": obj{"text": "rate us"}}, 100, 0, "customer_feedback"},
-		// §1.5 tags on the fake clock's date (2026-07-01)
+		// “Message tags”: on the fake clock's date (2026-07-01)
 		{"dead tag after 2026-04-27", obj{"recipient": to(testPSID), "messaging_type": "MESSAGE_TAG", "tag": "POST_PURCHASE_UPDATE", "message": obj{"text": "shipped"}}, 100, 0, "POST_PURCHASE_UPDATE"},
 		{"legacy tag", obj{"recipient": to(testPSID), "messaging_type": "MESSAGE_TAG", "tag": "SHIPPING_UPDATE", "message": obj{"text": "shipped"}}, 100, 0, "SHIPPING_UPDATE"},
 		{"utility without a utility template", obj{"recipient": to(testPSID), "messaging_type": "UTILITY", "message": obj{"text": "code 1234"}}, 100, 0, "utility"},
@@ -118,7 +118,7 @@ func TestSendValidationMatchesReference(t *testing.T) {
 		{"unknown comment", obj{"recipient": obj{"comment_id": "1_2"}, "message": obj{"text": "hi"}}, 100, 2018292, ""},
 		{"unknown OTN token", obj{"recipient": obj{"one_time_notif_token": "nope"}, "message": obj{"text": "hi"}}, 100, 0, "one_time_notif_token"},
 		{"reply_to unknown mid", obj{"recipient": to(testPSID), "messaging_type": "RESPONSE", "reply_to": obj{"mid": "m_x"}, "message": obj{"text": "hi"}}, 100, 0, "reply_to"},
-		// magic recipients (§10.2)
+		// magic recipients (“Errors”)
 		{"rate limited", text(PSIDRateLimited, "hi"), 613, 0, ""},
 		{"temporary", text(PSIDTemporaryFailure, "hi"), 2, 0, ""},
 		{"unavailable", text(PSIDUnavailable, "hi"), 551, 0, ""},
@@ -139,7 +139,7 @@ func TestSendValidationMatchesReference(t *testing.T) {
 	}
 }
 
-// TestSendValidAccepted: every valid shape of the reference is accepted.
+// TestSendValidAccepted: every valid shape of docs/platform.md is accepted.
 func TestSendValidAccepted(t *testing.T) {
 	t.Parallel()
 	srv, c := newFake(t)

@@ -102,7 +102,7 @@ func (u *User) Says(text string) (string, error) {
 }
 
 // TapsQuickReply taps a quick reply: a message whose text is the title and whose
-// quick_reply.payload is the payload (reference §1.9). It returns the mid.
+// quick_reply.payload is the payload (docs/platform.md, “Quick replies”). It returns the mid.
 func (u *User) TapsQuickReply(title, payload string) (string, error) {
 	var mid string
 	err := u.act(func(st *state, us *userState, now time.Time) (messenger.Event, error) {
@@ -126,7 +126,7 @@ func (u *User) TapsPostback(title, payload string) (string, error) {
 	return mid, err
 }
 
-// OpensLink follows an m.me link with ref (reference §9). Into an existing
+// OpensLink follows an m.me link with ref (docs/platform.md, “m.me links”). Into an existing
 // conversation it delivers a referral event and opens the window. A person new to the
 // Page gets the ref through the Get Started postback, so it is delivered only when
 // the Messenger Profile has get_started; without it nothing is delivered, as on Meta.
@@ -144,7 +144,7 @@ func (u *User) ArrivesFromAd(adID, ref string) error {
 
 // ArrivesFromChatPlugin opens the Page's chat plugin on the website refererURI with
 // an optional ref: the Page receives a referral with source CUSTOMER_CHAT_PLUGIN
-// (reference §3.6.4), which opens the window. Since Graph v7.0 the sender of a
+// (docs/platform.md, “Webhook events”), which opens the window. Since Graph v7.0 the sender of a
 // plugin referral is a user_ref, not a PSID, so the simulated person arrives by
 // user_ref: the one from an earlier ChecksBox, or a new one the fake makes up (see
 // UserRef). The Page may answer with recipient user_ref. Unlike OpensLink the
@@ -185,9 +185,9 @@ func (u *User) UserRef() string {
 	return u.srv.st.user(u.psid, u.srv.cfg.appID).userRef
 }
 
-// TapsIceBreaker taps one of the ice breakers of the Messenger Profile (reference §8)
+// TapsIceBreaker taps one of the ice breakers of the Messenger Profile (docs/platform.md, “Messenger Profile”)
 // in a new or existing conversation. The tap arrives as a message whose text is the
-// question and whose quick_reply.payload is the ice breaker's payload (reference §12
+// question and whose quick_reply.payload is the ice breaker's payload (docs/platform.md, “The 24-hour window”
 // counts ice-breaker taps as messages), exactly like TapsQuickReply, and opens the
 // window. The fake does not check that the Profile lists the question. It returns
 // the mid.
@@ -229,7 +229,7 @@ func getStartedPayload(st *state) (string, bool) {
 
 // OptsIn taps "Notify me" on a one-time notification request about topic (the
 // request's payload) and returns the one-time token the Page receives in the optin
-// webhook (reference §5). The token allows one message within a year.
+// webhook (docs/platform.md, “One-time notifications”). The token allows one message within a year.
 func (u *User) OptsIn(topic string) (string, error) {
 	var token string
 	err := u.act(func(st *state, us *userState, now time.Time) (messenger.Event, error) {
@@ -241,7 +241,7 @@ func (u *User) OptsIn(topic string) (string, error) {
 }
 
 // ChecksBox ticks the checkbox plugin on a website: the Page receives an optin with
-// userRef and may message the person with recipient user_ref (reference §1.3, §3.6.5).
+// userRef and may message the person with recipient user_ref (docs/platform.md, “Recipients”, “Webhook events”).
 func (u *User) ChecksBox(userRef string) error {
 	if userRef == "" {
 		return errors.New("messengertest: ChecksBox: empty user_ref")
@@ -287,7 +287,7 @@ func (s *Server) DefaultPostID() string { return s.cfg.pageID + "_90000000000000
 
 // Comments comments on the Page's default post and returns the comment id, which
 // allows one private reply within seven days. The Page receives a feed webhook; a
-// comment does not open the standard window (reference §4).
+// comment does not open the standard window (docs/platform.md, “Private replies”).
 func (u *User) Comments(message string) (string, error) {
 	return u.CommentsOn(u.srv.DefaultPostID(), message)
 }
@@ -354,7 +354,7 @@ func (u *User) setBlocked(b bool) {
 // HandOver moves control of this person's thread to appID, as another app (or a
 // human in Page Inbox) would, and tells the fake's app: a pass_thread_control event
 // when the thread comes to it, a take_thread_control event when it is taken from it
-// (reference §3.6.9). While another app controls the thread, the fake's app cannot
+// (docs/platform.md, “Webhook events”). While another app controls the thread, the fake's app cannot
 // send to the person (10/2018300) and receives their events on standby.
 func (u *User) HandOver(appID, metadata string) error {
 	s := u.srv

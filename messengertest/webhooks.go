@@ -18,7 +18,7 @@ import (
 )
 
 // Delivery says how the server delivers webhooks, to reproduce what Meta does under
-// load (reference §3.5). The zero value delivers each event once, at once, in its own
+// load (docs/platform.md, “Webhook deliveries”). The zero value delivers each event once, at once, in its own
 // POST, and reports a non-2xx answer as an error without retrying.
 type Delivery struct {
 	// Duplicates is how many extra times each POST is delivered, as Meta redelivers.
@@ -123,7 +123,7 @@ func feedEntry(pageID string, at time.Time, change []byte) json.RawMessage {
 	return b
 }
 
-// wireEntry and wireEnvelope keep Meta's key order (reference §3.3). Entries are
+// wireEntry and wireEnvelope keep Meta's key order (docs/platform.md, “Webhook deliveries”). Entries are
 // built here rather than with messenger.MarshalEnvelope because Delivery batches
 // several entries into one body, as Meta does under load.
 type wireEntry struct {

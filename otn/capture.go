@@ -9,20 +9,20 @@ import (
 	"github.com/gomessenger/messenger/store"
 )
 
-// The opt-in types of the messaging_optins webhook (reference §3.6.5).
+// The opt-in types of the messaging_optins webhook (docs/platform.md, “Webhook events”).
 const (
 	OptinOneTime   = "one_time_notif_req"
 	OptinRecurring = "notification_messages"
 )
 
-// The values of OptinEvent.NotificationStatus (reference §3.6.5).
+// The values of OptinEvent.NotificationStatus (docs/platform.md, “Webhook events”).
 const (
 	StatusStop   = "STOP NOTIFICATIONS"
 	StatusResume = "RESUME NOTIFICATIONS"
 )
 
 // oneTimeExpiry is when a one-time token issued at issued stops being usable: it
-// "expires within 1 year of creation" (reference §5.2), taken as the same calendar
+// "expires within 1 year of creation" (docs/platform.md, “One-time notifications”), taken as the same calendar
 // date and time one year later in UTC (a token issued on 29 February expires on
 // 1 March).
 func oneTimeExpiry(issued time.Time) time.Time { return issued.UTC().AddDate(1, 0, 0) }
@@ -45,7 +45,7 @@ func MinIntervalOf(frequency string) time.Duration {
 
 // recurringExpiry is token_expiry_timestamp when the webhook has it; otherwise the
 // opt-in periods the platform documented per frequency (DAILY 6 months, WEEKLY 9,
-// MONTHLY 12; reference §5.4), and a year without a frequency.
+// MONTHLY 12; docs/platform.md, “Recurring notifications”), and a year without a frequency.
 func recurringExpiry(ev *messenger.OptinEvent, issued time.Time) time.Time {
 	if !ev.TokenExpiry.IsZero() {
 		return ev.TokenExpiry

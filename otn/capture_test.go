@@ -15,7 +15,7 @@ import (
 	"github.com/gomessenger/messenger/store"
 )
 
-// recurringBody is a recurring notification opt-in (reference §3.6.5) with the
+// recurringBody is a recurring notification opt-in (docs/platform.md, “Webhook events”) with the
 // given frequency and status; the token expires 2026-09-10T14:25:52.478Z.
 func recurringBody(token, frequency, status string) string {
 	return fmt.Sprintf(`{"object":"page","entry":[{"id":"PAGE_ID","time":1773152752478,"messaging":[

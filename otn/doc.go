@@ -5,7 +5,7 @@
 // # The flow
 //
 // Inside the 24-hour window, [Notifier.Request] sends the one-time notification
-// request template (reference §5.1): a title of at most 65 characters above a
+// request template (docs/platform.md, “One-time notifications”): a title of at most 65 characters above a
 // "Notify Me" button, and a payload naming the topic. A tap delivers a
 // messaging_optins webhook; [Notifier.HandleOptin] (or [Notifier.Capture]) stores
 // its token with the person, the Page, the topic and the expiry. Later, outside the
@@ -20,7 +20,7 @@
 // # Single use
 //
 // A one-time token allows one message and expires one year after it was issued
-// (reference §5.2). Notify claims the token in the store atomically before it sends,
+// (docs/platform.md, “One-time notifications”). Notify claims the token in the store atomically before it sends,
 // so two concurrent calls never send with the same token; with the file or Redis
 // store this holds across processes too. What happens to the claim when the send
 // fails is decided by [FateOf] and reported in [NotifyError]: a failure that proves
@@ -28,7 +28,7 @@
 // and a failure that may have delivered the message keeps the token claimed (a
 // second message with it would be a duplicate, or refused).
 //
-// Recurring notification tokens (notification_messages, reference §5.4) are captured
+// Recurring notification tokens (notification_messages, docs/platform.md, “Recurring notifications”) are captured
 // and spent the same way, with the frequency enforced by the store's MinInterval and
 // the person's STOP / RESUME NOTIFICATIONS applied as they arrive. The free product
 // was discontinued in most regions in February 2026 in favour of the paid Marketing

@@ -126,6 +126,8 @@ var claimOrder = []store.TokenKind{store.OneTimeToken, store.RecurringToken}
 //
 // With no usable token Notify sends nothing and returns an error matching
 // [ErrNoToken].
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/one-time-notification/
 func (n *Notifier) Notify(ctx context.Context, page, user, topic string, msg *messenger.Message) (*messenger.SendResponse, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err

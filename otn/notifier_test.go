@@ -18,7 +18,7 @@ import (
 // issued is the timestamp of optinBody: 2026-03-10T14:25:52.478Z.
 var issued = time.UnixMilli(1773152752478).UTC()
 
-// optinBody is a one-time notification opt-in as Meta delivers it (reference §3.6.5).
+// optinBody is a one-time notification opt-in as Meta delivers it (docs/platform.md, “Webhook events”).
 const optinBody = `{"object":"page","entry":[{"id":"PAGE_ID","time":1773152752478,"messaging":[
  {"sender":{"id":"PSID_1"},"recipient":{"id":"PAGE_ID"},"timestamp":1773152752478,
   "optin":{"type":"one_time_notif_req","payload":"back_in_stock:sku-42","one_time_notif_token":"OTN_TOKEN_A"}}]}]}`

@@ -7,10 +7,12 @@ import (
 	"github.com/gomessenger/messenger"
 )
 
-// RequestMessage is the one-time notification request template (reference §5.1):
+// RequestMessage is the one-time notification request template (docs/platform.md, “One-time notifications”):
 // title (1 to 65 characters) above a "Notify Me" button; a tap sends an opt-in whose
 // payload is topic, which [Notifier.Notify] later looks the token up by. Both are
 // checked here, before anything is sent.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/one-time-notification/
 func RequestMessage(title, topic string) (*messenger.Message, error) {
 	if topic == "" {
 		return nil, &messenger.ValidationError{
@@ -29,6 +31,8 @@ func RequestMessage(title, topic string) (*messenger.Message, error) {
 // Request asks user, inside the 24-hour window, whether page may notify them once
 // about topic, by sending the request template built by [RequestMessage] as a
 // RESPONSE message.
+//
+// Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/one-time-notification/
 func (n *Notifier) Request(ctx context.Context, page, user, title, topic string) (*messenger.SendResponse, error) {
 	m, err := RequestMessage(title, topic)
 	if err != nil {

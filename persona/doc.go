@@ -1,5 +1,5 @@
 // Package persona lets a bot speak as several identities on one Page: the Personas
-// API (create, get, list, delete; reference §6) and a cache by name.
+// API (create, get, list, delete; docs/platform.md, “Personas”) and a cache by name.
 //
 // A persona gives messages its own name and picture while the thread header keeps
 // the Page's name, which is how a hand-over from a bot to a named human agent, or

@@ -15,7 +15,7 @@ import (
 	"github.com/gomessenger/messenger"
 )
 
-// fakePersonas is the Personas API of one Page (reference §6) under /v25.0/, with
+// fakePersonas is the Personas API of one Page (docs/platform.md, “Personas”) under /v25.0/, with
 // cursor paging, plus a Send API that records bodies.
 type fakePersonas struct {
 	t        *testing.T

@@ -14,7 +14,7 @@ import (
 )
 
 // MaxNameLen is the longest persona name the platform accepts, in characters
-// (reference §6).
+// (docs/platform.md, “Personas”).
 const MaxNameLen = 50
 
 // DefaultPageSize is how many personas List asks Graph for per page.
@@ -76,6 +76,8 @@ func New(c *messenger.Client, opts ...Option) *Client {
 // at pictureURL (an absolute http or https URL; Meta downloads it, up to 8 MB).
 // Both are checked before the network. Graph allows several personas with one name;
 // [Client.Ensure] avoids that.
+//
+// Graph API docs: https://developers.facebook.com/documentation/business-messaging/messenger-platform/send-messages/personas
 func (p *Client) Create(ctx context.Context, name, pictureURL string) (Persona, error) {
 	if err := validate(name, pictureURL); err != nil {
 		return Persona{}, err
@@ -110,6 +112,8 @@ func (p *Client) create(ctx context.Context, name, pictureURL string) (Persona, 
 }
 
 // Get reads one persona by id.
+//
+// Graph API docs: https://developers.facebook.com/documentation/business-messaging/messenger-platform/send-messages/personas
 func (p *Client) Get(ctx context.Context, id string) (Persona, error) {
 	if err := validateID(id); err != nil {
 		return Persona{}, err
@@ -131,6 +135,8 @@ func (p *Client) Get(ctx context.Context, id string) (Persona, error) {
 //	for per, err := range personas.List(ctx) {
 //		if err != nil { … }
 //	}
+//
+// Graph API docs: https://developers.facebook.com/docs/graph-api/reference/page/personas/
 func (p *Client) List(ctx context.Context) iter.Seq2[Persona, error] {
 	return func(yield func(Persona, error) bool) {
 		after := ""
@@ -167,7 +173,9 @@ func (p *Client) List(ctx context.Context) iter.Seq2[Persona, error] {
 }
 
 // Delete removes a persona. Messages it sent stay; it cannot send new ones
-// (reference §6). It also leaves the cache.
+// (docs/platform.md, “Personas”). It also leaves the cache.
+//
+// Graph API docs: https://developers.facebook.com/documentation/business-messaging/messenger-platform/send-messages/personas
 func (p *Client) Delete(ctx context.Context, id string) error {
 	if err := validateID(id); err != nil {
 		return err

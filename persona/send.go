@@ -8,7 +8,9 @@ import (
 )
 
 // Send sends req as the persona personaID: the message shows the persona's name and
-// picture (reference §6). Everything else about req is unchanged.
+// picture (docs/platform.md, “Personas”). Everything else about req is unchanged.
+//
+// Graph API docs: https://developers.facebook.com/documentation/business-messaging/messenger-platform/send-messages/personas
 func (p *Client) Send(ctx context.Context, personaID string, req messenger.SendRequest) (*messenger.SendResponse, error) {
 	if err := validateID(personaID); err != nil {
 		return nil, err
@@ -45,7 +47,7 @@ func (p *Client) SendTextAs(ctx context.Context, personaID string, to messenger.
 }
 
 // Typing turns the typing indicator on or off as the persona personaID; typing_on
-// and typing_off are the only sender actions a persona may send (reference §6).
+// and typing_off are the only sender actions a persona may send (docs/platform.md, “Personas”).
 func (p *Client) Typing(ctx context.Context, personaID string, to messenger.Recipient, on bool) error {
 	a := messenger.TypingOff
 	if on {

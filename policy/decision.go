@@ -34,11 +34,11 @@ type Decision struct {
 	// the first instant the same request would be allowed; zero otherwise.
 	NotBefore time.Time
 	// ErrorCode and ErrorSubcode are what Graph would answer to the refused send
-	// (reference §10.2). Both are zero when allowed, and when the refusal is about the
+	// (docs/platform.md, “Errors”). Both are zero when allowed, and when the refusal is about the
 	// caller's data (a zero now, a time in the future) rather than the send.
 	ErrorCode    int
 	ErrorSubcode int
-	// Source names the reference's sources of the deciding rule; Confidence says how
+	// Source names the docs/platform.md headings and sources of the deciding rule; Confidence says how
 	// sure they are.
 	Source     string
 	Confidence tags.Confidence

@@ -116,7 +116,7 @@ const (
 	adWindow = 72 * time.Hour
 )
 
-// Graph error codes the default rules answer (reference §4, §5.4, §10.2).
+// Graph error codes the default rules answer (docs/platform.md, “Private replies”, “Recurring notifications”, “Errors”).
 const (
 	codeInvalidParameter = 100
 	codePermission       = 10
@@ -164,7 +164,7 @@ func defaultTimeline() []Rule {
 			Effect:     Refuse,
 			Match:      Match{MessagingTypes: []MessagingType{Omitted}, Recipients: []RecipientKind{PSID, UserRef, Phone}},
 			ErrorCode:  codeInvalidParameter,
-			Source:     "reference §1.2, §1.4 [C: S-SendRef]; date from Meta's 2018 announcement, error code [UNCONFIRMED]",
+			Source:     "docs/platform.md, “Send API”, “Messaging types” [C: S-SendRef]; date from Meta's 2018 announcement, error code [UNCONFIRMED]",
 			Confidence: tags.Confirmed,
 		},
 		{
@@ -175,7 +175,7 @@ func defaultTimeline() []Rule {
 			Conditions:   []Condition{FlagIs(FlagPromotional, true).Because("the message is promotional (Promotional is true)")},
 			ErrorCode:    codeAbusiveTag,
 			ErrorSubcode: subAbusiveTag,
-			Source:       "reference §1.4, §12 [C: S-SendRef, S-SendMsg]; Graph flags tag misuse with 613/2018338 and policy enforcement, not always at send time",
+			Source:       "docs/platform.md, “Messaging types”, “The 24-hour window” [C: S-SendRef, S-SendMsg]; Graph flags tag misuse with 613/2018338 and policy enforcement, not always at send time",
 			Confidence:   tags.Confirmed,
 		},
 		{
@@ -185,7 +185,7 @@ func defaultTimeline() []Rule {
 			Effect:     Refuse,
 			Match:      Match{Tags: legacyRetired},
 			ErrorCode:  codeInvalidParameter,
-			Source:     "reference §1.5, §12 [C: S-Policy, S-Blog-2020-03-04]; error code [UNCONFIRMED]",
+			Source:     "docs/platform.md, “Message tags”, “The 24-hour window” [C: S-Policy, S-Blog-2020-03-04]; error code [UNCONFIRMED]",
 			Confidence: tags.Confirmed,
 		},
 		{
@@ -195,7 +195,7 @@ func defaultTimeline() []Rule {
 			Effect:     Refuse,
 			Match:      Match{Tags: killed2026},
 			ErrorCode:  codeInvalidParameter,
-			Source:     "reference §1.5 [C: S-SendRef, S-SendMsg]",
+			Source:     "docs/platform.md, “Message tags” [C: S-SendRef, S-SendMsg]",
 			Confidence: tags.Confirmed,
 		},
 		{
@@ -206,7 +206,7 @@ func defaultTimeline() []Rule {
 			Match:      Match{Recipients: []RecipientKind{RecurringToken}},
 			Conditions: []Condition{FlagIs(FlagRecurringExemptRegion, false).Because("the person is not in an exempt region (RecurringExemptRegion is false)")},
 			ErrorCode:  codeInvalidParameter,
-			Source:     "reference §5.4 [T: S-Research-2026 citing Meta's FAQ]; deprecated 2026-01-12",
+			Source:     "docs/platform.md, “Recurring notifications” [T: S-Research-2026 citing Meta's FAQ]; deprecated 2026-01-12",
 			Confidence: tags.ThirdParty,
 		},
 		{
@@ -217,7 +217,7 @@ func defaultTimeline() []Rule {
 			Match:      Match{Recipients: []RecipientKind{Comment, Post}},
 			Conditions: []Condition{AnyTemplate()},
 			ErrorCode:  codeInvalidParameter,
-			Source:     "reference §4 [C: S-PR-2019]; error code [UNCONFIRMED]",
+			Source:     "docs/platform.md, “Private replies” [C: S-PR-2019]; error code [UNCONFIRMED]",
 			Confidence: tags.Confirmed,
 		},
 
@@ -229,7 +229,7 @@ func defaultTimeline() []Rule {
 			Conditions:   []Condition{Within(AnchorLastUserAction, day1)},
 			ErrorCode:    codePermission,
 			ErrorSubcode: subOutsideWindow,
-			Source:       "reference §1.4, §12, §10.2 [C: S-SendRef, S-SendMsg, S-Errors]",
+			Source:       "docs/platform.md, “Messaging types”, “The 24-hour window”, “Errors” [C: S-SendRef, S-SendMsg, S-Errors]",
 			Confidence:   tags.Confirmed,
 		},
 		{
@@ -240,7 +240,7 @@ func defaultTimeline() []Rule {
 			Conditions:   []Condition{Within(AnchorAdReferral, adWindow)},
 			ErrorCode:    codePermission,
 			ErrorSubcode: subOutsideWindow,
-			Source:       "reference §12 item 3 [C: an ad click then a message opens the window]; the 72-hour length is [UNCONFIRMED]",
+			Source:       "docs/platform.md, “The 24-hour window” item 3 [C: an ad click then a message opens the window]; the 72-hour length is [UNCONFIRMED]",
 			Confidence:   tags.Unconfirmed,
 		},
 		{
@@ -255,7 +255,7 @@ func defaultTimeline() []Rule {
 			},
 			ErrorCode:    codePermission,
 			ErrorSubcode: subOutsideWindow,
-			Source:       "reference §12 [C: S-Policy, S-Blog-2020-03-04; T: S-Recart, S-Intelepeer]",
+			Source:       "docs/platform.md, “The 24-hour window” [C: S-Policy, S-Blog-2020-03-04; T: S-Recart, S-Intelepeer]",
 			Confidence:   tags.Confirmed,
 		},
 		{
@@ -271,7 +271,7 @@ func defaultTimeline() []Rule {
 			},
 			ErrorCode:    codePermission,
 			ErrorSubcode: subOutsideWindow,
-			Source:       "reference §1.5, §12, §13 [C: S-SendRef, S-Tags]; the permission error code is [UNCONFIRMED]",
+			Source:       "docs/platform.md, “Message tags”, “The 24-hour window” [C: S-SendRef, S-Tags]; the permission error code is [UNCONFIRMED]",
 			Confidence:   tags.Confirmed,
 		},
 		{
@@ -286,7 +286,7 @@ func defaultTimeline() []Rule {
 			},
 			ErrorCode:    codePermission,
 			ErrorSubcode: subOutsideWindow,
-			Source:       "reference §1.5, §1.12.5 [C: S-SendRef, S-CFT]; its start date is not in the reference",
+			Source:       "docs/platform.md, “Message tags”, “Templates” [C: S-SendRef, S-CFT]; its start date is [UNCONFIRMED]",
 			Confidence:   tags.Confirmed,
 		},
 		{
@@ -297,7 +297,7 @@ func defaultTimeline() []Rule {
 			Conditions:   []Condition{inConversation()},
 			ErrorCode:    codePermission,
 			ErrorSubcode: subOutsideWindow,
-			Source:       "reference §1.5 [L: S-JG-Tag; C: S-Policy]",
+			Source:       "docs/platform.md, “Message tags” [L: S-JG-Tag; C: S-Policy]",
 			Confidence:   tags.Library,
 		},
 		{
@@ -308,7 +308,7 @@ func defaultTimeline() []Rule {
 			Conditions:   []Condition{inConversation()},
 			ErrorCode:    codePermission,
 			ErrorSubcode: subOutsideWindow,
-			Source:       "reference §1.5 [C: S-SendRef, S-Policy; L: S-JG-Tag]",
+			Source:       "docs/platform.md, “Message tags” [C: S-SendRef, S-Policy; L: S-JG-Tag]",
 			Confidence:   tags.Confirmed,
 		},
 		{
@@ -320,7 +320,7 @@ func defaultTimeline() []Rule {
 			Conditions:   []Condition{inConversation()},
 			ErrorCode:    codePermission,
 			ErrorSubcode: subOutsideWindow,
-			Source:       "reference §1.5 [C: S-SendRef, S-Policy, S-Blog-2020-03-04]",
+			Source:       "docs/platform.md, “Message tags” [C: S-SendRef, S-Policy, S-Blog-2020-03-04]",
 			Confidence:   tags.Confirmed,
 		},
 		{
@@ -332,7 +332,7 @@ func defaultTimeline() []Rule {
 			Conditions:   []Condition{inConversation()},
 			ErrorCode:    codePermission,
 			ErrorSubcode: subOutsideWindow,
-			Source:       "reference §1.5 [L: S-JG-Tag, S-MAPI-Types; C: S-Policy]",
+			Source:       "docs/platform.md, “Message tags” [L: S-JG-Tag, S-MAPI-Types; C: S-Policy]",
 			Confidence:   tags.Library,
 		},
 		{
@@ -347,7 +347,7 @@ func defaultTimeline() []Rule {
 			},
 			ErrorCode:    codePermission,
 			ErrorSubcode: subNewsMessaging,
-			Source:       "reference §1.5, §10.2 [C: S-Policy, S-Errors 10/2018065]",
+			Source:       "docs/platform.md, “Message tags”, “Errors” [C: S-Policy, S-Errors 10/2018065]",
 			Confidence:   tags.Confirmed,
 		},
 		{
@@ -361,7 +361,7 @@ func defaultTimeline() []Rule {
 				Before(AnchorTokenExpires).OrUnset(),
 			},
 			ErrorCode:  codeInvalidParameter,
-			Source:     "reference §5.2 [C: S-OTN]; the error code for a used or expired token is [UNCONFIRMED]",
+			Source:     "docs/platform.md, “One-time notifications” [C: S-OTN]; the error code for a used or expired token is [UNCONFIRMED]",
 			Confidence: tags.Confirmed,
 		},
 		{
@@ -376,7 +376,7 @@ func defaultTimeline() []Rule {
 				Spaced(AnchorTokenLastUsed, 0).WithError(codeThrottled, subMinimumDelay),
 			},
 			ErrorCode:  codeInvalidParameter,
-			Source:     "reference §5.4, §10.2 [C: S-WH-optins, S-Errors; T: S-Blip-RN, S-Kogno]",
+			Source:     "docs/platform.md, “Recurring notifications”, “Errors” [C: S-WH-optins, S-Errors; T: S-Blip-RN, S-Kogno]",
 			Confidence: tags.Confirmed,
 		},
 		{
@@ -391,7 +391,7 @@ func defaultTimeline() []Rule {
 			},
 			ErrorCode:    codeInvalidParameter,
 			ErrorSubcode: subInvalidCommentID,
-			Source:       "reference §4 [C: S-PR, S-PageMessages 10900]; the code for a late reply (2018292 or 2534025) is [UNCONFIRMED]",
+			Source:       "docs/platform.md, “Private replies” [C: S-PR, S-PageMessages 10900]; the code for a late reply (2018292 or 2534025) is [UNCONFIRMED]",
 			Confidence:   tags.Confirmed,
 		},
 		{
@@ -406,7 +406,7 @@ func defaultTimeline() []Rule {
 				inConversation().WithError(codePermission, subOutsideWindow),
 			},
 			ErrorCode:  codeInvalidParameter,
-			Source:     "reference §1.2, §1.5 [C: S-PageMessages enum; T: S-Research-2026 citing the 2026-03-27 changelog]; start date [UNCONFIRMED]",
+			Source:     "docs/platform.md, “Send API”, “Message tags” [C: S-PageMessages enum; T: S-Research-2026 citing the 2026-03-27 changelog]; start date [UNCONFIRMED]",
 			Confidence: tags.ThirdParty,
 		},
 		{
@@ -417,7 +417,7 @@ func defaultTimeline() []Rule {
 			Conditions:   []Condition{FlagIs(FlagPhoneNumberApproved, true).Because("the app lacks pages_messaging_phone_number (PhoneNumberApproved is false)")},
 			ErrorCode:    codePermissionDenied,
 			ErrorSubcode: subPhonePermission,
-			Source:       "reference §1.3, §10.2 [C: S-SendOld, S-Errors 200/2018027]",
+			Source:       "docs/platform.md, “Recipients”, “Errors” [C: S-SendOld, S-Errors 200/2018027]",
 			Confidence:   tags.Confirmed,
 		},
 	}

@@ -8,25 +8,26 @@ import (
 	"github.com/gomessenger/messenger/tags"
 )
 
-// referenceErrors are the Graph errors of the reference (§4, §5, §10.2) that the
-// default rules answer, with the reference's words for them.
-var referenceErrors = map[[2]int]string{
-	{10, 2018278}:  "This message is sent outside of allowed window (§10.2, the classic 24 h error)",
-	{10, 2534022}:  "This message is sent outside of allowed window (§10.2)",
-	{10, 2018065}:  "outside allowed window; needs News Messaging permission (§10.2)",
-	{10, 1893015}:  "User stopped notification messages for this topic (§10.2)",
-	{10, 0}:        "No permission / Application does not have permission (§10.2)",
-	{4, 2018354}:   "Marketing Messages: minimum delay between notifications (§10.2, §5.4)",
-	{100, 0}:       "Invalid parameter; killed tags since 2026-04-27; token invalid or expired (§1.5, §5.4, §10.2)",
-	{100, 2018292}: "Invalid comment_id parameter (§4)",
-	{100, 2534025}: "The comment is invalid for a private reply (§4, §10.2)",
-	{10900, 0}:     "Activity already replied to (§4, §10.2)",
-	{613, 2018338}: "bothersome/abusive tag usage (§10.2, §12)",
-	{200, 2018027}: "phone-number permission (§10.2)",
+// documentedErrors are the Graph errors of docs/platform.md (“Errors”, “Private replies”,
+// “One-time notifications”, “Recurring notifications”) that the
+// default rules answer, with a short gloss of each.
+var documentedErrors = map[[2]int]string{
+	{10, 2018278}:  "This message is sent outside of allowed window (the classic 24 h error)",
+	{10, 2534022}:  "This message is sent outside of allowed window",
+	{10, 2018065}:  "outside allowed window; needs News Messaging permission",
+	{10, 1893015}:  "User stopped notification messages for this topic",
+	{10, 0}:        "No permission / Application does not have permission",
+	{4, 2018354}:   "Marketing Messages: minimum delay between notifications",
+	{100, 0}:       "Invalid parameter; killed tags since 2026-04-27; token invalid or expired",
+	{100, 2018292}: "Invalid comment_id parameter",
+	{100, 2534025}: "The comment is invalid for a private reply",
+	{10900, 0}:     "Activity already replied to",
+	{613, 2018338}: "bothersome/abusive tag usage",
+	{200, 2018027}: "phone-number permission",
 }
 
 // TestRuleErrorsMatchReference refuses a request with every default rule, once per
-// distinct error it can answer, and checks the error against the reference's table.
+// distinct error it can answer, and checks the error against the table of docs/platform.md, “Errors”.
 func TestRuleErrorsMatchReference(t *testing.T) {
 	t.Parallel()
 	old := Conversation{LastUserMessage: day(2025, 1, 1)}
@@ -80,9 +81,9 @@ func TestRuleErrorsMatchReference(t *testing.T) {
 	covered := map[string]bool{}
 	for _, tt := range tests {
 		t.Run(tt.rule+"/"+tt.name, func(t *testing.T) {
-			msg, ok := referenceErrors[[2]int{tt.code, tt.sub}]
+			msg, ok := documentedErrors[[2]int{tt.code, tt.sub}]
 			if !ok {
-				t.Fatalf("expected error %d/%d is not in the reference's table", tt.code, tt.sub)
+				t.Fatalf("expected error %d/%d is not in docs/platform.md, “Errors”", tt.code, tt.sub)
 			}
 			rules := Default()
 			// Rules that only decide when they are first: put them first.
@@ -107,12 +108,12 @@ func TestRuleErrorsMatchReference(t *testing.T) {
 		if !covered[r.ID] {
 			t.Errorf("rule %s has no error test", r.ID)
 		}
-		if _, ok := referenceErrors[[2]int{r.ErrorCode, r.ErrorSubcode}]; !ok {
-			t.Errorf("rule %s answers %d/%d, not in the reference's table", r.ID, r.ErrorCode, r.ErrorSubcode)
+		if _, ok := documentedErrors[[2]int{r.ErrorCode, r.ErrorSubcode}]; !ok {
+			t.Errorf("rule %s answers %d/%d, not in docs/platform.md, “Errors”", r.ID, r.ErrorCode, r.ErrorSubcode)
 		}
 		for i, c := range r.Conditions {
-			if _, ok := referenceErrors[[2]int{c.ErrorCode, c.ErrorSubcode}]; c.ErrorCode != 0 && !ok {
-				t.Errorf("rule %s condition %d answers %d/%d, not in the reference's table", r.ID, i, c.ErrorCode, c.ErrorSubcode)
+			if _, ok := documentedErrors[[2]int{c.ErrorCode, c.ErrorSubcode}]; c.ErrorCode != 0 && !ok {
+				t.Errorf("rule %s condition %d answers %d/%d, not in docs/platform.md, “Errors”", r.ID, i, c.ErrorCode, c.ErrorSubcode)
 			}
 		}
 	}

@@ -32,7 +32,8 @@
 //
 // # The default timeline
 //
-// [Default] holds the rules of the reference (§1.4, §1.5, §4, §5, §12), all dates at
+// [Default] holds the rules of docs/platform.md (“Messaging types”, “Message tags”,
+// “Private replies”, “One-time notifications”, “The 24-hour window”), all dates at
 // midnight UTC:
 //
 //   - always: RESPONSE and UPDATE within 24 hours of the person's last message or
@@ -67,7 +68,7 @@
 //
 // # Changing the rules
 //
-// When Meta changes a rule again, or the host knows better than the reference,
+// When Meta changes a rule again, or the host knows better than docs/platform.md,
 // adjust a copy instead of forking:
 //
 //	rules := policy.Default()

@@ -64,7 +64,7 @@ func ExampleCheck_badInput() {
 	// false true Tag "HUMAN_AGENT" needs MessagingType MESSAGE_TAG, not RESPONSE
 }
 
-// A host that knows the Click-to-Messenger window better than the reference sets it
+// A host that knows the Click-to-Messenger window better than the defaults sets it
 // on its own copy of the rules.
 func ExampleRules_SetWindow() {
 	rules := policy.Default()

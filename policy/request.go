@@ -6,7 +6,7 @@ import (
 	"github.com/gomessenger/messenger/tags"
 )
 
-// MessagingType is the Send API's messaging_type (reference §1.4).
+// MessagingType is the Send API's messaging_type (docs/platform.md, “Messaging types”).
 type MessagingType string
 
 // The messaging types of the Send API.
@@ -25,7 +25,7 @@ const (
 	Utility MessagingType = "UTILITY"
 )
 
-// RecipientKind is the kind of identifier a send addresses (reference §1.3). The
+// RecipientKind is the kind of identifier a send addresses (docs/platform.md, “Recipients”). The
 // values are the wire names of the recipient fields.
 type RecipientKind string
 
@@ -95,7 +95,7 @@ type Conversation struct {
 	// ice-breaker taps included). HUMAN_AGENT and CUSTOMER_FEEDBACK count from it.
 	LastUserMessage time.Time
 	// LastUserAction is the latest window-opening action of any kind: a message, a
-	// postback, an m.me referral, a reaction, a plugin opt-in (reference §12). The
+	// postback, an m.me referral, a reaction, a plugin opt-in (docs/platform.md, “The 24-hour window”). The
 	// standard window counts from the later of it and LastUserMessage, so hosts that
 	// only track messages may leave it zero.
 	LastUserAction time.Time

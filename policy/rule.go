@@ -56,7 +56,7 @@ type Rule struct {
 	// Refuse rule that triggers, or an Allow rule whose condition fails (unless the
 	// condition names its own error).
 	ErrorCode, ErrorSubcode int
-	// Source names the reference sections and sources behind the rule.
+	// Source names the docs/platform.md headings and source keys behind the rule.
 	Source string
 	// Confidence is how sure those sources are.
 	Confidence tags.Confidence

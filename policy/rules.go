@@ -24,7 +24,7 @@ var (
 
 // Rules is an ordered set of dated rules and the engine that applies them.
 //
-// Build one with [Default] (Meta's rules as the reference knows them) and adjust it
+// Build one with [Default] (Meta's rules as docs/platform.md records them) and adjust it
 // with Add, Replace, Remove, Edit, Move, SetWindow and SetError when Meta changes a
 // rule again or the host knows better. The order matters twice: among Refuse rules
 // the first that triggers decides, and when no Allow rule allows, the first matching
@@ -74,7 +74,7 @@ var defaultRules = sync.OnceValue(func() *Rules {
 })
 
 // Default returns a fresh copy of the default rules: the timeline of Meta's rules
-// as the reference records them (see the package documentation). Changing it
+// as docs/platform.md records them (see the package documentation). Changing it
 // changes nothing else.
 func Default() *Rules { return defaultRules().Clone() }
 
@@ -226,7 +226,7 @@ func (r *Rules) SetWindow(id string, d time.Duration) error {
 }
 
 // SetError changes the Graph error the rule answers when it refuses (conditions
-// with their own error keep it), for codes the reference is unsure of, such as
+// with their own error keep it), for codes docs/platform.md marks as unconfirmed, such as
 // 10/2534022 in place of 10/2018278.
 func (r *Rules) SetError(id string, code, subcode int) error {
 	return r.Edit(id, func(x *Rule) { x.ErrorCode, x.ErrorSubcode = code, subcode })

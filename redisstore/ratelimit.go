@@ -33,7 +33,7 @@ return wait
 
 // RateLimiter shares one Page's call budget across every process that uses the
 // same Redis and prefix: a fleet of bot instances together stays under the rate
-// Meta allows the Page (reference §10.5: 300 send calls per second, 10 for audio
+// Meta allows the Page (docs/platform.md, “Rate limits”: 300 send calls per second, 10 for audio
 // and video), instead of each instance spending it alone. It satisfies
 // messenger.Limiter, for messenger.WithLimiter, and is safe for concurrent use.
 //

@@ -6,7 +6,7 @@ import (
 	"github.com/gomessenger/messenger"
 )
 
-// Source is where a referral came from, as the webhook names it (reference §3.6.4).
+// Source is where a referral came from, as the webhook names it (docs/platform.md, “Webhook events”).
 type Source string
 
 // The referral sources of the platform. Others are passed through as Meta sends them.
@@ -27,7 +27,7 @@ const (
 	// existing conversation.
 	ViaReferral Via = "referral"
 	// ViaPostback: the Get Started postback, which exists only in a new
-	// conversation (reference §9).
+	// conversation (docs/platform.md, “m.me links”).
 	ViaPostback Via = "postback"
 	// ViaMessage: a message carrying the referral, the first message after a
 	// Click-to-Messenger ad.

@@ -10,7 +10,8 @@ import (
 // WindowRetention is how long a window is kept after its latest action: twice the
 // longest look-back of any rule. No rule of the platform looks further back than
 // seven days from the person's last message (HUMAN_AGENT and CUSTOMER_FEEDBACK; the
-// standard window is 24 hours, the ad window 72). The second
+// standard window is 24 hours, the ad window 72; docs/platform.md, “Message tags”,
+// “The 24-hour window”). The second
 // week is the margin: a send up to a week past a deadline is refused by the rule
 // that ran out, with the person's last message named ("8 days ago"), not as if the
 // person had never written.

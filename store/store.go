@@ -32,7 +32,7 @@ var ErrClosed = errors.New("store: closed")
 // ActionKind names a user action that opens (or re-opens) the standard messaging window.
 type ActionKind string
 
-// The window-opening actions of the platform's policy (reference §12).
+// The window-opening actions of the platform's policy (docs/platform.md, “The 24-hour window”).
 const (
 	ActionMessage  ActionKind = "message"  // a message, quick-reply or ice-breaker tap
 	ActionPostback ActionKind = "postback" // a button tap: Get Started, persistent menu, template button
@@ -75,7 +75,7 @@ type Windows interface {
 type TokenKind string
 
 // The two kinds of notification token, named as the Send API's recipient fields
-// (reference §5).
+// (docs/platform.md, “Recipients”, “One-time notifications”, “Recurring notifications”).
 const (
 	// OneTimeToken is a one-time notification token: one send, within a year.
 	OneTimeToken TokenKind = "one_time_notif_token"

@@ -180,14 +180,14 @@ var catalogue = []Info{
 	func() Info {
 		i := legacy(BusinessProductivity, "non-promotional messages from productivity tools the person uses", Unconfirmed)
 		i.Confidence = Unconfirmed
-		i.Sources = []string{"reference §1.5: the seventeenth legacy tag, from memory"}
+		i.Sources = []string{"docs/platform.md, “Message tags”: the seventeenth legacy tag, found in no source"}
 		return i
 	}(),
 }
 
 // legacy builds the entry of a tag retired on 2020-03-04. The uses paraphrase
 // Meta's 2018–2019 documentation and are third-party strength; the replacements
-// follow the reference's third-party mapping [T: S-Amio].
+// follow a third-party mapping [T: S-Amio] (docs/platform.md, “Message tags”).
 func legacy(t Tag, purpose string, mapping Confidence, replacements ...Tag) Info {
 	i := Info{
 		Tag:                   t,

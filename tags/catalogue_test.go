@@ -28,7 +28,7 @@ func TestCatalogueHoldsEveryTagEverValid(t *testing.T) {
 	}
 }
 
-// The seventeen tags retired or re-scoped on 2020-03-04, as the reference lists them.
+// The seventeen tags retired or re-scoped on 2020-03-04, as docs/platform.md, “Message tags”, lists them.
 func TestLegacySetMatchesReference(t *testing.T) {
 	t.Parallel()
 	legacy17 := []Tag{

@@ -19,8 +19,9 @@
 //     with error 100; Meta points to Utility Message templates and the paid Marketing
 //     Messages API instead.
 //
-// Each entry ([Info]) carries the confidence of its source in the reference's terms
-// ([Confirmed], [Library], [ThirdParty], [Unconfirmed]). The legacy→new mapping is
+// Each entry ([Info]) carries the confidence of its source in the terms of
+// docs/platform.md, “How sure each fact is” ([Confirmed], [Library], [ThirdParty],
+// [Unconfirmed]). The legacy→new mapping is
 // third-party, not Meta's.
 //
 // The package is pure data and lookups: no I/O, no clock. Functions that depend on

@@ -4,7 +4,7 @@ import "time"
 
 // Tag is the value of the Send API's "tag" parameter, sent with messaging_type
 // MESSAGE_TAG to message a person outside the 24-hour standard messaging window
-// for one narrow, non-promotional purpose (reference §1.5).
+// for one narrow, non-promotional purpose (docs/platform.md, “Message tags”).
 //
 // The zero value means "no tag". A Tag that is not in the catalogue is not an error
 // by itself; [Parse] and the policy package reject it where it matters.
@@ -33,7 +33,7 @@ const (
 	NonPromotionalSubscription Tag = "NON_PROMOTIONAL_SUBSCRIPTION"
 )
 
-// The legacy tags retired on 2020-03-04 (reference §1.5). Sixteen tags are listed by
+// The legacy tags retired on 2020-03-04 (docs/platform.md, “Message tags”). Sixteen tags are listed by
 // a maintained library [L: S-JG-Tag]; ACCOUNT_UPDATE and NON_PROMOTIONAL_SUBSCRIPTION
 // survived the cut and are declared above. BusinessProductivity is the seventeenth
 // and is [UNCONFIRMED].
@@ -71,11 +71,10 @@ func (t Tag) ValidAt(at time.Time) bool {
 	return ok && catalogue[i].ValidAt(at)
 }
 
-// Confidence says how sure the reference is of a fact (reference, "How sure each
-// fact is").
+// Confidence says how sure a fact is (docs/platform.md, “How sure each fact is”).
 type Confidence string
 
-// The confidence levels of the reference.
+// The confidence levels of docs/platform.md.
 const (
 	// Confirmed facts are stated in Meta's documentation.
 	Confirmed Confidence = "C"
@@ -113,7 +112,7 @@ type Info struct {
 	// in an existing conversation.
 	Window time.Duration
 	// ValidFrom is the first instant the tag was accepted. Zero means the tag
-	// predates the history this catalogue records (the date is not in the reference).
+	// predates the history this catalogue records (docs/platform.md has no date for it).
 	ValidFrom time.Time
 	// ValidUntil is the first instant the tag is no longer accepted; zero while it is
 	// still valid.
@@ -126,13 +125,13 @@ type Info struct {
 	// ReplacementNote names replacements that are not tags (templates, paid
 	// products), or says that there is none.
 	ReplacementNote string
-	// ReplacementConfidence is how sure the reference is of the replacements.
+	// ReplacementConfidence is how sure the replacements are.
 	ReplacementConfidence Confidence
 	// Changes lists dated changes that did not end the tag's validity.
 	Changes []Change
-	// Confidence is how sure the reference is of the tag's existence and dates.
+	// Confidence is how sure the tag's existence and dates are.
 	Confidence Confidence
-	// Sources are the source keys of the reference's §S behind this entry.
+	// Sources are the source keys (docs/platform.md, “Sources”) behind this entry.
 	Sources []string
 }
 

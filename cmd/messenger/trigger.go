@@ -16,7 +16,7 @@ import (
 )
 
 // triggerEvents builds each event kind from the flags with the SDK's event types
-// (reference §3.6), so the body is what messenger.ParseEvents reads.
+// (docs/platform.md, “Webhook events”), so the body is what messenger.ParseEvents reads.
 var triggerEvents = map[string]func(f *triggerFlags) (messenger.Event, error){
 	"message": func(f *triggerFlags) (messenger.Event, error) {
 		m := messenger.ReceivedMessage{MID: f.mid, Text: f.text}
