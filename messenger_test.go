@@ -69,6 +69,8 @@ func TestNewValidatesOptions(t *testing.T) {
 		{"nil clock", "t", []Option{WithClock(nil)}, "nil clock"},
 		{"page id letters", "t", []Option{WithPageID("12a")}, `character 'a' at 2`},
 		{"nil option", "t", []Option{nil}, "nil Option"},
+		{"nil guard rules", "t", []Option{WithPolicyGuard(&mapWindows{}, GuardRules(nil))}, "GuardRules: rules must not be nil"},
+		{"nil guard option", "t", []Option{WithPolicyGuard(&mapWindows{}, nil)}, "nil GuardOption"},
 		{"all good", "t", []Option{WithBaseURL("http://127.0.0.1:1/x/"), WithAppSecret("s"), WithGraphVersion("v19.0"),
 			WithHTTPClient(&http.Client{}), WithRateLimit(10, 1), WithRetry(RetryPolicy{MaxAttempts: 1}),
 			WithLogger(slog.Default()), WithClock(time.Now), WithPageID("123")}, ""},

@@ -17,6 +17,7 @@ import (
 	"github.com/gomessenger/messenger/broadcast"
 	"github.com/gomessenger/messenger/messengertest"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storetest"
 )
 
 // syntheticStore derives each person's window and tokens from their PSID, so a
@@ -147,7 +148,7 @@ func BenchmarkRateAccuracy(b *testing.B) {
 		b.Run(fmt.Sprintf("rate=%v", rate), func(b *testing.B) {
 			n := int(rate * 3)
 			srv := messengertest.NewServer(b)
-			st := store.NewMemory(store.WithClock(srv.Now))
+			st := storetest.NewMemory(b, store.WithClock(srv.Now))
 			ids := make([]string, n)
 			for i := range ids {
 				ids[i] = strconv.Itoa(4000000000000000 + i)

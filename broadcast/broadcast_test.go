@@ -15,7 +15,7 @@ import (
 
 func TestBroadcastValidation(t *testing.T) {
 	t.Parallel()
-	st := newStore(time.Now())
+	st := newStore(t, time.Now())
 	ok := func() broadcast.Broadcast {
 		return broadcast.Broadcast{Page: testPage, Audience: broadcast.PSIDs("1"), Message: messenger.Text("hi"),
 			Ways: []broadcast.Way{broadcast.InWindow()}, Windows: st, Tokens: st}

@@ -21,6 +21,7 @@ import (
 	"github.com/gomessenger/messenger/broadcast"
 	"github.com/gomessenger/messenger/messengertest"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storetest"
 )
 
 // These tests run the broadcast against messengertest, the SDK's fake Graph
@@ -33,7 +34,7 @@ import (
 func onFake(t *testing.T, n int) (*messengertest.Server, *store.Memory, []string, map[string]string) {
 	t.Helper()
 	srv := messengertest.NewServer(t, messengertest.WithNow(testNow), messengertest.WithPageID(testPage))
-	st := store.NewMemory(store.WithClock(srv.Now))
+	st := storetest.NewMemory(t, store.WithClock(srv.Now))
 	ctx := context.Background()
 	says := func(id string, ago time.Duration) {
 		srv.SetNow(testNow.Add(-ago))

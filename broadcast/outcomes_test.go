@@ -42,7 +42,7 @@ func faultFor(faults map[string]*fakeError, times map[string]int) func(int, []st
 func TestSendOutcomes(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		for _, id := range []string{"1", "2", "3", "4", "5", "7"} {
 			f.says(st, id, time.Hour)
 		}
@@ -111,7 +111,7 @@ func TestSendOutcomes(t *testing.T) {
 func TestSendStopsWhenGraphRefusesThePage(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		var ids []string
 		for i := range 50 {
 			id := fmt.Sprint(100 + i)
@@ -163,7 +163,7 @@ func TestSendStopsWhenGraphRefusesThePage(t *testing.T) {
 func TestCancelDuringThrottleReleasesClaims(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		f.says(st, "1", time.Hour)
 		f.says(st, "2", time.Hour)
 		ctx, cancel := context.WithCancel(t.Context())
@@ -196,7 +196,7 @@ func TestCancelDuringThrottleReleasesClaims(t *testing.T) {
 func TestUsageHeadersSlowTheBroadcast(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		var ids []string
 		for i := range 300 {
 			id := fmt.Sprint(1000 + i)
@@ -224,7 +224,7 @@ func TestUsageHeadersSlowTheBroadcast(t *testing.T) {
 func TestAudioAndVideoHaveTheirOwnRate(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		var ids []string
 		for i := range 21 {
 			id := fmt.Sprint(1000 + i)
@@ -243,7 +243,7 @@ func TestAudioAndVideoHaveTheirOwnRate(t *testing.T) {
 func TestProgressReports(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		ids, want := mixed(f, st, 1000)
 		var reports []broadcast.Progress
 		b := newBroadcast(f, st, ids)
@@ -276,7 +276,7 @@ func TestProgressReports(t *testing.T) {
 func TestResumeCountsRepeatedRowsOnce(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		f.says(st, "1", time.Hour)
 		f.says(st, "2", time.Hour)
 		b := newBroadcast(f, st, []string{"1", "2", "1"})
@@ -299,7 +299,7 @@ func TestResumeCountsRepeatedRowsOnce(t *testing.T) {
 func TestEndlessThrottlingEnds(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		f.says(st, "1", time.Hour)
 		f.says(st, "2", time.Hour)
 		f.fault = faultFor(map[string]*fakeError{"1": {code: 613, subcode: 2534040}}, nil)

@@ -146,7 +146,7 @@ func TestPlanJudgesEachWay(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			st := newStore(tt.now)
+			st := newStore(t, tt.now)
 			tt.setup(st, tt.now)
 			var audit bytes.Buffer
 			b := tt.b
@@ -191,7 +191,7 @@ func token(st *store.Memory, psid, topic string, kind store.TokenKind, issued, e
 func TestPlanCountsAtRisk(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	st := newStore(now)
+	st := newStore(t, now)
 	var ids []string
 	for i := range 10 {
 		id := string(rune('a' + i))
@@ -219,7 +219,7 @@ func TestPlanStopsOnAudienceAndStoreErrors(t *testing.T) {
 		}
 		yield(broadcast.Recipient{}, boom)
 	}
-	st := newStore(time.Now())
+	st := newStore(t, time.Now())
 	b := &broadcast.Broadcast{Page: testPage, Audience: audience, Message: messenger.Text("hi"), Ways: []broadcast.Way{broadcast.InWindow()}, Windows: st}
 	sum, err := b.Plan(t.Context(), nil)
 	require.ErrorIs(t, err, boom)
@@ -249,7 +249,7 @@ func TestPlanAndSendShareTheClientsClock(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		// The bubble's wall clock starts in 2000: far from the fake's 2026, where
 		// the windows are open.
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		ids := []string{"1", "2", "3", "4"}
 		for _, id := range ids {
 			f.says(st, id, time.Hour)
@@ -277,7 +277,7 @@ func TestPlanAndSendShareTheClientsClock(t *testing.T) {
 func TestPlanWithoutClientNeedsPage(t *testing.T) {
 	t.Parallel()
 	b := &broadcast.Broadcast{Audience: broadcast.PSIDs("1"), Message: messenger.Text("hi"),
-		Ways: []broadcast.Way{broadcast.InWindow()}, Windows: newStore(testNow)}
+		Ways: []broadcast.Way{broadcast.InWindow()}, Windows: newStore(t, testNow)}
 	_, err := b.Plan(t.Context(), nil)
 	require.ErrorIs(t, err, messenger.ErrInvalidRequest)
 	require.ErrorContains(t, err, "Broadcast.Page")
@@ -313,7 +313,7 @@ func TestPlanReadsTheJournal(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			synctest.Test(t, func(t *testing.T) {
-				f, st := newFakeGraph(testNow), newStore(testNow)
+				f, st := newFakeGraph(testNow), newStore(t, testNow)
 				ids := []string{"1", "2", "3", "4", "5", "6"}
 				for _, id := range ids {
 					f.says(st, id, time.Hour)

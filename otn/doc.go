@@ -11,7 +11,8 @@
 // its token with the person, the Page, the topic and the expiry. Later, outside the
 // window, [Notifier.Notify] sends one message with that token:
 //
-//	n, _ := otn.New(client, store.NewMemory())
+//	tokens, _ := store.NewMemory()
+//	n, _ := otn.New(client, tokens)
 //	messenger.On(webhook, n.HandleOptin)
 //	n.Request(ctx, page, psid, "Tell me when size 42 is back", "back_in_stock:sku-42")
 //	// … weeks later

@@ -10,13 +10,14 @@ import (
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storetest"
 )
 
 func TestHolders(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	st := store.NewMemory(store.WithClock(clock)) // implements store.TopicTokens
+	st := storetest.NewMemory(t, store.WithClock(clock)) // implements store.TopicTokens
 	ctx := t.Context()
 	const topic = "back_in_stock:sku-42"
 	live := func(value, page, user, topic string) store.Token {
@@ -72,7 +73,7 @@ func TestHoldersNeedsTopicTokens(t *testing.T) {
 	t.Parallel()
 	// Embedding only store.Tokens hides the memory store's TokensByTopic, as a
 	// store of another author that lacks it.
-	n, err := New(noSend, struct{ store.Tokens }{store.NewMemory()})
+	n, err := New(noSend, struct{ store.Tokens }{storetest.NewMemory(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

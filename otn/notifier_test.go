@@ -13,6 +13,7 @@ import (
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storetest"
 )
 
 // issued is the timestamp of optinBody: 2026-03-10T14:25:52.478Z.
@@ -49,7 +50,7 @@ func text(s string) *messenger.Message { return messenger.Text(s) }
 
 func newNotifier(t *testing.T, s Sender, clk *clock) (*Notifier, *store.Memory) {
 	t.Helper()
-	mem := store.NewMemory()
+	mem := storetest.NewMemory(t)
 	n, err := New(s, mem, WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
@@ -397,7 +398,7 @@ func TestWithPageSenders(t *testing.T) {
 	g := newFakeGraph(t, nil)
 	root := g.client(t)
 	var pages []string
-	n, err := New(nil, store.NewMemory(), WithClock(newClock(issued).Now),
+	n, err := New(nil, storetest.NewMemory(t), WithClock(newClock(issued).Now),
 		WithPageSenders(func(ctx context.Context, page string) (Sender, error) {
 			pages = append(pages, page)
 			return root, nil
@@ -416,13 +417,13 @@ func TestWithPageSenders(t *testing.T) {
 
 func TestNewErrors(t *testing.T) {
 	t.Parallel()
-	if _, err := New(nil, store.NewMemory()); err == nil {
+	if _, err := New(nil, storetest.NewMemory(t)); err == nil {
 		t.Error("New without a client: no error")
 	}
 	if _, err := New(senderFunc(nil), nil); err == nil {
 		t.Error("New without a store: no error")
 	}
-	if _, err := New(senderFunc(nil), store.NewMemory(), WithClock(nil)); err == nil {
+	if _, err := New(senderFunc(nil), storetest.NewMemory(t), WithClock(nil)); err == nil {
 		t.Error("WithClock(nil): no error")
 	}
 }
@@ -459,7 +460,7 @@ func TestNotifyContextEndsAfterClaim(t *testing.T) {
 	t.Parallel()
 	g := newFakeGraph(t, nil)
 	ctx, cancel := context.WithCancel(context.Background())
-	mem := store.NewMemory()
+	mem := storetest.NewMemory(t)
 	n, err := New(g.client(t), cancelOnClaim{mem, cancel}, WithClock(newClock(issued).Now))
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,7 @@
 // their ids: [Client.Ensure] returns the persona with a name, creating it only when
 // the Page has none, and concurrent calls never create duplicates.
 //
-//	personas := persona.New(client)
+//	personas, err := persona.New(client)
 //	anna, err := personas.Ensure(ctx, "Anna", "https://example.com/anna.jpg")
 //	personas.Typing(ctx, anna.ID, messenger.PSID(psid), true)
 //	personas.SendText(ctx, anna.ID, messenger.PSID(psid), "Hi, I'm Anna from support.")

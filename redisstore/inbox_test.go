@@ -12,7 +12,7 @@ import (
 // none lost or repeated at the page boundaries.
 func TestPendingPagesThroughALongInbox(t *testing.T) {
 	c := client(t)
-	s := redisstore.New(c, redisstore.WithPrefix(freshPrefix(t, c)))
+	s := newStore(t, c, redisstore.WithPrefix(freshPrefix(t, c)))
 	ctx := t.Context()
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	const n = 1100 // more than two pages of 512

@@ -18,7 +18,7 @@ func TestKeyLayoutAndTTLs(t *testing.T) {
 	c := client(t)
 	prefix := freshPrefix(t, c)
 	now := time.Now()
-	s := redisstore.New(c, redisstore.WithPrefix(prefix))
+	s := newStore(t, c, redisstore.WithPrefix(prefix))
 	ctx := t.Context()
 	if err := s.RecordAction(ctx, "123", "u1", store.Action{Kind: store.ActionMessage, At: now}); err != nil {
 		t.Fatal(err)
@@ -68,7 +68,7 @@ func TestKeyLayoutAndTTLs(t *testing.T) {
 
 func TestPageWithBracesRefused(t *testing.T) {
 	c := client(t)
-	s := redisstore.New(c, redisstore.WithPrefix(freshPrefix(t, c)))
+	s := newStore(t, c, redisstore.WithPrefix(freshPrefix(t, c)))
 	err := s.RecordAction(t.Context(), "a}b", "u", store.Action{Kind: store.ActionMessage, At: time.Now()})
 	var ie *store.InputError
 	if !errors.As(err, &ie) || ie.Field != "page" {
@@ -91,7 +91,7 @@ func TestWithPrefixPanicsOnBadPrefix(t *testing.T) {
 
 func TestNewDoesNotTouchTheNetworkAndCloseKeepsClient(t *testing.T) {
 	c := client(t)
-	s := redisstore.New(c)
+	s := newStore(t, c)
 	if s.Prefix() != redisstore.DefaultPrefix {
 		t.Errorf("Prefix = %q, want %q", s.Prefix(), redisstore.DefaultPrefix)
 	}

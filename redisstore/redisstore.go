@@ -79,37 +79,52 @@ var (
 	_ store.TopicTokens = (*Store)(nil)
 )
 
-// Option configures [New].
-type Option func(*Store)
+// Option configures [New]. Options check their argument: New fails with an error
+// naming the option instead of building a store that misbehaves later.
+type Option func(*Store) error
 
 // WithPrefix sets the first part of every key (default [DefaultPrefix]), so several
-// bots, or tests, share one Redis. It panics if prefix is empty or contains '{' or
+// bots, or tests, share one Redis. The prefix must not be empty nor contain '{' or
 // '}', which would break the per-Page hash tags.
 func WithPrefix(prefix string) Option {
-	if prefix == "" || strings.ContainsAny(prefix, "{}") {
-		panic(fmt.Sprintf("redisstore: WithPrefix: prefix must be non-empty without '{' or '}', got %q", prefix))
+	return func(s *Store) error {
+		if prefix == "" || strings.ContainsAny(prefix, "{}") {
+			return fmt.Errorf("redisstore: WithPrefix: prefix must be non-empty without '{' or '}', got %q", prefix)
+		}
+		s.prefix = prefix
+		return nil
 	}
-	return func(s *Store) { s.prefix = prefix }
 }
 
 // WithClock sets the clock that decides when dedupe keys and windows expire
 // (default time.Now). Tests pass a fake clock to move time instead of sleeping.
 func WithClock(now func() time.Time) Option {
-	return func(s *Store) {
-		if now != nil {
-			s.now = now
+	return func(s *Store) error {
+		if now == nil {
+			return errors.New("redisstore: WithClock: clock must not be nil")
 		}
+		s.now = now
+		return nil
 	}
 }
 
-// New returns a store on client. It does not touch the network; the client stays
-// the caller's, and Close leaves it open.
-func New(client redis.UniversalClient, opts ...Option) *Store {
+// New returns a store on client, or the error of the first option that rejected its
+// argument. It does not touch the network; the client stays the caller's, and Close
+// leaves it open.
+func New(client redis.UniversalClient, opts ...Option) (*Store, error) {
+	if client == nil {
+		return nil, errors.New("redisstore: New: client must not be nil")
+	}
 	s := &Store{rdb: client, prefix: DefaultPrefix, now: time.Now}
 	for _, o := range opts {
-		o(s)
+		if o == nil {
+			return nil, errors.New("redisstore: New: nil Option")
+		}
+		if err := o(s); err != nil {
+			return nil, err
+		}
 	}
-	return s
+	return s, nil
 }
 
 // Prefix returns the prefix of the store's keys.

@@ -14,7 +14,7 @@ import (
 // Kill and Release, which find a token by value, find it on the new one.
 func TestPutTokenMovesBetweenPages(t *testing.T) {
 	c := client(t)
-	s := redisstore.New(c, redisstore.WithPrefix(freshPrefix(t, c)))
+	s := newStore(t, c, redisstore.WithPrefix(freshPrefix(t, c)))
 	ctx := t.Context()
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	tok := store.Token{Value: "tv", Kind: store.OneTimeToken, Page: "p1", User: "u", Topic: "x", IssuedAt: now, ExpiresAt: now.Add(time.Hour)}
@@ -53,7 +53,7 @@ func TestPutTokenMovesBetweenPages(t *testing.T) {
 // A token moved to another Page leaves its topic on the old Page too.
 func TestPutTokenMovesTopicBetweenPages(t *testing.T) {
 	c := client(t)
-	s := redisstore.New(c, redisstore.WithPrefix(freshPrefix(t, c)))
+	s := newStore(t, c, redisstore.WithPrefix(freshPrefix(t, c)))
 	ctx := t.Context()
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	tok := store.Token{Value: "tv", Kind: store.OneTimeToken, Page: "p1", User: "u", Topic: "x", IssuedAt: now, State: store.TokenLive}
@@ -83,7 +83,7 @@ func TestPutTokenMovesTopicBetweenPages(t *testing.T) {
 func TestTokensByTopicOlderDataAndExpiredHashes(t *testing.T) {
 	c := client(t)
 	prefix := freshPrefix(t, c)
-	s := redisstore.New(c, redisstore.WithPrefix(prefix))
+	s := newStore(t, c, redisstore.WithPrefix(prefix))
 	ctx := t.Context()
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	var toks []store.Token

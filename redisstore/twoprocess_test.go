@@ -36,7 +36,7 @@ func TestTwoProcessChild(t *testing.T) {
 	}
 	c := client(t)
 	ctx := context.Background()
-	s := redisstore.New(c, redisstore.WithPrefix(prefix))
+	s := newStore(t, c, redisstore.WithPrefix(prefix))
 	awaitStart(t, c, prefix)
 	for i := range twoProcItems {
 		tok, err := s.ClaimToken(ctx, "page", fmt.Sprintf("user-%d", i), "topic", store.OneTimeToken, twoProcNow)
@@ -62,7 +62,7 @@ func TestTwoProcessesOneWinner(t *testing.T) {
 	c := client(t)
 	prefix := freshPrefix(t, c)
 	ctx := t.Context()
-	s := redisstore.New(c, redisstore.WithPrefix(prefix))
+	s := newStore(t, c, redisstore.WithPrefix(prefix))
 	for i := range twoProcItems {
 		err := s.PutToken(ctx, store.Token{Value: fmt.Sprintf("tok-%d", i), Kind: store.OneTimeToken, Page: "page",
 			User: fmt.Sprintf("user-%d", i), Topic: "topic", IssuedAt: twoProcNow, ExpiresAt: twoProcNow.Add(time.Hour)})

@@ -3,6 +3,8 @@ package store
 import (
 	"cmp"
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"sync"
@@ -70,32 +72,39 @@ var (
 	_ TopicTokens = (*Memory)(nil)
 )
 
-// MemoryOption configures [NewMemory].
-type MemoryOption func(*Memory)
+// MemoryOption configures [NewMemory]. Options check their argument: NewMemory fails
+// with an error naming the option instead of building a store that misbehaves later.
+type MemoryOption func(*Memory) error
 
 // WithClock sets the clock the store reads to expire dedupe keys and windows
 // (default time.Now). Tests pass a fake clock to move time instead of sleeping.
 func WithClock(now func() time.Time) MemoryOption {
-	return func(m *Memory) {
-		if now != nil {
-			m.now = now
+	return func(m *Memory) error {
+		if now == nil {
+			return errors.New("store: WithClock: clock must not be nil")
 		}
+		m.now = now
+		return nil
 	}
 }
 
 // WithMaxDedupeKeys bounds how many dedupe keys the store holds (default
 // [DefaultMaxDedupeKeys]). When full, the key closest to expiry is evicted first, so
-// only the oldest deliveries lose their protection. It panics if n < 1: a store that
-// holds no key cannot dedupe anything.
+// only the oldest deliveries lose their protection. n must be at least 1: a store
+// that holds no key cannot dedupe anything.
 func WithMaxDedupeKeys(n int) MemoryOption {
-	if n < 1 {
-		panic("store: WithMaxDedupeKeys: n must be at least 1, got " + strconv.Itoa(n))
+	return func(m *Memory) error {
+		if n < 1 {
+			return fmt.Errorf("store: WithMaxDedupeKeys: n must be at least 1, got %d", n)
+		}
+		m.maxKeys = n
+		return nil
 	}
-	return func(m *Memory) { m.maxKeys = n }
 }
 
-// NewMemory returns an empty in-memory store.
-func NewMemory(opts ...MemoryOption) *Memory {
+// NewMemory returns an empty in-memory store, or the error of the first option that
+// rejected its argument.
+func NewMemory(opts ...MemoryOption) (*Memory, error) {
 	m := &Memory{
 		now:     time.Now,
 		maxKeys: DefaultMaxDedupeKeys,
@@ -108,9 +117,14 @@ func NewMemory(opts ...MemoryOption) *Memory {
 		inbox:   make(map[string]memEntry),
 	}
 	for _, o := range opts {
-		o(m)
+		if o == nil {
+			return nil, errors.New("store: NewMemory: nil MemoryOption")
+		}
+		if err := o(m); err != nil {
+			return nil, err
+		}
 	}
-	return m
+	return m, nil
 }
 
 // check is the common entry test of every method.

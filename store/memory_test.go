@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"log"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,13 +15,13 @@ import (
 func TestMemoryConformance(t *testing.T) {
 	clock := storetest.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC))
 	storetest.Run(t, func(t *testing.T) store.Store {
-		return store.NewMemory(store.WithClock(clock.Now))
+		return storetest.NewMemory(t, store.WithClock(clock.Now))
 	}, storetest.WithClock(clock))
 }
 
 func TestMemoryMaxDedupeKeysEvictsSoonestExpiry(t *testing.T) {
 	clock := storetest.NewClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
-	m := store.NewMemory(store.WithClock(clock.Now), store.WithMaxDedupeKeys(3))
+	m := storetest.NewMemory(t, store.WithClock(clock.Now), store.WithMaxDedupeKeys(3))
 	ctx := t.Context()
 	seen := func(key string, ttl time.Duration) bool {
 		t.Helper()
@@ -43,7 +45,7 @@ func TestMemoryMaxDedupeKeysEvictsSoonestExpiry(t *testing.T) {
 
 func TestMemoryStaysBounded(t *testing.T) {
 	clock := storetest.NewClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
-	m := store.NewMemory(store.WithClock(clock.Now), store.WithMaxDedupeKeys(100))
+	m := storetest.NewMemory(t, store.WithClock(clock.Now), store.WithMaxDedupeKeys(100))
 	ctx := t.Context()
 	for i := range 10_000 {
 		if ok, err := m.FirstSeen(ctx, fmt.Sprintf("k%d", i), time.Minute); err != nil || !ok {
@@ -66,18 +68,38 @@ func TestMemoryStaysBounded(t *testing.T) {
 	}
 }
 
-func TestWithMaxDedupeKeysPanicsBelowOne(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Error("WithMaxDedupeKeys(0) did not panic")
-		}
-	}()
-	store.WithMaxDedupeKeys(0)
+func TestNewMemoryRejectsBadOptions(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		opt  store.MemoryOption
+		want []string // the option, the limit and the value, in the error
+	}{
+		{"nil clock", store.WithClock(nil), []string{"WithClock", "must not be nil"}},
+		{"no dedupe keys", store.WithMaxDedupeKeys(0), []string{"WithMaxDedupeKeys", "at least 1", "got 0"}},
+		{"negative dedupe keys", store.WithMaxDedupeKeys(-3), []string{"WithMaxDedupeKeys", "at least 1", "got -3"}},
+		{"nil option", nil, []string{"nil MemoryOption"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := store.NewMemory(tt.opt)
+			if err == nil {
+				m.Close()
+				t.Fatal("NewMemory accepted the option")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+		})
+	}
 }
 
 func ExampleNewMemory() {
 	ctx := context.Background()
-	s := store.NewMemory()
+	s, err := store.NewMemory()
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer s.Close()
 
 	// A webhook delivered twice is handled once.
@@ -103,5 +125,5 @@ func ExampleNewMemory() {
 }
 
 func BenchmarkMemory(b *testing.B) {
-	storetest.Bench(b, func(b *testing.B) store.Store { return store.NewMemory() })
+	storetest.Bench(b, func(b *testing.B) store.Store { return storetest.NewMemory(b) })
 }

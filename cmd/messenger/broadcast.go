@@ -247,7 +247,11 @@ func newBroadcastEnv(ctx context.Context, token, storePath string, aud iter.Seq2
 	if err != nil {
 		return nil, err
 	}
-	st := store.NewMemory(store.WithClock(srv.Now))
+	st, err := store.NewMemory(store.WithClock(srv.Now))
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
 	if err := seedFake(ctx, srv, st, aud); err != nil {
 		srv.Close()
 		return nil, err

@@ -69,7 +69,10 @@ func newDemo(out io.Writer) (*demo, error) {
 	if err != nil {
 		return nil, err
 	}
-	windows := store.NewMemory()
+	windows, err := store.NewMemory()
+	if err != nil {
+		return nil, err
+	}
 	client := srv.Client()
 	guarded := srv.Client(messenger.WithPageID(srv.PageID()),
 		messenger.WithPolicyGuard(windows, messenger.GuardHumanAgentApproved()))
@@ -222,7 +225,10 @@ func (d *demo) windowCloses(ctx context.Context) error {
 
 func (d *demo) humanAgent(ctx context.Context) error {
 	d.section("3. A human agent answers as a persona with HUMAN_AGENT")
-	personas := persona.New(d.client)
+	personas, err := persona.New(d.client)
+	if err != nil {
+		return err
+	}
 	sam, err := personas.Ensure(ctx, "Sam from support", "https://fakeshop.example/sam.png")
 	d.check(err == nil && sam.ID != "", `persona.Ensure created "Sam from support"`)
 	req := policy.Request{MessagingType: policy.MessageTag, Tag: tags.HumanAgent, Recipient: policy.PSID, HumanAgentApproved: true}

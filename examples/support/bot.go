@@ -74,10 +74,14 @@ type bot struct {
 	inInbox map[string]bool
 }
 
-func newBot(client *messenger.Client, st store.Store, team hours, humanApp string, logger *log.Logger) *bot {
+func newBot(client *messenger.Client, st store.Store, team hours, humanApp string, logger *log.Logger) (*bot, error) {
+	personas, err := persona.New(client)
+	if err != nil {
+		return nil, err
+	}
 	return &bot{
 		client:    client,
-		personas:  persona.New(client),
+		personas:  personas,
 		store:     st,
 		team:      team,
 		humanApp:  humanApp,
@@ -85,7 +89,7 @@ func newBot(client *messenger.Client, st store.Store, team hours, humanApp strin
 		log:       logger,
 		withHuman: map[string]bool{},
 		inInbox:   map[string]bool{},
-	}
+	}, nil
 }
 
 // profile is the Page's Messenger Profile: the Get Started button and the ice
