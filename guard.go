@@ -132,8 +132,9 @@ func ConversationOf(w store.Window) policy.Conversation {
 	}
 }
 
-// PolicyRequest describes req the way the policy package sees it.
-func PolicyRequest(req SendRequest) policy.Request {
+// PolicyRequest describes req the way the policy package sees it, for a
+// policy.Check of the host's own.
+func (req SendRequest) PolicyRequest() policy.Request {
 	pr := policy.Request{
 		MessagingType: policy.MessagingType(req.Type.Kind),
 		Tag:           req.Type.Tag,
@@ -185,7 +186,7 @@ func (c *Client) CheckPolicy(ctx context.Context, req SendRequest) (policy.Decis
 	if err != nil {
 		return policy.Decision{}, fmt.Errorf("messenger: policy guard: reading the conversation window: %w", err)
 	}
-	pr := PolicyRequest(req)
+	pr := req.PolicyRequest()
 	pr.HumanAgentApproved = g.humanAgent
 	pr.NewsPage = g.newsPage
 	if g.rules != nil {

@@ -9,11 +9,11 @@ import (
 	"strings"
 )
 
-// MessengerProfile is the Page's Messenger Profile: the Get Started button,
+// PageProfile is the Page's Messenger Profile: the Get Started button,
 // greetings, persistent menu, ice breakers, whitelisted domains and account linking
 // URL (reference §8). SetProfile overwrites only the properties that are set; Graph
 // allows 10 profile calls per 10 minutes per Page.
-type MessengerProfile struct {
+type PageProfile struct {
 	// GetStarted shows a Get Started button on a new conversation; its tap arrives as
 	// a postback. It is needed for a persistent menu and for m.me refs on new threads.
 	GetStarted *GetStarted `json:"get_started,omitempty"`
@@ -86,33 +86,33 @@ const (
 	MaxWhitelistedDomains = 50
 )
 
-// ProfileField names a Messenger Profile property for GetProfile and DeleteProfile.
-type ProfileField string
+// PageProfileField names a Messenger Profile property for GetProfile and DeleteProfile.
+type PageProfileField string
 
 // The Messenger Profile properties.
 const (
-	ProfileGetStarted         ProfileField = "get_started"
-	ProfileGreeting           ProfileField = "greeting"
-	ProfilePersistentMenu     ProfileField = "persistent_menu"
-	ProfileIceBreakers        ProfileField = "ice_breakers"
-	ProfileWhitelistedDomains ProfileField = "whitelisted_domains"
-	ProfileAccountLinkingURL  ProfileField = "account_linking_url"
+	ProfileGetStarted         PageProfileField = "get_started"
+	ProfileGreeting           PageProfileField = "greeting"
+	ProfilePersistentMenu     PageProfileField = "persistent_menu"
+	ProfileIceBreakers        PageProfileField = "ice_breakers"
+	ProfileWhitelistedDomains PageProfileField = "whitelisted_domains"
+	ProfileAccountLinkingURL  PageProfileField = "account_linking_url"
 )
 
 // AllProfileFields lists every property GetProfile reads when given none.
-var AllProfileFields = []ProfileField{ProfileGetStarted, ProfileGreeting, ProfilePersistentMenu,
+var AllProfileFields = []PageProfileField{ProfileGetStarted, ProfileGreeting, ProfilePersistentMenu,
 	ProfileIceBreakers, ProfileWhitelistedDomains, ProfileAccountLinkingURL}
 
 // Validate checks p against the Messenger Profile limits of reference §8 without
 // touching the network; violations are *ValidationErrors joined, matching
 // ErrInvalidRequest.
-func (p *MessengerProfile) Validate() error {
+func (p *PageProfile) Validate() error {
 	var v validator
 	p.validate(&v)
 	return v.err()
 }
 
-func (p *MessengerProfile) validate(v *validator) {
+func (p *PageProfile) validate(v *validator) {
 	if p.GetStarted == nil && p.Greeting == nil && p.PersistentMenu == nil && p.IceBreakers == nil &&
 		p.WhitelistedDomains == nil && p.AccountLinkingURL == "" {
 		v.fail("messenger_profile", "", "at least one property", "none", "nothing to set")
@@ -212,7 +212,7 @@ func checkDomain(v *validator, field, d string) {
 
 // SetProfile sets the properties of p that are non-empty, leaving the others as they
 // are (POST /{page}/messenger_profile).
-func (c *Client) SetProfile(ctx context.Context, p MessengerProfile) error {
+func (c *Client) SetProfile(ctx context.Context, p PageProfile) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -225,13 +225,13 @@ func (c *Client) SetProfile(ctx context.Context, p MessengerProfile) error {
 
 // GetProfile reads the given properties (all of them when none is given). Ice
 // breakers stored in the old format come back as one entry with the default locale.
-func (c *Client) GetProfile(ctx context.Context, fields ...ProfileField) (*MessengerProfile, error) {
+func (c *Client) GetProfile(ctx context.Context, fields ...PageProfileField) (*PageProfile, error) {
 	if len(fields) == 0 {
 		fields = AllProfileFields
 	}
 	var out struct {
 		Data []struct {
-			MessengerProfile
+			PageProfile
 			IceBreakers []iceBreakersWire `json:"ice_breakers"`
 		} `json:"data"`
 	}
@@ -239,11 +239,11 @@ func (c *Client) GetProfile(ctx context.Context, fields ...ProfileField) (*Messe
 	if err := c.Do(ctx, http.MethodGet, path, nil, &out); err != nil {
 		return nil, err
 	}
-	p := &MessengerProfile{}
+	p := &PageProfile{}
 	if len(out.Data) == 0 {
 		return p, nil
 	}
-	*p = out.Data[0].MessengerProfile
+	*p = out.Data[0].PageProfile
 	var old *IceBreakers
 	for _, ib := range out.Data[0].IceBreakers {
 		if ib.Question != "" { // old format: one question per item
@@ -269,7 +269,7 @@ type iceBreakersWire struct {
 }
 
 // DeleteProfile removes the given properties (DELETE /{page}/messenger_profile).
-func (c *Client) DeleteProfile(ctx context.Context, fields ...ProfileField) error {
+func (c *Client) DeleteProfile(ctx context.Context, fields ...PageProfileField) error {
 	var v validator
 	if len(fields) == 0 {
 		v.fail("fields", "", "at least one property", "none", "nothing to delete")
@@ -281,7 +281,7 @@ func (c *Client) DeleteProfile(ctx context.Context, fields ...ProfileField) erro
 		return err
 	}
 	body := struct {
-		Fields []ProfileField `json:"fields"`
+		Fields []PageProfileField `json:"fields"`
 	}{fields}
 	var out resultWire
 	if err := c.Do(ctx, http.MethodDelete, c.PagePath("messenger_profile"), body, &out); err != nil {

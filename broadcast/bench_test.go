@@ -43,7 +43,7 @@ func (s syntheticStore) ListTokens(_ context.Context, page, user string) ([]stor
 	if n%3 != 0 {
 		return nil, nil
 	}
-	return []store.Token{{Value: "t" + user, Kind: store.OneTimeToken, Page: page, User: user, Topic: topic,
+	return []store.Token{{Value: "t" + user, Kind: store.OneTimeKind, Page: page, User: user, Topic: topic,
 		IssuedAt: s.now.Add(-time.Hour), ExpiresAt: s.now.AddDate(1, 0, 0), State: store.TokenLive}}, nil
 }
 

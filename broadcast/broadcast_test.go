@@ -35,7 +35,7 @@ func TestBroadcastValidation(t *testing.T) {
 		{"no ways", func(b *broadcast.Broadcast) { b.Ways = nil }, "Broadcast.Ways must be at least one way"},
 		{"response", func(b *broadcast.Broadcast) { b.Ways = []broadcast.Way{broadcast.Using(messenger.Response)} }, "Broadcast.Ways[0].Type must be UPDATE, MESSAGE_TAG or UTILITY, got RESPONSE"},
 		{"human agent", func(b *broadcast.Broadcast) { b.Ways = broadcast.Auto("", tags.HumanAgent) }, "Broadcast.Ways[1].Type must be a tag for automated messages, got HUMAN_AGENT"},
-		{"unknown tag", func(b *broadcast.Broadcast) { b.Ways = []broadcast.Way{broadcast.WithTag("NOT_A_TAG")} }, "Broadcast.Ways[0].Type must be a messaging type and tag the rules know, got MESSAGE_TAG/NOT_A_TAG"},
+		{"unknown tag", func(b *broadcast.Broadcast) { b.Ways = []broadcast.Way{broadcast.ByTag("NOT_A_TAG")} }, "Broadcast.Ways[0].Type must be a messaging type and tag the rules know, got MESSAGE_TAG/NOT_A_TAG"},
 		{"zero way", func(b *broadcast.Broadcast) { b.Ways = []broadcast.Way{{}} }, "Broadcast.Ways[0].Type must be a messaging type, or Topic for a token"},
 		{"token kind", func(b *broadcast.Broadcast) { b.Ways = []broadcast.Way{{Topic: "x", TokenKind: "sms"}} }, "Broadcast.Ways[0].TokenKind must be one_time_notif_token or notification_messages_token, got sms"},
 		{"no window store", func(b *broadcast.Broadcast) { b.Windows = nil }, "Broadcast.Windows must be set when a way sends to the PSID"},

@@ -25,7 +25,7 @@ func ExampleBroadcast_Plan() {
 	// when the kettle is back. Linus never wrote.
 	st.RecordAction(ctx, page, "1001", store.Action{Kind: store.ActionMessage, At: now.Add(-time.Hour)})
 	st.RecordAction(ctx, page, "1002", store.Action{Kind: store.ActionMessage, At: now.Add(-48 * time.Hour)})
-	st.PutToken(ctx, store.Token{Value: "otn-grace", Kind: store.OneTimeToken, Page: page, User: "1002",
+	st.PutToken(ctx, store.Token{Value: "otn-grace", Kind: store.OneTimeKind, Page: page, User: "1002",
 		Topic: "restock", IssuedAt: now.Add(-48 * time.Hour), ExpiresAt: now.AddDate(1, 0, 0), State: store.TokenLive})
 
 	b := &broadcast.Broadcast{

@@ -49,7 +49,7 @@ func onFake(t *testing.T, n int) (*messengertest.Server, *store.Memory, []string
 		if tok == "" {
 			t.Fatal(err)
 		}
-		require.NoError(t, st.PutToken(ctx, store.Token{Value: tok, Kind: store.OneTimeToken, Page: testPage, User: id,
+		require.NoError(t, st.PutToken(ctx, store.Token{Value: tok, Kind: store.OneTimeKind, Page: testPage, User: id,
 			Topic: topic, IssuedAt: testNow, ExpiresAt: testNow.AddDate(1, 0, 0), State: store.TokenLive}))
 	}
 	var ids []string

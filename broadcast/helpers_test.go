@@ -90,7 +90,7 @@ func (f *fakeGraph) optsIn(st store.Tokens, psid, topic string) string {
 	f.mu.Lock()
 	f.tokens[tok] = psid
 	f.mu.Unlock()
-	err := st.PutToken(context.Background(), store.Token{Value: tok, Kind: store.OneTimeToken, Page: testPage, User: psid,
+	err := st.PutToken(context.Background(), store.Token{Value: tok, Kind: store.OneTimeKind, Page: testPage, User: psid,
 		Topic: topic, IssuedAt: f.now.Add(-time.Hour), ExpiresAt: f.now.AddDate(1, 0, 0), State: store.TokenLive})
 	if err != nil {
 		panic(err)

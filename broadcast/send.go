@@ -181,7 +181,7 @@ func (it *item) request(s *sender) messenger.SendRequest {
 	w := s.Ways[it.way]
 	req := messenger.SendRequest{Message: it.msg, Notification: s.Notification}
 	switch {
-	case it.token != nil && it.token.Kind == store.RecurringToken:
+	case it.token != nil && it.token.Kind == store.RecurringKind:
 		req.To = messenger.RecurringToken(it.token.Value)
 	case it.token != nil:
 		req.To = messenger.OneTimeToken(it.token.Value)
@@ -408,7 +408,7 @@ func (s *sender) claim(ctx context.Context, it *item, now time.Time) (ok bool, e
 		it.claimed = true
 	}
 	if w.token() {
-		tok, err := s.Tokens.ClaimToken(context.WithoutCancel(ctx), s.page, it.r.PSID, w.Topic, w.kind(), now)
+		tok, err := s.Tokens.ClaimToken(context.WithoutCancel(ctx), store.TokenQuery{Page: s.page, User: it.r.PSID, Topic: w.Topic, Kind: w.kind()}, now)
 		if errors.Is(err, store.ErrNoToken) {
 			e := Entry{PSID: it.r.PSID, Run: s.run, At: now, State: StateSkipped, Rule: w.String() + ": " + RuleNoToken,
 				Reason: w.String() + ": the token found when planning was used or expired before the send", Attempts: it.attempts}

@@ -28,7 +28,7 @@ const topic = "restock"
 
 var (
 	wayUpdate = broadcast.InWindow().String()
-	wayToken  = broadcast.OneTimeToken(topic).String()
+	wayToken  = broadcast.ByOneTimeToken(topic).String()
 	skipNone  = wayUpdate + ": window.standard; " + wayToken + ": token.none"
 )
 

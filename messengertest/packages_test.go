@@ -47,7 +47,7 @@ func TestPersonaPackage(t *testing.T) {
 	if _, err := p.SendText(ctx, ids[0], messenger.PSID(testPSID), "Ann here"); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Typing(ctx, ids[0], messenger.PSID(testPSID), true); err != nil {
+	if err := p.TypingOn(ctx, ids[0], messenger.PSID(testPSID)); err != nil {
 		t.Fatal(err)
 	}
 	if err := p.Delete(ctx, ids[0]); err != nil {
@@ -82,7 +82,7 @@ func TestOTNPackage(t *testing.T) {
 	ctx := t.Context()
 	u := srv.User(testPSID)
 	u.Says("tell me when it's back")
-	if _, err := n.Request(ctx, srv.PageID(), testPSID, "Back in stock?", "sku-42"); err != nil {
+	if _, err := n.Request(ctx, otn.OptInRequest{Page: srv.PageID(), User: testPSID, Title: "Back in stock?", Topic: "sku-42"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := u.OptsIn("sku-42"); err != nil {

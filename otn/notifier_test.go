@@ -77,7 +77,7 @@ func TestCaptureOneTimeOptin(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []store.Token{{
-		Value: "OTN_TOKEN_A", Kind: store.OneTimeToken, Page: "PAGE_ID", User: "PSID_1",
+		Value: "OTN_TOKEN_A", Kind: store.OneTimeKind, Page: "PAGE_ID", User: "PSID_1",
 		Topic: "back_in_stock:sku-42", IssuedAt: issued, ExpiresAt: time.Date(2027, 3, 10, 14, 25, 52, 478e6, time.UTC),
 		State: store.TokenLive,
 	}}
@@ -450,8 +450,8 @@ type cancelOnClaim struct {
 	cancel context.CancelFunc
 }
 
-func (c cancelOnClaim) ClaimToken(ctx context.Context, page, user, topic string, kind store.TokenKind, now time.Time) (store.Token, error) {
-	tok, err := c.Memory.ClaimToken(ctx, page, user, topic, kind, now)
+func (c cancelOnClaim) ClaimToken(ctx context.Context, q store.TokenQuery, now time.Time) (store.Token, error) {
+	tok, err := c.Memory.ClaimToken(ctx, q, now)
 	c.cancel()
 	return tok, err
 }

@@ -243,13 +243,13 @@ func TestSendAsPersona(t *testing.T) {
 	p := f.newClient(t)
 	ctx := context.Background()
 	to := messenger.PSID("PSID_1")
-	if err := p.Typing(ctx, "1001", to, true); err != nil {
+	if err := p.TypingOn(ctx, "1001", to); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := p.SendText(ctx, "1001", to, "Hi, I'm Anna from support."); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Typing(ctx, "1001", to, false); err != nil {
+	if err := p.TypingOff(ctx, "1001", to); err != nil {
 		t.Fatal(err)
 	}
 	want := []map[string]any{

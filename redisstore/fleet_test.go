@@ -113,7 +113,7 @@ func TestFleet(t *testing.T) {
 
 	st := newStore(t, c, redisstore.WithPrefix(prefix))
 	issued := time.Now().Add(-time.Hour)
-	if err := st.PutToken(ctx, store.Token{Value: "otn-1", Kind: store.OneTimeToken, Page: fleetPage, User: fleetUser,
+	if err := st.PutToken(ctx, store.Token{Value: "otn-1", Kind: store.OneTimeKind, Page: fleetPage, User: fleetUser,
 		Topic: "restock", IssuedAt: issued, ExpiresAt: issued.AddDate(1, 0, 0)}); err != nil {
 		t.Fatal(err)
 	}

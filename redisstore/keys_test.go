@@ -23,7 +23,7 @@ func TestKeyLayoutAndTTLs(t *testing.T) {
 	if err := s.RecordAction(ctx, "123", "u1", store.Action{Kind: store.ActionMessage, At: now}); err != nil {
 		t.Fatal(err)
 	}
-	tok := store.Token{Value: "tv", Kind: store.OneTimeToken, Page: "123", User: "u1", Topic: "x", IssuedAt: now, ExpiresAt: now.Add(48 * time.Hour)}
+	tok := store.Token{Value: "tv", Kind: store.OneTimeKind, Page: "123", User: "u1", Topic: "x", IssuedAt: now, ExpiresAt: now.Add(48 * time.Hour)}
 	if err := s.PutToken(ctx, tok); err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ func TestPutTokenMovesBetweenPages(t *testing.T) {
 	s := newStore(t, c, redisstore.WithPrefix(freshPrefix(t, c)))
 	ctx := t.Context()
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	tok := store.Token{Value: "tv", Kind: store.OneTimeToken, Page: "p1", User: "u", Topic: "x", IssuedAt: now, ExpiresAt: now.Add(time.Hour)}
+	tok := store.Token{Value: "tv", Kind: store.OneTimeKind, Page: "p1", User: "u", Topic: "x", IssuedAt: now, ExpiresAt: now.Add(time.Hour)}
 	if err := s.PutToken(ctx, tok); err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func TestPutTokenMovesBetweenPages(t *testing.T) {
 	if old, err := s.ListTokens(ctx, "p1", "u"); err != nil || len(old) != 0 {
 		t.Errorf("old Page lists %v, %v; want nothing", old, err)
 	}
-	claimed, err := s.ClaimToken(ctx, "p2", "u", "x", store.OneTimeToken, now)
+	claimed, err := s.ClaimToken(ctx, store.TokenQuery{Page: "p2", User: "u", Topic: "x", Kind: store.OneTimeKind}, now)
 	if err != nil {
 		t.Fatalf("ClaimToken on the new Page: %v", err)
 	}
@@ -56,7 +56,7 @@ func TestPutTokenMovesTopicBetweenPages(t *testing.T) {
 	s := newStore(t, c, redisstore.WithPrefix(freshPrefix(t, c)))
 	ctx := t.Context()
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	tok := store.Token{Value: "tv", Kind: store.OneTimeToken, Page: "p1", User: "u", Topic: "x", IssuedAt: now, State: store.TokenLive}
+	tok := store.Token{Value: "tv", Kind: store.OneTimeKind, Page: "p1", User: "u", Topic: "x", IssuedAt: now, State: store.TokenLive}
 	if err := s.PutToken(ctx, tok); err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestTokensByTopicOlderDataAndExpiredHashes(t *testing.T) {
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	var toks []store.Token
 	for i, v := range []string{"a", "b", "c"} {
-		tok := store.Token{Value: v, Kind: store.OneTimeToken, Page: "p", User: "u" + v, Topic: "x", IssuedAt: now.Add(time.Duration(i)), State: store.TokenLive}
+		tok := store.Token{Value: v, Kind: store.OneTimeKind, Page: "p", User: "u" + v, Topic: "x", IssuedAt: now.Add(time.Duration(i)), State: store.TokenLive}
 		if err := s.PutToken(ctx, tok); err != nil {
 			t.Fatal(err)
 		}

@@ -222,19 +222,19 @@ func removeFrom[K comparable](idx map[K]map[string]struct{}, k K, value string) 
 }
 
 // ClaimToken implements [Tokens]: the pick and the update happen under one lock.
-func (m *Memory) ClaimToken(ctx context.Context, page, user, topic string, kind TokenKind, now time.Time) (Token, error) {
+func (m *Memory) ClaimToken(ctx context.Context, q TokenQuery, now time.Time) (Token, error) {
 	if err := m.check(ctx); err != nil {
 		return Token{}, err
 	}
-	if err := CheckClaim(page, user, kind); err != nil {
+	if err := CheckClaim(q); err != nil {
 		return Token{}, err
 	}
 	m.tokMu.Lock()
 	defer m.tokMu.Unlock()
 	var best *memToken
-	for v := range m.byUser[pageUser{page, user}] {
+	for v := range m.byUser[pageUser{q.Page, q.User}] {
 		t := m.tokens[v]
-		if t.Topic != topic || t.Kind != kind || !t.Claimable(now) {
+		if t.Topic != q.Topic || t.Kind != q.Kind || !t.Claimable(now) {
 			continue
 		}
 		if best == nil || ClaimsBefore(t.Token, best.Token) {

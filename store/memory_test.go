@@ -110,13 +110,13 @@ func ExampleNewMemory() {
 	// A one-time notification token is used once.
 	issued := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	_ = s.PutToken(ctx, store.Token{
-		Value: "otn-token", Kind: store.OneTimeToken, Page: "1234", User: "5678",
+		Value: "otn-token", Kind: store.OneTimeKind, Page: "1234", User: "5678",
 		Topic: "back-in-stock", IssuedAt: issued, ExpiresAt: issued.AddDate(1, 0, 0),
 	})
 	now := issued.Add(48 * time.Hour)
-	tok, err := s.ClaimToken(ctx, "1234", "5678", "back-in-stock", store.OneTimeToken, now)
+	tok, err := s.ClaimToken(ctx, store.TokenQuery{Page: "1234", User: "5678", Topic: "back-in-stock", Kind: store.OneTimeKind}, now)
 	fmt.Println("claimed:", tok.State, err)
-	_, err = s.ClaimToken(ctx, "1234", "5678", "back-in-stock", store.OneTimeToken, now)
+	_, err = s.ClaimToken(ctx, store.TokenQuery{Page: "1234", User: "5678", Topic: "back-in-stock", Kind: store.OneTimeKind}, now)
 	fmt.Println("second claim:", err)
 	// Output:
 	// first delivery: true redelivery: false

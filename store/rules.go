@@ -61,7 +61,7 @@ func (t Token) Claimable(now time.Time) bool {
 	if !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt) {
 		return false
 	}
-	if t.Kind == RecurringToken && !t.LastUsed.IsZero() && now.Before(t.LastUsed.Add(t.MinInterval)) {
+	if t.Kind == RecurringKind && !t.LastUsed.IsZero() && now.Before(t.LastUsed.Add(t.MinInterval)) {
 		return false
 	}
 	return true
@@ -70,7 +70,7 @@ func (t Token) Claimable(now time.Time) bool {
 // Claim returns t as [Tokens.ClaimToken] stores it when it picks t at now: a
 // one-time token becomes claimed; both kinds get LastUsed = now and one more use.
 func (t Token) Claim(now time.Time) Token {
-	if t.Kind == OneTimeToken {
+	if t.Kind == OneTimeKind {
 		t.State = TokenClaimed
 	}
 	t.LastUsed = now
@@ -114,7 +114,7 @@ func (t Token) Purgeable(now time.Time) bool {
 		return true
 	case t.State == TokenDead:
 		return true
-	case t.Kind == OneTimeToken && t.State == TokenClaimed:
+	case t.Kind == OneTimeKind && t.State == TokenClaimed:
 		return true
 	}
 	return false
@@ -128,8 +128,8 @@ func PrepareToken(t Token) (Token, error) {
 	if err := checkKey(op, "Token.Value", t.Value, MaxKeyLen); err != nil {
 		return t, err
 	}
-	if t.Kind != OneTimeToken && t.Kind != RecurringToken {
-		return t, &InputError{Op: op, Field: "Token.Kind", Limit: fmt.Sprintf("must be %q or %q", OneTimeToken, RecurringToken), Value: strconv.Quote(string(t.Kind))}
+	if t.Kind != OneTimeKind && t.Kind != RecurringKind {
+		return t, &InputError{Op: op, Field: "Token.Kind", Limit: fmt.Sprintf("must be %q or %q", OneTimeKind, RecurringKind), Value: strconv.Quote(string(t.Kind))}
 	}
 	if err := checkKey(op, "Token.Page", t.Page, MaxIDLen); err != nil {
 		return t, err
@@ -153,17 +153,17 @@ func PrepareToken(t Token) (Token, error) {
 	return t, nil
 }
 
-// CheckClaim checks the arguments of [Tokens.ClaimToken].
-func CheckClaim(page, user string, kind TokenKind) error {
+// CheckClaim checks the query of [Tokens.ClaimToken].
+func CheckClaim(q TokenQuery) error {
 	const op = "ClaimToken"
-	if err := checkKey(op, "page", page, MaxIDLen); err != nil {
+	if err := checkKey(op, "page", q.Page, MaxIDLen); err != nil {
 		return err
 	}
-	if err := checkKey(op, "user", user, MaxIDLen); err != nil {
+	if err := checkKey(op, "user", q.User, MaxIDLen); err != nil {
 		return err
 	}
-	if kind != OneTimeToken && kind != RecurringToken {
-		return &InputError{Op: op, Field: "kind", Limit: fmt.Sprintf("must be %q or %q", OneTimeToken, RecurringToken), Value: strconv.Quote(string(kind))}
+	if q.Kind != OneTimeKind && q.Kind != RecurringKind {
+		return &InputError{Op: op, Field: "kind", Limit: fmt.Sprintf("must be %q or %q", OneTimeKind, RecurringKind), Value: strconv.Quote(string(q.Kind))}
 	}
 	return nil
 }
@@ -238,7 +238,7 @@ func Unclaim(stored, claimed Token, prevLastUsed time.Time, undoable bool) (Toke
 		!stored.LastUsed.Equal(claimed.LastUsed) {
 		return stored, false
 	}
-	if stored.Kind == OneTimeToken {
+	if stored.Kind == OneTimeKind {
 		if stored.State != TokenClaimed {
 			return stored, false
 		}

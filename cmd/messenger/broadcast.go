@@ -108,10 +108,10 @@ outcome, see the summary), 1 when the run stopped early, 2 for bad flags.`)
 		if err != nil {
 			return usagef("--tag: %v", err)
 		}
-		b.Ways = append(b.Ways, broadcast.WithTag(t))
+		b.Ways = append(b.Ways, broadcast.ByTag(t))
 	}
 	if *topic != "" {
-		b.Ways = append(b.Ways, broadcast.OneTimeToken(*topic))
+		b.Ways = append(b.Ways, broadcast.ByOneTimeToken(*topic))
 	}
 	for range aud {
 		b.Expected++
@@ -289,7 +289,7 @@ func seedFake(ctx context.Context, srv *messengertest.Server, st *store.Memory, 
 			if err != nil && tok == "" {
 				return err
 			}
-			if err := st.PutToken(ctx, store.Token{Value: tok, Kind: store.OneTimeToken, Page: srv.PageID(), User: r.PSID,
+			if err := st.PutToken(ctx, store.Token{Value: tok, Kind: store.OneTimeKind, Page: srv.PageID(), User: r.PSID,
 				Topic: topic, IssuedAt: now, ExpiresAt: now.AddDate(1, 0, 0), State: store.TokenLive}); err != nil {
 				return err
 			}

@@ -157,7 +157,7 @@ func (d *demo) run(ctx context.Context) error {
 
 func (d *demo) arrive(ctx context.Context) error {
 	d.section("1. A customer arrives from an m.me link")
-	err := d.client.SetProfile(ctx, messenger.MessengerProfile{
+	err := d.client.SetProfile(ctx, messenger.PageProfile{
 		GetStarted: &messenger.GetStarted{Payload: "GET_STARTED"},
 		Greeting:   []messenger.Greeting{{Locale: messenger.DefaultLocale, Text: "Hats and scarves, answered by a bot and by Sam."}},
 	})
@@ -477,7 +477,7 @@ func (b *shopBot) onMessage(ctx context.Context, ev *messenger.MessageEvent) err
 		)
 		return b.reply(ctx, psid, messenger.TemplateMessage(hats))
 	case strings.Contains(strings.ToLower(ev.Message.Text), "blue hat"):
-		_, err := b.notifier.Request(ctx, b.page, psid, "Blue hat back in stock?", "blue-hat")
+		_, err := b.notifier.Request(ctx, otn.OptInRequest{Page: b.page, User: psid, Title: "Blue hat back in stock?", Topic: "blue-hat"})
 		return err
 	}
 	return nil
