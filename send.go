@@ -237,9 +237,6 @@ func (r *SendRequest) validate(v *validator) {
 	}
 }
 
-// Validate checks req locally, exactly as Send does before any network call.
-func (c *Client) Validate(req SendRequest) error { return req.Validate() }
-
 // Send validates req and posts it to the Send API (POST /{page}/messages). A request
 // that breaks a documented limit fails with a *ValidationError (errors.Is
 // ErrInvalidRequest) and nothing is sent; a refusal by Graph is a *GraphError.

@@ -179,9 +179,15 @@ func (b *Broadcast) prepare(client *messenger.Client) (*config, error) {
 	case b.Message != nil && b.Render != nil:
 		fail(invalid("Message", "unset when Render is set", "both", ""))
 	case b.Message != nil:
-		if err := (messenger.SendRequest{To: messenger.PSID("0"), Type: messenger.Update, Message: b.Message, Notification: b.Notification}).Validate(); err != nil {
+		if err := b.Message.Validate(); err != nil {
 			fail(fmt.Errorf("broadcast: Broadcast.Message: %w", err))
 		}
+	}
+	switch b.Notification {
+	case "", messenger.NotifyRegular, messenger.NotifySilentPush, messenger.NotifyNoPush:
+	default:
+		fail(invalid("Notification", fmt.Sprintf("one of %s, %s, %s", messenger.NotifyRegular, messenger.NotifySilentPush, messenger.NotifyNoPush),
+			fmt.Sprintf("%q", b.Notification), ""))
 	}
 	c.now = b.Now
 	if c.now == nil {

@@ -32,6 +32,7 @@ func TestBroadcastValidation(t *testing.T) {
 			b.Render = func(context.Context, broadcast.Recipient) (*messenger.Message, error) { return nil, nil }
 		}, "Broadcast.Message must be unset when Render is set"},
 		{"message too long", func(b *broadcast.Broadcast) { b.Message = messenger.Text(strings.Repeat("x", 2000)) }, "Broadcast.Message: messenger: invalid request: message.text"},
+		{"unknown notification type", func(b *broadcast.Broadcast) { b.Notification = "LOUD" }, `Broadcast.Notification must be one of REGULAR, SILENT_PUSH, NO_PUSH, got "LOUD"`},
 		{"no ways", func(b *broadcast.Broadcast) { b.Ways = nil }, "Broadcast.Ways must be at least one way"},
 		{"response", func(b *broadcast.Broadcast) { b.Ways = []broadcast.Way{broadcast.Using(messenger.Response)} }, "Broadcast.Ways[0].Type must be UPDATE, MESSAGE_TAG or UTILITY, got RESPONSE"},
 		{"human agent", func(b *broadcast.Broadcast) { b.Ways = broadcast.Auto("", tags.HumanAgent) }, "Broadcast.Ways[1].Type must be a tag for automated messages, got HUMAN_AGENT"},

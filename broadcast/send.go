@@ -293,7 +293,7 @@ func (s *sender) prepare(ctx context.Context, r Recipient, resumed map[string]st
 		e.State, e.Reason = StateFailed, "rendering the message: "+err.Error()
 		return nil, s.finish(ctx, &e, false)
 	}
-	if err := s.validate(r.PSID, msg); err != nil {
+	if err := s.validate(msg); err != nil {
 		e.State, e.Reason = StateFailed, err.Error()
 		return nil, s.finish(ctx, &e, false)
 	}
@@ -314,11 +314,11 @@ func isMedia(m *messenger.Message) bool {
 }
 
 // validate checks a rendered message; a fixed Message was checked once.
-func (c *config) validate(psid string, msg *messenger.Message) error {
+func (c *config) validate(msg *messenger.Message) error {
 	if c.Render == nil {
 		return nil
 	}
-	return messenger.SendRequest{To: messenger.PSID(psid), Type: messenger.Update, Message: msg, Notification: c.Notification}.Validate()
+	return msg.Validate()
 }
 
 // finish records a final entry in the journal and the tally.
