@@ -261,7 +261,7 @@ func (m *Memory) ReleaseToken(ctx context.Context, claimed Token) error {
 	if !ok {
 		return ErrNoToken
 	}
-	if u, ok := Unclaim(t.Token, claimed, t.prevLastUsed, t.undoable); ok {
+	if u, ok := Unclaim(t.Token, claimed, ClaimUndo{PrevLastUsed: t.prevLastUsed, Undoable: t.undoable}); ok {
 		t.Token, t.undoable = u, false
 	}
 	return nil

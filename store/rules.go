@@ -226,15 +226,22 @@ func checkKey(op, field, value string, max int) error {
 	return nil
 }
 
+// ClaimUndo is what a store keeps beside each token so that [Unclaim] can undo its
+// latest claim.
+type ClaimUndo struct {
+	// PrevLastUsed is the LastUsed the token had before its latest claim.
+	PrevLastUsed time.Time
+	// Undoable is set by a claim and cleared by a release or a PutToken.
+	Undoable bool
+}
+
 // Unclaim returns stored with the claim undone, for [Tokens.ReleaseToken], and
-// whether it undid anything. Stores keep beside each token the LastUsed it had
-// before its latest claim (prevLastUsed) and whether that claim can still be undone
-// (undoable: set by a claim, cleared by a release or a PutToken). Only the latest
-// claim can be undone: if the stored token was claimed again, released already or
-// killed since, Unclaim changes nothing, so releasing twice is harmless and a dead
-// token stays dead.
-func Unclaim(stored, claimed Token, prevLastUsed time.Time, undoable bool) (Token, bool) {
-	if !undoable || stored.State == TokenDead || stored.Uses != claimed.Uses || stored.Uses == 0 ||
+// whether it undid anything, from the [ClaimUndo] the store kept beside the token.
+// Only the latest claim can be undone: if the stored token was claimed again,
+// released already or killed since, Unclaim changes nothing, so releasing twice is
+// harmless and a dead token stays dead.
+func Unclaim(stored, claimed Token, undo ClaimUndo) (Token, bool) {
+	if !undo.Undoable || stored.State == TokenDead || stored.Uses != claimed.Uses || stored.Uses == 0 ||
 		!stored.LastUsed.Equal(claimed.LastUsed) {
 		return stored, false
 	}
@@ -245,7 +252,7 @@ func Unclaim(stored, claimed Token, prevLastUsed time.Time, undoable bool) (Toke
 		stored.State = TokenLive
 	}
 	stored.Uses--
-	stored.LastUsed = prevLastUsed
+	stored.LastUsed = undo.PrevLastUsed
 	return stored, true
 }
 

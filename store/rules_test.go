@@ -100,7 +100,7 @@ func TestUnclaim(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, ok := store.Unclaim(tc.stored, claimed, time.Time{}, tc.undoable)
+			got, ok := store.Unclaim(tc.stored, claimed, store.ClaimUndo{Undoable: tc.undoable})
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("Unclaim (-want +got):\n%s", diff)
 			}

@@ -137,7 +137,7 @@ func (s *Store) ReleaseToken(ctx context.Context, claimed store.Token) error {
 		if rec == nil {
 			return store.ErrNoToken
 		}
-		t, ok := store.Unclaim(rec.Token, claimed, rec.PrevLastUsed, rec.Undoable)
+		t, ok := store.Unclaim(rec.Token, claimed, store.ClaimUndo{PrevLastUsed: rec.PrevLastUsed, Undoable: rec.Undoable})
 		if !ok {
 			return errUnchanged
 		}
