@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
@@ -291,11 +292,11 @@ func TestUsageHeadersAreExposed(t *testing.T) {
 		w.Header().Set("X-App-Usage", `{"call_count":68,"total_cputime":0,"total_time":208}`)
 		w.Header().Set("X-Business-Use-Case-Usage",
 			`{"1234":[{"type":"messenger","call_count":33,"total_cputime":12,"total_time":25,"estimated_time_to_regain_access":2}]}`)
-		io.WriteString(w, `{}`)
+		io.WriteString(w, `{"recipient_id":"1","message_id":"m_1"}`)
 	}, WithUsageHook(func(u Usage) { hooked.Add(1) }))
-	require.True(t, c.LastUsage().Empty())
-	require.NoError(t, c.Do(context.Background(), http.MethodGet, "me", nil, nil))
-	u := c.LastUsage()
+	res, err := c.Send(context.Background(), SendRequest{To: PSID("1"), Type: Response, Message: Text("hi")})
+	require.NoError(t, err)
+	u := res.Usage
 	require.Equal(t, int32(1), hooked.Load())
 	require.Equal(t, &AppUsage{CallCount: 68, TotalTime: 208}, u.App)
 	require.Equal(t, 208, u.App.Max())
@@ -305,6 +306,51 @@ func TestUsageHeadersAreExposed(t *testing.T) {
 		t.Errorf("business usage (-want +got):\n%s", diff)
 	}
 	require.Equal(t, 2*time.Minute, u.RegainAccessIn())
+}
+
+// Clients of two Pages made by ForPage from one root share connections, not usage:
+// each SendResponse carries the X-Page-Usage Graph sent for its own Page.
+func TestUsageIsPerCallAcrossForPageClients(t *testing.T) {
+	t.Parallel()
+	pageUsage := map[string]int{"111": 10, "222": 90} // call_count per Page
+	root, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+		page := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")[1] // /v25.0/{page}/messages
+		w.Header().Set("X-Page-Usage", fmt.Sprintf(`{"call_count":%d,"total_cputime":1,"total_time":2}`, pageUsage[page]))
+		if page == "222" {
+			w.WriteHeader(http.StatusTooManyRequests)
+			io.WriteString(w, `{"error":{"message":"Too many calls","type":"OAuthException","code":613}}`)
+			return
+		}
+		io.WriteString(w, `{"recipient_id":"1","message_id":"m_`+page+`"}`)
+	}, WithRetry(RetryPolicy{MaxAttempts: 1}))
+	a, err := root.ForPage("111", "token-a")
+	require.NoError(t, err)
+	b, err := root.ForPage("222", "token-b")
+	require.NoError(t, err)
+	req := SendRequest{To: PSID("1"), Type: Response, Message: Text("hi")}
+
+	resA, err := a.Send(context.Background(), req)
+	require.NoError(t, err)
+	_, errB := b.Send(context.Background(), req)
+	var ge *GraphError
+	require.ErrorAs(t, errB, &ge)
+	resA2, err := a.Send(context.Background(), req)
+	require.NoError(t, err)
+
+	for _, tt := range []struct {
+		name string
+		got  Usage
+		want int
+	}{
+		{"page 111", resA.Usage, 10},
+		{"page 222 (refused)", ge.Usage, 90},
+		{"page 111 after page 222", resA2.Usage, 10},
+	} {
+		want := &AppUsage{CallCount: tt.want, TotalCPUTime: 1, TotalTime: 2}
+		if diff := cmp.Diff(want, tt.got.Page); diff != "" {
+			t.Errorf("%s: X-Page-Usage (-want +got):\n%s", tt.name, diff)
+		}
+	}
 }
 
 func TestSecretsNeverInErrorsOrLogs(t *testing.T) {

@@ -43,7 +43,14 @@ type SendResponse struct {
 	RecipientID  string `json:"recipient_id,omitempty"`
 	MessageID    string `json:"message_id,omitempty"`
 	AttachmentID string `json:"attachment_id,omitempty"`
+	// Usage is what the usage headers of this response said (X-App-Usage,
+	// X-Page-Usage, X-Business-Use-Case-Usage): the budgets of the Page this
+	// client sends as, reported per call so that clients of several Pages
+	// (ForPage) each see their own. Empty when Graph sent none.
+	Usage Usage `json:"-"`
 }
+
+func (r *SendResponse) setUsage(u Usage) { r.Usage = u }
 
 // decodeGraph reads Graph's send answer without reflection: one allocation for
 // all three ids, which are substrings of one copy of the body.

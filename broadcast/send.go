@@ -66,7 +66,6 @@ func (b *Broadcast) Send(ctx context.Context, client *messenger.Client) (*Summar
 		pacer:   newPacer(c.rate),
 		media:   newPacer(c.mediaRate),
 	}
-	s.lastUsage = stampOf(client.LastUsage())
 	started := time.Now()
 	if b.Progress != nil {
 		stop, finished := make(chan struct{}), make(chan struct{})
@@ -102,8 +101,6 @@ type sender struct {
 	pacer   *pacer
 	media   *pacer
 
-	usageMu   sync.Mutex
-	lastUsage usageStamp
 }
 
 // dispatch hands the audience to the workers. Each PSID always goes to the same
@@ -379,7 +376,7 @@ func (s *sender) send(ctx context.Context, batch []*item) (retry []*item, err er
 			retry = append(retry, it)
 		}
 	}
-	s.observeUsage(sentAt)
+	s.observeUsage(results, sentAt)
 	return retry, first
 }
 
@@ -611,31 +608,22 @@ func (s *sender) pause(d time.Duration) {
 	s.media.pause(now, d)
 }
 
-// usageStamp identifies one parsed set of usage headers: each response's headers
-// are parsed into new values, so a changed pointer means new information.
-type usageStamp struct {
-	app, page *messenger.AppUsage
-	biz       *messenger.BusinessUsage
-}
-
-func stampOf(u messenger.Usage) usageStamp {
-	st := usageStamp{app: u.App, page: u.Page}
-	if len(u.Business) > 0 {
-		st.biz = &u.Business[0]
+// observeUsage slows the broadcast down when the usage headers that came with the
+// batch's answers pass the threshold, and pauses it when they say how long access
+// is lost. Each answer carries the usage of its own response (a success's
+// SendResponse.Usage, a failure's GraphError.Usage); the newest one counts.
+func (s *sender) observeUsage(results []result, sentAt time.Time) {
+	var u messenger.Usage
+	for _, r := range results {
+		var ge *messenger.GraphError
+		switch {
+		case r.resp != nil && !r.resp.Usage.Empty():
+			u = r.resp.Usage
+		case errors.As(r.err, &ge) && !ge.Usage.Empty():
+			u = ge.Usage
+		}
 	}
-	return st
-}
-
-// observeUsage slows the broadcast down when the newest usage headers Graph sent
-// pass the threshold, and pauses it when they say how long access is lost.
-func (s *sender) observeUsage(sentAt time.Time) {
-	u := s.client.LastUsage()
-	st := stampOf(u)
-	s.usageMu.Lock()
-	seen := st == s.lastUsage
-	s.lastUsage = st
-	s.usageMu.Unlock()
-	if seen || u.Empty() {
+	if u.Empty() {
 		return
 	}
 	pct := 0
