@@ -100,7 +100,6 @@ type sender struct {
 	tally   *tally
 	pacer   *pacer
 	media   *pacer
-
 }
 
 // dispatch hands the audience to the workers. Each PSID always goes to the same
