@@ -12,7 +12,6 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -30,21 +29,6 @@ const (
 )
 
 // setup serves Graph under a path prefix so a client that drops its base path fails.
-func setup(t *testing.T, h http.HandlerFunc, opts ...Option) (*Client, *httptest.Server) {
-	t.Helper()
-	mux := http.NewServeMux()
-	mux.Handle("/graph/", http.StripPrefix("/graph", h))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		t.Errorf("request outside the base path: %s %s", r.Method, r.URL.Path)
-		http.Error(w, "wrong base path", http.StatusNotFound)
-	})
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	c, err := New(testToken, append([]Option{WithBaseURL(srv.URL + "/graph")}, opts...)...)
-	require.NoError(t, err)
-	return c, srv
-}
-
 func TestNewValidatesOptions(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -118,7 +102,7 @@ func TestAppSecretProof(t *testing.T) {
 	require.Equal(t, want, AppSecretProof(testToken, testSecret))
 
 	var got url.Values
-	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		got = r.URL.Query()
 		io.WriteString(w, `{}`)
 	}, WithAppSecret(testSecret))
@@ -148,7 +132,7 @@ func TestDoPathsAndVersions(t *testing.T) {
 			t.Parallel()
 			var gotPath string
 			var gotQ url.Values
-			c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+			c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 				gotPath, gotQ = r.URL.Path, r.URL.Query()
 				io.WriteString(w, `{"ok":true}`)
 			}, tt.opts...)
@@ -178,7 +162,7 @@ func TestDoBodies(t *testing.T) {
 		Body        string
 	}
 	var got seen
-	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		got = seen{r.Header.Get("Content-Type"), string(b)}
 		io.WriteString(w, `{"result":"success"}`)
@@ -202,7 +186,7 @@ func TestDoMultipartStreams(t *testing.T) {
 	t.Parallel()
 	type part struct{ Name, FileName, ContentType, Body string }
 	var parts []part
-	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || mt != "multipart/form-data" {
 			http.Error(w, "not multipart", 400)
@@ -241,7 +225,7 @@ func TestDoMultipartStreams(t *testing.T) {
 func TestDoMultipartIsNotRetried(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int32
-	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		io.Copy(io.Discard, r.Body)
 		w.WriteHeader(500)
@@ -256,7 +240,7 @@ func TestDoMultipartIsNotRetried(t *testing.T) {
 func TestForPage(t *testing.T) {
 	t.Parallel()
 	var got []string
-	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		got = append(got, r.URL.Path+" "+r.URL.Query().Get("access_token")+" "+r.URL.Query().Get("appsecret_proof"))
 		io.WriteString(w, `{}`)
 	}, WithAppSecret(testSecret), WithRateLimit(100, 5))
@@ -288,7 +272,7 @@ func TestForPage(t *testing.T) {
 func TestUsageHeadersAreExposed(t *testing.T) {
 	t.Parallel()
 	var hooked atomic.Int32
-	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-App-Usage", `{"call_count":68,"total_cputime":0,"total_time":208}`)
 		w.Header().Set("X-Business-Use-Case-Usage",
 			`{"1234":[{"type":"messenger","call_count":33,"total_cputime":12,"total_time":25,"estimated_time_to_regain_access":2}]}`)
@@ -313,7 +297,7 @@ func TestUsageHeadersAreExposed(t *testing.T) {
 func TestUsageIsPerCallAcrossForPageClients(t *testing.T) {
 	t.Parallel()
 	pageUsage := map[string]int{"111": 10, "222": 90} // call_count per Page
-	root, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+	root, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		page := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")[1] // /v25.0/{page}/messages
 		w.Header().Set("X-Page-Usage", fmt.Sprintf(`{"call_count":%d,"total_cputime":1,"total_time":2}`, pageUsage[page]))
 		if page == "222" {
@@ -374,7 +358,7 @@ func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
 	require.Contains(t, logs.String(), "me/messages")
 
 	// Graph echoing the token back in its message.
-	c2, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+	c2, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(400)
 		io.WriteString(w, `{"error":{"message":"Malformed access token `+testToken+`","type":"OAuthException","code":190}}`)
 	}, WithAppSecret(testSecret), WithLogger(logger))
@@ -397,7 +381,7 @@ func assertNoSecrets(t *testing.T, s string) {
 func TestContextCancelledWhileRateLimited(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int32
-	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		io.WriteString(w, `{}`)
 	}, WithRateLimit(rate.Every(time.Hour), 1))

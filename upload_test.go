@@ -112,7 +112,7 @@ func TestUploadStreamsMultipart(t *testing.T) {
 		fileLen int
 	}
 	got := make(chan seen, 1)
-	c, calls := stubGraphStreaming(t, func(w http.ResponseWriter, r *http.Request) {
+	c, calls := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || mt != "multipart/form-data" {
 			t.Errorf("content type %q: %v", r.Header.Get("Content-Type"), err)
@@ -180,7 +180,7 @@ func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 
 func TestUploadStopsPastSizeLimit(t *testing.T) {
 	t.Parallel()
-	c, _ := stubGraphStreaming(t, func(w http.ResponseWriter, r *http.Request) {
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		io.WriteString(w, `{"attachment_id":"1"}`)
 	})
