@@ -255,7 +255,9 @@ func TestForPage(t *testing.T) {
 		"/v25.0/222/messages token-two " + AppSecretProof("token-two", testSecret),
 		"/v25.0/me/messages " + testToken + " " + AppSecretProof(testToken, testSecret),
 	}
-	require.Equal(t, want, got)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("calls (path token proof) (-want +got):\n%s", diff)
+	}
 
 	p2again, err := c.ForPage("222", "token-two")
 	require.NoError(t, err)
@@ -282,7 +284,9 @@ func TestUsageHeadersAreExposed(t *testing.T) {
 	require.NoError(t, err)
 	u := res.Usage
 	require.Equal(t, int32(1), hooked.Load())
-	require.Equal(t, &AppUsage{CallCount: 68, TotalTime: 208}, u.App)
+	if diff := cmp.Diff(&AppUsage{CallCount: 68, TotalTime: 208}, u.App); diff != "" {
+		t.Fatalf("u.App (-want +got):\n%s", diff)
+	}
 	require.Equal(t, 208, u.App.Max())
 	want := []BusinessUsage{{ObjectID: "1234", Type: "messenger", CallCount: 33, TotalCPUTime: 12, TotalTime: 25,
 		EstimatedTimeToRegainAccess: 2 * time.Minute}}

@@ -55,21 +55,21 @@ func (r *SendResponse) setUsage(u Usage) { r.Usage = u }
 // decodeGraph reads Graph's send answer without reflection: one allocation for
 // all three ids, which are substrings of one copy of the body.
 func (r *SendResponse) decodeGraph(body []byte) error {
-	rd := jsonReader{s: string(body)}
-	for ok := rd.enter('{'); ok; ok = rd.next('}') {
-		switch rd.key() {
+	rd := newJSONReader(string(body))
+	for ok := rd.Enter('{'); ok; ok = rd.Next('}') {
+		switch rd.Key() {
 		case "recipient_id":
-			r.RecipientID = rd.str()
+			r.RecipientID = rd.Str()
 		case "message_id":
-			r.MessageID = rd.str()
+			r.MessageID = rd.Str()
 		case "attachment_id":
-			r.AttachmentID = rd.str()
+			r.AttachmentID = rd.Str()
 		default:
-			rd.skip()
+			rd.Skip()
 		}
 	}
-	rd.end()
-	return rd.err
+	rd.End()
+	return rd.Err()
 }
 
 // MessagingType is the messaging_type of a send, plus the tag when it is

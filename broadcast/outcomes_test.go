@@ -96,7 +96,9 @@ func TestSendOutcomes(t *testing.T) {
 		require.Equal(t, 1, byPSID["3"].Attempts, "an ambiguous answer is never repeated")
 		require.Equal(t, "FAKE", byPSID["2"].FBTraceID)
 		require.Equal(t, store.TokenDead, tokenState(st, "8", tok), "Graph refused the token with 100")
-		require.Equal(t, map[string]int{"1": 1, "4": 1, "7": 1}, f.sentTo())
+		if diff := cmp.Diff(map[string]int{"1": 1, "4": 1, "7": 1}, f.sentTo()); diff != "" {
+			t.Fatalf("f.sentTo() (-want +got):\n%s", diff)
+		}
 
 		lines := decodeAudit(t, audit.Bytes())
 		require.Len(t, lines, 11, "one audit line per audience row")
@@ -187,7 +189,9 @@ func TestCancelDuringThrottleReleasesClaims(t *testing.T) {
 		sum, err = b.Send(t.Context(), inProcessClient(t, f, f.Now))
 		require.NoError(t, err)
 		require.Equal(t, 2, sum.Count(broadcast.StateSent))
-		require.Equal(t, map[string]int{"1": 1, "2": 1}, f.sentTo())
+		if diff := cmp.Diff(map[string]int{"1": 1, "2": 1}, f.sentTo()); diff != "" {
+			t.Fatalf("f.sentTo() (-want +got):\n%s", diff)
+		}
 	})
 }
 
@@ -290,7 +294,9 @@ func TestResumeCountsRepeatedRowsOnce(t *testing.T) {
 				t.Fatalf("run %d (-want +got):\n%s", run+1, diff)
 			}
 		}
-		require.Equal(t, map[string]int{"1": 1, "2": 1}, f.sentTo())
+		if diff := cmp.Diff(map[string]int{"1": 1, "2": 1}, f.sentTo()); diff != "" {
+			t.Fatalf("f.sentTo() (-want +got):\n%s", diff)
+		}
 	})
 }
 
@@ -309,9 +315,13 @@ func TestEndlessThrottlingEnds(t *testing.T) {
 		sum, err := b.Send(t.Context(), inProcessClient(t, f, f.Now))
 		require.NoError(t, err)
 		require.Equal(t, 20, sum.Throttled)
-		require.Equal(t, map[string]int{"613/2534040": 1}, sum.Errors)
+		if diff := cmp.Diff(map[string]int{"613/2534040": 1}, sum.Errors); diff != "" {
+			t.Fatalf("sum.Errors (-want +got):\n%s", diff)
+		}
 		e, _, _ := j.Get(t.Context(), "1")
 		require.Equal(t, 20, e.Attempts)
-		require.Equal(t, map[string]int{"2": 1}, f.sentTo())
+		if diff := cmp.Diff(map[string]int{"2": 1}, f.sentTo()); diff != "" {
+			t.Fatalf("f.sentTo() (-want +got):\n%s", diff)
+		}
 	})
 }

@@ -309,7 +309,9 @@ func TestResumeAfterCrashMidSend(t *testing.T) {
 		sum, err := b.Send(t.Context(), inProcessClient(t, f, f.Now))
 		require.NoError(t, err)
 		require.Equal(t, claimed, sum.Count(broadcast.StateUnknown))
-		require.Equal(t, map[string]int{"outcome_unknown": claimed}, sum.Errors)
+		if diff := cmp.Diff(map[string]int{"outcome_unknown": claimed}, sum.Errors); diff != "" {
+			t.Fatalf("sum.Errors (-want +got):\n%s", diff)
+		}
 		wantSummary := handCount(want, false)
 		require.Equal(t, wantSummary.Count(broadcast.StateSent), sum.Count(broadcast.StateSent)+claimed)
 		// The unknown ones were in fact sent once, by the first run; nobody twice.
@@ -409,7 +411,9 @@ func TestNamedBroadcastResumes(t *testing.T) {
 
 		first, err := b.Send(t.Context(), client)
 		require.NoError(t, err)
-		require.Equal(t, map[broadcast.State]int{broadcast.StateSent: 2, broadcast.StateFailed: 1}, first.States)
+		if diff := cmp.Diff(map[broadcast.State]int{broadcast.StateSent: 2, broadcast.StateFailed: 1}, first.States); diff != "" {
+			t.Fatalf("first.States (-want +got):\n%s", diff)
+		}
 		require.True(t, strings.HasPrefix(first.Run, "spring-sale/"), first.Run)
 
 		b.RetryFailed = true
