@@ -76,19 +76,6 @@ func TestPageWithBracesRefused(t *testing.T) {
 	}
 }
 
-func TestWithPrefixPanicsOnBadPrefix(t *testing.T) {
-	for _, p := range []string{"", "a{b", "x}"} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("WithPrefix(%q) did not panic", p)
-				}
-			}()
-			redisstore.WithPrefix(p)
-		}()
-	}
-}
-
 func TestNewDoesNotTouchTheNetworkAndCloseKeepsClient(t *testing.T) {
 	c := client(t)
 	s := newStore(t, c)

@@ -98,6 +98,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	}{
 		{"empty prefix", rdb, redisstore.WithPrefix(""), []string{"WithPrefix", "non-empty without '{' or '}'", `got ""`}},
 		{"brace in prefix", rdb, redisstore.WithPrefix("bot{1}"), []string{"WithPrefix", "non-empty without '{' or '}'", `got "bot{1}"`}},
+		{"closing brace in prefix", rdb, redisstore.WithPrefix("x}"), []string{"WithPrefix", "non-empty without '{' or '}'", `got "x}"`}},
 		{"nil clock", rdb, redisstore.WithClock(nil), []string{"WithClock", "must not be nil"}},
 		{"nil option", rdb, nil, []string{"nil Option"}},
 		{"nil client", nil, redisstore.WithPrefix("bot"), []string{"New", "client must not be nil"}},
