@@ -126,10 +126,11 @@ type TokenQuery struct {
 
 // Tokens stores notification tokens.
 //
-// ClaimToken is the single-use contract: among the live tokens that match the query
-// (page, user, topic, kind) and have not expired at now (and, for recurring tokens, whose MinInterval has
-// passed since LastUsed), it picks the one that expires first and, atomically with the
-// pick, marks a one-time token claimed or stamps a recurring token's LastUsed and Uses.
+// ClaimToken is the single-use contract: among the live tokens that match the
+// [TokenQuery] (page, user, topic, kind) and have not expired at now (and, for
+// recurring tokens, whose MinInterval has passed since LastUsed), it picks the one
+// that expires first and, atomically with the pick, marks a one-time token claimed
+// or stamps a recurring token's LastUsed and Uses.
 // Concurrent claimers never get the same one-time token; when none qualifies it returns
 // ErrNoToken.
 type Tokens interface {
