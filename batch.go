@@ -65,6 +65,22 @@ type batchItemWire struct {
 //
 // Graph API docs: https://developers.facebook.com/docs/graph-api/batch-requests
 func (c *Client) Batch(ctx context.Context, reqs []BatchRequest) ([]BatchResponse, error) {
+	out, _, err := c.batch(ctx, reqs)
+	return out, err
+}
+
+// batchAnswer is the raw answer of a batch call with the usage headers it came
+// with, which SendBatch hands to each send's response.
+type batchAnswer struct {
+	items []json.RawMessage
+	usage Usage
+}
+
+func (a *batchAnswer) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, &a.items) }
+func (a *batchAnswer) setUsage(u Usage)             { a.usage = u }
+
+// batch is Batch, also returning the usage headers of the batch's response.
+func (c *Client) batch(ctx context.Context, reqs []BatchRequest) ([]BatchResponse, Usage, error) {
 	var v validator
 	v.count("batch", "", len(reqs), 1, MaxBatch, "requests")
 	for i := range reqs {
@@ -73,7 +89,7 @@ func (c *Client) Batch(ctx context.Context, reqs []BatchRequest) ([]BatchRespons
 		v.required(p, ".relative_url", reqs[i].RelativeURL, "an operation needs a path")
 	}
 	if err := v.err(); err != nil {
-		return nil, err
+		return nil, Usage{}, err
 	}
 	items := make([]batchItemWire, len(reqs))
 	for i := range reqs {
@@ -81,21 +97,22 @@ func (c *Client) Batch(ctx context.Context, reqs []BatchRequest) ([]BatchRespons
 	}
 	batch, err := json.Marshal(items)
 	if err != nil {
-		return nil, err
+		return nil, Usage{}, err
 	}
 	form := url.Values{"batch": {string(batch)}, "include_headers": {"false"}}
-	var raw []json.RawMessage
-	if err := c.Do(ctx, http.MethodPost, "", form, &raw); err != nil {
-		return nil, err
+	var answer batchAnswer
+	if err := c.Do(ctx, http.MethodPost, "", form, &answer); err != nil {
+		return nil, Usage{}, err
 	}
+	raw := answer.items
 	if len(raw) != len(reqs) {
-		return nil, fmt.Errorf("%w: batch of %d operations answered with %d results", ErrAmbiguous, len(reqs), len(raw))
+		return nil, answer.usage, fmt.Errorf("%w: batch of %d operations answered with %d results", ErrAmbiguous, len(reqs), len(raw))
 	}
 	out := make([]BatchResponse, len(raw))
 	for i, item := range raw {
 		out[i] = c.batchResult(i, item, reqs[i].Method)
 	}
-	return out, nil
+	return out, answer.usage, nil
 }
 
 // batchResult decodes one item of a batch answer: {"code":…,"body":"<JSON string>"}
@@ -156,14 +173,17 @@ func (c *Client) SendBatch(ctx context.Context, reqs []SendRequest) ([]BatchSend
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	res, err := c.Batch(ctx, ops)
+	res, usage, err := c.batch(ctx, ops)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]BatchSend, len(res))
 	for i := range res {
-		var sr SendResponse
+		sr := SendResponse{Usage: usage}
 		if err := res[i].Decode(&sr); err != nil {
+			if ge, ok := err.(*GraphError); ok && ge.Usage.Empty() {
+				ge.Usage = usage
+			}
 			out[i].Err = err
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"testing"
@@ -127,7 +128,8 @@ func TestBatchRawOperations(t *testing.T) {
 
 func TestBatchLimits(t *testing.T) {
 	t.Parallel()
-	c, calls := stubGraph(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+	c, calls := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
 		form, _ := url.ParseQuery(string(body))
 		var items []json.RawMessage
 		json.Unmarshal([]byte(form.Get("batch")), &items)

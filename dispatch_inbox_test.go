@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storetest"
 )
 
 // flaky is a handler that fails the first fails runs of each message id.
@@ -74,10 +75,10 @@ func newInboxRig(t *testing.T, opts ...WebhookOption) *inboxRig {
 func newInboxRigWith(t *testing.T, intake bool, opts ...WebhookOption) *inboxRig {
 	t.Helper()
 	r := &inboxRig{clock: &fakeClock{now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}, errs: &sink{}}
-	r.inbox = store.NewMemory(store.WithClock(r.clock.Now))
+	r.inbox = storetest.NewMemory(t, store.WithClock(r.clock.Now))
 	var dedupe store.Dedupe = r.inbox
 	if !intake {
-		dedupe = store.NewMemory(store.WithClock(r.clock.Now))
+		dedupe = storetest.NewMemory(t, store.WithClock(r.clock.Now))
 	}
 	opts = append([]WebhookOption{
 		WithInbox(r.inbox), WithDedupe(dedupe), WithWindows(r.inbox), WithWebhookClock(r.clock.Now), WithErrorHandler(r.errs.onError),
@@ -470,7 +471,7 @@ func (c *callCounter) Done(ctx context.Context, id string) error {
 // redelivery costs the Admit alone and runs nothing.
 func TestWebhookIntakeOneCallPerDelivery(t *testing.T) {
 	t.Parallel()
-	st := &callCounter{Memory: store.NewMemory(), calls: map[string]int{}}
+	st := &callCounter{Memory: storetest.NewMemory(t), calls: map[string]int{}}
 	w := newTestWebhook(t, WithInbox(st), WithDedupe(st), WithWindows(st))
 	var runs atomic.Int32
 	w.OnEvent(func(context.Context, Event) error { runs.Add(1); return nil })

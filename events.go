@@ -144,24 +144,24 @@ func ParseEvents(body []byte) ([]Event, error) {
 // item does not carry it.
 func ParseEvent(item []byte) (Event, error) {
 	s := string(item)
-	r := jsonReader{s: s}
-	if c := r.peek(); c != '{' {
-		r.fail("an event must be a JSON object")
-		return nil, r.err
+	r := newJSONReader(s)
+	if c := r.Peek(); c != '{' {
+		r.Fail("an event must be a JSON object")
+		return nil, r.Err()
 	}
 	if isChange(s) {
 		ev := r.change()
-		r.end()
-		if r.err != nil {
-			return nil, r.err
+		r.End()
+		if r.Err() != nil {
+			return nil, r.Err()
 		}
 		fixEntry(ev, "", 0)
 		return ev, nil
 	}
 	ev := r.item(false)
-	r.end()
-	if r.err != nil {
-		return nil, r.err
+	r.End()
+	if r.Err() != nil {
+		return nil, r.Err()
 	}
 	return ev, nil
 }
@@ -169,62 +169,62 @@ func ParseEvent(item []byte) (Event, error) {
 // isChange reports whether the object s (known valid up to its end or not) has the
 // "field" key of a Page change and no messaging keys.
 func isChange(s string) bool {
-	r := jsonReader{s: s}
+	r := newJSONReader(s)
 	field := false
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		switch r.key() {
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		switch r.Key() {
 		case "field":
 			field = true
 		case "sender", "recipient", "timestamp":
 			return false
 		}
-		r.skip()
+		r.Skip()
 	}
 	return field
 }
 
 func parseEnvelope(s string, out []Event) ([]Event, error) {
-	r := jsonReader{s: s}
-	switch r.peek() {
+	r := newJSONReader(s)
+	switch r.Peek() {
 	case '{':
 	case 'n':
-		r.literal()
-		r.end()
-		return out, r.err
+		r.Literal()
+		r.End()
+		return out, r.Err()
 	default:
-		r.fail("a webhook body must be a JSON object")
-		return nil, r.err
+		r.Fail("a webhook body must be a JSON object")
+		return nil, r.Err()
 	}
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		if r.key() != "entry" {
-			r.skip()
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		if r.Key() != "entry" {
+			r.Skip()
 			continue
 		}
-		if r.peek() != '[' {
+		if r.Peek() != '[' {
 			out = r.entry(out)
 			continue
 		}
-		for ok := r.enter('['); ok; ok = r.next(']') {
+		for ok := r.Enter('['); ok; ok = r.Next(']') {
 			out = r.entry(out)
 		}
 	}
-	r.end()
-	if r.err != nil {
-		return nil, r.err
+	r.End()
+	if r.Err() != nil {
+		return nil, r.Err()
 	}
 	return out, nil
 }
 
 // entry appends the events of one entry.
 func (r *jsonReader) entry(out []Event) []Event {
-	switch r.peek() {
+	switch r.Peek() {
 	case '{':
 	case 'n':
-		r.literal()
+		r.Literal()
 		return out
 	default:
-		raw := r.raw()
-		if r.err == nil {
+		raw := r.Raw()
+		if r.Err() == nil {
 			out = append(out, &UnknownEvent{Raw: json.RawMessage(raw)})
 		}
 		return out
@@ -232,12 +232,12 @@ func (r *jsonReader) entry(out []Event) []Event {
 	first := len(out)
 	var id string
 	var t int64
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		switch r.key() {
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		switch r.Key() {
 		case "id":
-			id = r.str()
+			id = r.Str()
 		case "time":
-			t = r.int()
+			t = r.Int()
 		case "messaging":
 			out = r.items(out, false)
 		case "standby":
@@ -245,10 +245,10 @@ func (r *jsonReader) entry(out []Event) []Event {
 		case "changes":
 			out = r.changes(out)
 		default:
-			r.skip()
+			r.Skip()
 		}
 	}
-	if r.err != nil {
+	if r.Err() != nil {
 		return out
 	}
 	for _, ev := range out[first:] {
@@ -278,13 +278,13 @@ func fixEntry(ev Event, pageID string, t int64) {
 }
 
 func (r *jsonReader) items(out []Event, standby bool) []Event {
-	if r.peek() != '[' {
-		if r.isNull() {
+	if r.Peek() != '[' {
+		if r.IsNull() {
 			return out
 		}
 		return appendEvent(out, r.item(standby))
 	}
-	for ok := r.enter('['); ok; ok = r.next(']') {
+	for ok := r.Enter('['); ok; ok = r.Next(']') {
 		out = appendEvent(out, r.item(standby))
 	}
 	return out
@@ -293,8 +293,8 @@ func (r *jsonReader) items(out []Event, standby bool) []Event {
 // item decodes one messaging or standby item. The event key may come before or after
 // sender, recipient and timestamp; the first known key decides the type.
 func (r *jsonReader) item(standby bool) Event {
-	r.ws()
-	start := r.i
+	r.SkipSpace()
+	start := r.Pos()
 	var (
 		ev        Event
 		sender    Party
@@ -302,24 +302,24 @@ func (r *jsonReader) item(standby bool) Event {
 		ts        int64
 		unknown   string
 	)
-	if r.peek() != '{' {
-		r.skip()
-		if r.err != nil {
+	if r.Peek() != '{' {
+		r.Skip()
+		if r.Err() != nil {
 			return nil
 		}
-		return &UnknownEvent{EventInfo: EventInfo{Standby: standby}, Raw: json.RawMessage(r.s[start:r.i])}
+		return &UnknownEvent{EventInfo: EventInfo{Standby: standby}, Raw: json.RawMessage(r.From(start))}
 	}
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		switch k := r.key(); k {
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		switch k := r.Key(); k {
 		case "sender":
 			sender = r.party()
 		case "recipient":
 			recipient = r.party()
 		case "timestamp":
-			ts = r.int()
+			ts = r.Int()
 		default:
 			if ev != nil {
-				r.skip()
+				r.Skip()
 				continue
 			}
 			if ev = r.payload(k); ev == nil && unknown == "" {
@@ -327,10 +327,10 @@ func (r *jsonReader) item(standby bool) Event {
 			}
 		}
 	}
-	if r.err != nil {
+	if r.Err() != nil {
 		return nil
 	}
-	raw := r.s[start:r.i]
+	raw := r.From(start)
 	if ev == nil {
 		ev = &UnknownEvent{Key: unknown, Raw: json.RawMessage(raw)}
 	}
@@ -383,18 +383,18 @@ func (r *jsonReader) payload(k string) Event {
 	case "response_feedback":
 		return r.responseFeedback()
 	}
-	r.skip()
+	r.Skip()
 	return nil
 }
 
 func (r *jsonReader) changes(out []Event) []Event {
-	if r.peek() != '[' {
-		if r.isNull() {
+	if r.Peek() != '[' {
+		if r.IsNull() {
 			return out
 		}
 		return appendEvent(out, r.change())
 	}
-	for ok := r.enter('['); ok; ok = r.next(']') {
+	for ok := r.Enter('['); ok; ok = r.Next(']') {
 		out = appendEvent(out, r.change())
 	}
 	return out
@@ -403,33 +403,33 @@ func (r *jsonReader) changes(out []Event) []Event {
 // change decodes one {"field": …, "value": …} member of "changes". The value is decoded
 // after the object ends, since "field" may follow it.
 func (r *jsonReader) change() Event {
-	r.ws()
-	start := r.i
+	r.SkipSpace()
+	start := r.Pos()
 	var field, value string
-	if r.peek() == '{' {
-		for ok := r.enter('{'); ok; ok = r.next('}') {
-			switch r.key() {
+	if r.Peek() == '{' {
+		for ok := r.Enter('{'); ok; ok = r.Next('}') {
+			switch r.Key() {
 			case "field":
-				field = r.str()
+				field = r.Str()
 			case "value":
-				value = r.raw()
+				value = r.Raw()
 			default:
-				r.skip()
+				r.Skip()
 			}
 		}
 	} else {
-		r.skip()
+		r.Skip()
 	}
-	if r.err != nil {
+	if r.Err() != nil {
 		return nil
 	}
-	raw := r.s[start:r.i]
+	raw := r.From(start)
 	var ev Event
 	if field == "feed" || field == "group_feed" {
-		vr := jsonReader{s: value}
 		if value == "" {
-			vr.s = "{}"
+			value = "{}"
 		}
+		vr := newJSONReader(value)
 		ev = vr.feed(field)
 	} else {
 		ev = &UnknownEvent{Field: field, Raw: json.RawMessage(raw)}
@@ -448,13 +448,13 @@ func unchanged(e Event) ([]byte, bool) {
 		return nil, false
 	}
 	var fresh Event
-	r := jsonReader{s: in.raw}
+	r := newJSONReader(in.raw)
 	if _, isFeed := e.(*FeedEvent); isFeed {
 		fresh = r.change()
 	} else {
 		fresh = r.item(in.Standby)
 	}
-	if r.err != nil || fresh == nil {
+	if r.Err() != nil || fresh == nil {
 		return nil, false
 	}
 	fi := fresh.Info()

@@ -119,55 +119,55 @@ func (e *FeedEvent) UnmarshalJSON(b []byte) error { return unmarshalEvent(e, b) 
 // feed decodes the value of a feed change.
 func (r *jsonReader) feed(field string) *FeedEvent {
 	e := &FeedEvent{Field: field}
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		switch r.key() {
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		switch r.Key() {
 		case "item":
-			e.Item = r.str()
+			e.Item = r.Str()
 		case "verb":
-			e.Verb = r.str()
+			e.Verb = r.Str()
 		case "comment_id":
-			e.CommentID = r.str()
+			e.CommentID = r.Str()
 		case "post_id":
-			e.PostID = r.str()
+			e.PostID = r.Str()
 		case "parent_id":
-			e.ParentID = r.str()
+			e.ParentID = r.Str()
 		case "from":
 			e.From = r.party()
 		case "message":
-			e.Message = r.str()
+			e.Message = r.Str()
 		case "created_time":
-			e.CreatedTime = seconds(r.int())
+			e.CreatedTime = seconds(r.Int())
 		case "reaction_type":
-			e.ReactionType = r.str()
+			e.ReactionType = r.Str()
 		case "post":
-			if r.peek() != '{' {
-				r.skip()
+			if r.Peek() != '{' {
+				r.Skip()
 				continue
 			}
 			p := &FeedPost{}
-			for ok := r.enter('{'); ok; ok = r.next('}') {
-				switch r.key() {
+			for ok := r.Enter('{'); ok; ok = r.Next('}') {
+				switch r.Key() {
 				case "id":
-					p.ID = r.str()
+					p.ID = r.Str()
 				case "status_type":
-					p.StatusType = r.str()
+					p.StatusType = r.Str()
 				case "is_published":
-					p.IsPublished = r.bool()
+					p.IsPublished = r.Bool()
 				case "updated_time":
-					if t, err := time.Parse(graphTimeLayout, r.str()); err == nil {
+					if t, err := time.Parse(graphTimeLayout, r.Str()); err == nil {
 						p.UpdatedTime = t.UTC()
 					}
 				case "permalink_url":
-					p.PermalinkURL = r.str()
+					p.PermalinkURL = r.Str()
 				case "promotion_status":
-					p.PromotionStatus = r.str()
+					p.PromotionStatus = r.Str()
 				default:
-					r.skip()
+					r.Skip()
 				}
 			}
 			e.Post = p
 		default:
-			r.skip()
+			r.Skip()
 		}
 	}
 	e.Sender = e.From

@@ -124,16 +124,16 @@ func (e *AppRolesEvent) UnmarshalJSON(b []byte) error { return unmarshalEvent(e,
 
 func (r *jsonReader) threadControl() wireThreadControl {
 	var w wireThreadControl
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		switch r.key() {
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		switch r.Key() {
 		case "previous_owner_app_id":
-			w.PreviousOwnerAppID = r.str()
+			w.PreviousOwnerAppID = r.Str()
 		case "new_owner_app_id":
-			w.NewOwnerAppID = r.str()
+			w.NewOwnerAppID = r.Str()
 		case "metadata":
-			w.Metadata = r.str()
+			w.Metadata = r.Str()
 		default:
-			r.skip()
+			r.Skip()
 		}
 	}
 	return w
@@ -151,14 +151,14 @@ func (r *jsonReader) takeThread() *TakeThreadControlEvent {
 
 func (r *jsonReader) requestThread() *RequestThreadControlEvent {
 	e := &RequestThreadControlEvent{}
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		switch r.key() {
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		switch r.Key() {
 		case "requested_owner_app_id":
-			e.RequestedOwnerAppID = r.str()
+			e.RequestedOwnerAppID = r.Str()
 		case "metadata":
-			e.Metadata = r.str()
+			e.Metadata = r.Str()
 		default:
-			r.skip()
+			r.Skip()
 		}
 	}
 	return e
@@ -166,11 +166,11 @@ func (r *jsonReader) requestThread() *RequestThreadControlEvent {
 
 func (r *jsonReader) appRoles() *AppRolesEvent {
 	e := &AppRolesEvent{}
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		app := r.key()
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		app := r.Key()
 		roles := []string{}
-		for ok := r.enter('['); ok; ok = r.next(']') {
-			roles = append(roles, r.str())
+		for ok := r.Enter('['); ok; ok = r.Next(']') {
+			roles = append(roles, r.Str())
 		}
 		if e.Roles == nil {
 			e.Roles = make(map[string][]string)

@@ -256,40 +256,40 @@ func isDigits(s string) bool {
 
 func (r *jsonReader) message() ReceivedMessage {
 	var m ReceivedMessage
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		switch r.key() {
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		switch r.Key() {
 		case "mid":
-			m.MID = r.str()
+			m.MID = r.Str()
 		case "text":
-			m.Text = r.str()
+			m.Text = r.Str()
 		case "quick_reply":
-			if r.peek() != '{' {
-				r.skip()
+			if r.Peek() != '{' {
+				r.Skip()
 				continue
 			}
 			q := &QuickReplyPayload{}
-			for ok := r.enter('{'); ok; ok = r.next('}') {
-				if r.key() == "payload" {
-					q.Payload = r.str()
+			for ok := r.Enter('{'); ok; ok = r.Next('}') {
+				if r.Key() == "payload" {
+					q.Payload = r.Str()
 				} else {
-					r.skip()
+					r.Skip()
 				}
 			}
 			m.QuickReply = q
 		case "reply_to":
-			if r.peek() != '{' {
-				r.skip()
+			if r.Peek() != '{' {
+				r.Skip()
 				continue
 			}
 			rt := &RepliedTo{}
-			for ok := r.enter('{'); ok; ok = r.next('}') {
-				switch r.key() {
+			for ok := r.Enter('{'); ok; ok = r.Next('}') {
+				switch r.Key() {
 				case "mid":
-					rt.MID = r.str()
+					rt.MID = r.Str()
 				case "is_self_reply":
-					rt.IsSelfReply = r.bool()
+					rt.IsSelfReply = r.Bool()
 				default:
-					r.skip()
+					r.Skip()
 				}
 			}
 			m.ReplyTo = rt
@@ -298,35 +298,35 @@ func (r *jsonReader) message() ReceivedMessage {
 		case "referral":
 			m.Referral = r.referralPtr()
 		case "nlp":
-			if raw := r.raw(); raw != "null" {
+			if raw := r.Raw(); raw != "null" {
 				m.NLP = json.RawMessage(raw)
 			}
 		case "sticker_id":
-			m.StickerID = r.str()
+			m.StickerID = r.Str()
 		case "tags":
-			if r.peek() != '{' {
-				r.skip()
+			if r.Peek() != '{' {
+				r.Skip()
 				continue
 			}
 			t := &ReceivedMessageTags{}
-			for ok := r.enter('{'); ok; ok = r.next('}') {
-				if r.key() == "source" {
-					t.Source = r.str()
+			for ok := r.Enter('{'); ok; ok = r.Next('}') {
+				if r.Key() == "source" {
+					t.Source = r.Str()
 				} else {
-					r.skip()
+					r.Skip()
 				}
 			}
 			m.Tags = t
 		case "is_deleted":
-			m.IsDeleted = r.bool()
+			m.IsDeleted = r.Bool()
 		case "is_echo":
-			m.IsEcho = r.bool()
+			m.IsEcho = r.Bool()
 		case "app_id":
-			m.AppID = r.str()
+			m.AppID = r.Str()
 		case "metadata":
-			m.Metadata = r.str()
+			m.Metadata = r.Str()
 		default:
-			r.skip()
+			r.Skip()
 		}
 	}
 	return m
@@ -334,24 +334,24 @@ func (r *jsonReader) message() ReceivedMessage {
 
 func (r *jsonReader) attachments() []ReceivedAttachment {
 	var out []ReceivedAttachment
-	for ok := r.enter('['); ok; ok = r.next(']') {
+	for ok := r.Enter('['); ok; ok = r.Next(']') {
 		var a ReceivedAttachment
-		for ok := r.enter('{'); ok; ok = r.next('}') {
-			switch r.key() {
+		for ok := r.Enter('{'); ok; ok = r.Next('}') {
+			switch r.Key() {
 			case "type":
-				a.Type = r.str()
+				a.Type = r.Str()
 			case "payload":
-				if r.peek() == '{' {
+				if r.Peek() == '{' {
 					a.Payload = r.attachmentPayload()
 				} else {
-					r.skip()
+					r.Skip()
 				}
 			case "title":
-				a.Title = r.str()
+				a.Title = r.Str()
 			case "URL":
-				a.URL = r.str()
+				a.URL = r.Str()
 			default:
-				r.skip()
+				r.Skip()
 			}
 		}
 		out = append(out, a)
@@ -361,34 +361,34 @@ func (r *jsonReader) attachments() []ReceivedAttachment {
 
 func (r *jsonReader) attachmentPayload() *ReceivedAttachmentPayload {
 	p := &ReceivedAttachmentPayload{}
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		switch k := r.key(); k {
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		switch k := r.Key(); k {
 		case "url":
-			p.URL = r.str()
+			p.URL = r.Str()
 		case "title":
-			p.Title = r.str()
+			p.Title = r.Str()
 		case "sticker_id":
-			p.StickerID = r.str()
+			p.StickerID = r.Str()
 		case "coordinates":
-			if r.peek() != '{' {
-				r.skip()
+			if r.Peek() != '{' {
+				r.Skip()
 				continue
 			}
 			c := &Coordinates{}
-			for ok := r.enter('{'); ok; ok = r.next('}') {
-				switch r.key() {
+			for ok := r.Enter('{'); ok; ok = r.Next('}') {
+				switch r.Key() {
 				case "lat":
-					c.Lat = r.float()
+					c.Lat = r.Float()
 				case "long":
-					c.Long = r.float()
+					c.Long = r.Float()
 				default:
-					r.skip()
+					r.Skip()
 				}
 			}
 			p.Coordinates = c
 		default:
-			raw := r.raw()
-			if r.err != nil {
+			raw := r.Raw()
+			if r.Err() != nil {
 				return p
 			}
 			if p.Extra == nil {
@@ -402,16 +402,16 @@ func (r *jsonReader) attachmentPayload() *ReceivedAttachmentPayload {
 
 func (r *jsonReader) messageEdit() *MessageEditEvent {
 	e := &MessageEditEvent{}
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		switch r.key() {
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		switch r.Key() {
 		case "mid":
-			e.MID = r.str()
+			e.MID = r.Str()
 		case "text":
-			e.Text = r.str()
+			e.Text = r.Str()
 		case "num_edit":
-			e.NumEdit = r.int()
+			e.NumEdit = r.Int()
 		default:
-			r.skip()
+			r.Skip()
 		}
 	}
 	return e

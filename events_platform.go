@@ -161,14 +161,14 @@ func (e *GamePlayEvent) UnmarshalJSON(b []byte) error { return unmarshalEvent(e,
 
 func (r *jsonReader) policyEnforcement() *PolicyEnforcementEvent {
 	e := &PolicyEnforcementEvent{}
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		switch r.key() {
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		switch r.Key() {
 		case "action":
-			e.Action = r.str()
+			e.Action = r.Str()
 		case "reason":
-			e.Reason = r.str()
+			e.Reason = r.Str()
 		default:
-			r.skip()
+			r.Skip()
 		}
 	}
 	return e
@@ -176,14 +176,14 @@ func (r *jsonReader) policyEnforcement() *PolicyEnforcementEvent {
 
 func (r *jsonReader) accountLinking() *AccountLinkingEvent {
 	e := &AccountLinkingEvent{}
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		switch r.key() {
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		switch r.Key() {
 		case "status":
-			e.Status = r.str()
+			e.Status = r.Str()
 		case "authorization_code":
-			e.AuthorizationCode = r.str()
+			e.AuthorizationCode = r.Str()
 		default:
-			r.skip()
+			r.Skip()
 		}
 	}
 	return e
@@ -191,20 +191,20 @@ func (r *jsonReader) accountLinking() *AccountLinkingEvent {
 
 func (r *jsonReader) messagingFeedback() *MessagingFeedbackEvent {
 	e := &MessagingFeedbackEvent{}
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		if r.key() != "feedback_screens" {
-			r.skip()
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		if r.Key() != "feedback_screens" {
+			r.Skip()
 			continue
 		}
-		for ok := r.enter('['); ok; ok = r.next(']') {
+		for ok := r.Enter('['); ok; ok = r.Next(']') {
 			var s FeedbackScreenAnswers
-			for ok := r.enter('{'); ok; ok = r.next('}') {
-				switch r.key() {
+			for ok := r.Enter('{'); ok; ok = r.Next('}') {
+				switch r.Key() {
 				case "screen_id":
-					s.ScreenID = r.int()
+					s.ScreenID = r.Int()
 				case "questions":
-					for ok := r.enter('{'); ok; ok = r.next('}') {
-						id := r.key()
+					for ok := r.Enter('{'); ok; ok = r.Next('}') {
+						id := r.Key()
 						a := r.feedbackAnswer()
 						if s.Questions == nil {
 							s.Questions = make(map[string]FeedbackAnswer)
@@ -212,7 +212,7 @@ func (r *jsonReader) messagingFeedback() *MessagingFeedbackEvent {
 						s.Questions[id] = a
 					}
 				default:
-					r.skip()
+					r.Skip()
 				}
 			}
 			e.Screens = append(e.Screens, s)
@@ -223,31 +223,31 @@ func (r *jsonReader) messagingFeedback() *MessagingFeedbackEvent {
 
 func (r *jsonReader) feedbackAnswer() FeedbackAnswer {
 	var a FeedbackAnswer
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		switch r.key() {
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		switch r.Key() {
 		case "type":
-			a.Type = r.str()
+			a.Type = r.Str()
 		case "payload":
-			a.Payload = r.str()
+			a.Payload = r.Str()
 		case "follow_up":
-			if r.peek() != '{' {
-				r.skip()
+			if r.Peek() != '{' {
+				r.Skip()
 				continue
 			}
 			f := &FeedbackFollowUpAnswer{}
-			for ok := r.enter('{'); ok; ok = r.next('}') {
-				switch r.key() {
+			for ok := r.Enter('{'); ok; ok = r.Next('}') {
+				switch r.Key() {
 				case "type":
-					f.Type = r.str()
+					f.Type = r.Str()
 				case "payload":
-					f.Payload = r.str()
+					f.Payload = r.Str()
 				default:
-					r.skip()
+					r.Skip()
 				}
 			}
 			a.FollowUp = f
 		default:
-			r.skip()
+			r.Skip()
 		}
 	}
 	return a
@@ -255,22 +255,22 @@ func (r *jsonReader) feedbackAnswer() FeedbackAnswer {
 
 func (r *jsonReader) gamePlay() *GamePlayEvent {
 	e := &GamePlayEvent{}
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		switch r.key() {
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		switch r.Key() {
 		case "game_id":
-			e.GameID = r.str()
+			e.GameID = r.Str()
 		case "player_id":
-			e.PlayerID = r.str()
+			e.PlayerID = r.Str()
 		case "context_type":
-			e.ContextType = r.str()
+			e.ContextType = r.Str()
 		case "context_id":
-			e.ContextID = r.str()
+			e.ContextID = r.Str()
 		case "score":
-			e.Score = r.int()
+			e.Score = r.Int()
 		case "payload":
-			e.Payload = r.str()
+			e.Payload = r.Str()
 		default:
-			r.skip()
+			r.Skip()
 		}
 	}
 	return e

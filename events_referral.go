@@ -170,18 +170,18 @@ func (e *OptinEvent) UnmarshalJSON(b []byte) error { return unmarshalEvent(e, b)
 
 func (r *jsonReader) postback() *PostbackEvent {
 	e := &PostbackEvent{}
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		switch r.key() {
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		switch r.Key() {
 		case "title":
-			e.Title = r.str()
+			e.Title = r.Str()
 		case "payload":
-			e.Payload = r.str()
+			e.Payload = r.Str()
 		case "mid":
-			e.MID = r.str()
+			e.MID = r.Str()
 		case "referral":
 			e.Referral = r.referralPtr()
 		default:
-			r.skip()
+			r.Skip()
 		}
 	}
 	return e
@@ -189,8 +189,8 @@ func (r *jsonReader) postback() *PostbackEvent {
 
 // referralPtr decodes a referral object, or skips a non-object and returns nil.
 func (r *jsonReader) referralPtr() *Referral {
-	if r.peek() != '{' {
-		r.skip()
+	if r.Peek() != '{' {
+		r.Skip()
 		return nil
 	}
 	ref := r.referral()
@@ -199,47 +199,47 @@ func (r *jsonReader) referralPtr() *Referral {
 
 func (r *jsonReader) referral() Referral {
 	var ref Referral
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		switch r.key() {
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		switch r.Key() {
 		case "ref":
-			ref.Ref = r.str()
+			ref.Ref = r.Str()
 		case "source":
-			ref.Source = r.str()
+			ref.Source = r.Str()
 		case "type":
-			ref.Type = r.str()
+			ref.Type = r.Str()
 		case "ad_id":
-			ref.AdID = r.str()
+			ref.AdID = r.Str()
 		case "referer_uri":
-			ref.RefererURI = r.str()
+			ref.RefererURI = r.Str()
 		case "is_guest_user":
-			ref.IsGuestUser = r.bool()
+			ref.IsGuestUser = r.Bool()
 		case "ads_context_data":
-			if r.peek() != '{' {
-				r.skip()
+			if r.Peek() != '{' {
+				r.Skip()
 				continue
 			}
 			ac := &AdsContext{}
-			for ok := r.enter('{'); ok; ok = r.next('}') {
-				switch r.key() {
+			for ok := r.Enter('{'); ok; ok = r.Next('}') {
+				switch r.Key() {
 				case "ad_title":
-					ac.AdTitle = r.str()
+					ac.AdTitle = r.Str()
 				case "photo_url":
-					ac.PhotoURL = r.str()
+					ac.PhotoURL = r.Str()
 				case "video_url":
-					ac.VideoURL = r.str()
+					ac.VideoURL = r.Str()
 				case "post_id":
-					ac.PostID = r.str()
+					ac.PostID = r.Str()
 				case "product_id":
-					ac.ProductID = r.str()
+					ac.ProductID = r.Str()
 				case "flow_id":
-					ac.FlowID = r.str()
+					ac.FlowID = r.Str()
 				default:
-					r.skip()
+					r.Skip()
 				}
 			}
 			ref.AdsContext = ac
 		default:
-			r.skip()
+			r.Skip()
 		}
 	}
 	return ref
@@ -247,34 +247,34 @@ func (r *jsonReader) referral() Referral {
 
 func (r *jsonReader) optin() *OptinEvent {
 	e := &OptinEvent{}
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		switch r.key() {
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		switch r.Key() {
 		case "type":
-			e.Type = r.str()
+			e.Type = r.Str()
 		case "payload":
-			e.Payload = r.str()
+			e.Payload = r.Str()
 		case "ref":
-			e.Ref = r.str()
+			e.Ref = r.Str()
 		case "user_ref":
-			e.UserRef = r.str()
+			e.UserRef = r.Str()
 		case "title":
-			e.Title = r.str()
+			e.Title = r.Str()
 		case "one_time_notif_token":
-			e.OneTimeNotifToken = r.str()
+			e.OneTimeNotifToken = r.Str()
 		case "notification_messages_token":
-			e.NotificationMessagesToken = r.str()
+			e.NotificationMessagesToken = r.Str()
 		case "notification_messages_frequency":
-			e.Frequency = r.str()
+			e.Frequency = r.Str()
 		case "notification_messages_timezone":
-			e.Timezone = r.str()
+			e.Timezone = r.Str()
 		case "token_expiry_timestamp":
-			e.TokenExpiry = millis(r.int())
+			e.TokenExpiry = millis(r.Int())
 		case "user_token_status":
-			e.TokenStatus = r.str()
+			e.TokenStatus = r.Str()
 		case "notification_messages_status":
-			e.NotificationStatus = r.str()
+			e.NotificationStatus = r.Str()
 		default:
-			r.skip()
+			r.Skip()
 		}
 	}
 	return e

@@ -126,16 +126,16 @@ func (e *ResponseFeedbackEvent) UnmarshalJSON(b []byte) error { return unmarshal
 
 func (r *jsonReader) delivery() *DeliveryEvent {
 	e := &DeliveryEvent{}
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		switch r.key() {
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		switch r.Key() {
 		case "mids":
-			for ok := r.enter('['); ok; ok = r.next(']') {
-				e.MIDs = append(e.MIDs, r.str())
+			for ok := r.Enter('['); ok; ok = r.Next(']') {
+				e.MIDs = append(e.MIDs, r.Str())
 			}
 		case "watermark":
-			e.Watermark = millis(r.int())
+			e.Watermark = millis(r.Int())
 		default:
-			r.skip()
+			r.Skip()
 		}
 	}
 	return e
@@ -143,11 +143,11 @@ func (r *jsonReader) delivery() *DeliveryEvent {
 
 func (r *jsonReader) read() *ReadEvent {
 	e := &ReadEvent{}
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		if r.key() == "watermark" {
-			e.Watermark = millis(r.int())
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		if r.Key() == "watermark" {
+			e.Watermark = millis(r.Int())
 		} else {
-			r.skip()
+			r.Skip()
 		}
 	}
 	return e
@@ -155,18 +155,18 @@ func (r *jsonReader) read() *ReadEvent {
 
 func (r *jsonReader) reaction() *ReactionEvent {
 	e := &ReactionEvent{}
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		switch r.key() {
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		switch r.Key() {
 		case "reaction":
-			e.Reaction = r.str()
+			e.Reaction = r.Str()
 		case "emoji":
-			e.Emoji = r.str()
+			e.Emoji = r.Str()
 		case "action":
-			e.Action = r.str()
+			e.Action = r.Str()
 		case "mid":
-			e.MID = r.str()
+			e.MID = r.Str()
 		default:
-			r.skip()
+			r.Skip()
 		}
 	}
 	return e
@@ -174,14 +174,14 @@ func (r *jsonReader) reaction() *ReactionEvent {
 
 func (r *jsonReader) responseFeedback() *ResponseFeedbackEvent {
 	e := &ResponseFeedbackEvent{}
-	for ok := r.enter('{'); ok; ok = r.next('}') {
-		switch r.key() {
+	for ok := r.Enter('{'); ok; ok = r.Next('}') {
+		switch r.Key() {
 		case "feedback":
-			e.Feedback = r.str()
+			e.Feedback = r.Str()
 		case "mid":
-			e.MID = r.str()
+			e.MID = r.Str()
 		default:
-			r.skip()
+			r.Skip()
 		}
 	}
 	return e

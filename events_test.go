@@ -532,29 +532,6 @@ func TestParseEventAndUnmarshalJSON(t *testing.T) {
 	}
 }
 
-// TestStringDecodingMatchesEncodingJSON holds the hand-written string decoder to
-// encoding/json's behaviour on escapes, surrogates and invalid UTF-8.
-func TestStringDecodingMatchesEncodingJSON(t *testing.T) {
-	t.Parallel()
-	for _, lit := range []string{
-		`""`, `"plain"`, `"\"\\\/\b\f\n\r\t"`, `"\u0041\u00e9\u4e2d"`, `"\ud83d\ude00"`, `"\ud83d"`, `"\ud83dx"`,
-		`"\ude00\ud83d"`, `"\ud83d\u0041"`, "\"\xff\"", "\"a\xc3\"", "\"\xed\xa0\x80\"", `"äöå"`,
-	} {
-		var want string
-		if err := json.Unmarshal([]byte(lit), &want); err != nil {
-			t.Fatalf("%q: %v", lit, err)
-		}
-		r := jsonReader{s: lit}
-		got := r.str()
-		if r.err != nil {
-			t.Errorf("%q: %v", lit, r.err)
-		}
-		if got != want {
-			t.Errorf("str(%q) = %q, encoding/json says %q", lit, got, want)
-		}
-	}
-}
-
 func TestEventKinds(t *testing.T) {
 	t.Parallel()
 	got := map[string]bool{}

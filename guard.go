@@ -42,8 +42,9 @@ func (e *PolicyError) Is(target error) bool {
 	return (&GraphError{Code: e.Decision.ErrorCode, Subcode: e.Decision.ErrorSubcode}).Is(target)
 }
 
-// GuardOption adjusts the policy guard.
-type GuardOption func(*guardConfig)
+// GuardOption adjusts the policy guard. Like every option it checks its argument, and
+// WithPolicyGuard fails with its error.
+type GuardOption func(*guardConfig) error
 
 type guardConfig struct {
 	windows    store.Windows
@@ -55,19 +56,31 @@ type guardConfig struct {
 // GuardRules makes the guard judge with rules instead of policy.Default(), for hosts
 // that changed a date, a window or an error code.
 func GuardRules(rules *policy.Rules) GuardOption {
-	return func(g *guardConfig) { g.rules = rules }
+	return func(g *guardConfig) error {
+		if rules == nil {
+			return errors.New("messenger: GuardRules: rules must not be nil")
+		}
+		g.rules = rules
+		return nil
+	}
 }
 
 // GuardHumanAgentApproved tells the guard the app has the Human Agent feature
 // (App Review), so HUMAN_AGENT sends within 7 days are allowed.
 func GuardHumanAgentApproved() GuardOption {
-	return func(g *guardConfig) { g.humanAgent = true }
+	return func(g *guardConfig) error {
+		g.humanAgent = true
+		return nil
+	}
 }
 
 // GuardNewsPage tells the guard the Page is in the News Page Index, so
 // NON_PROMOTIONAL_SUBSCRIPTION is allowed.
 func GuardNewsPage() GuardOption {
-	return func(g *guardConfig) { g.newsPage = true }
+	return func(g *guardConfig) error {
+		g.newsPage = true
+		return nil
+	}
 }
 
 // WithPolicyGuard makes Send ask the policy package before the network whether a
@@ -91,7 +104,9 @@ func WithPolicyGuard(windows store.Windows, opts ...GuardOption) Option {
 			if o == nil {
 				return errors.New("messenger: WithPolicyGuard: nil GuardOption")
 			}
-			o(g)
+			if err := o(g); err != nil {
+				return err
+			}
 		}
 		c.guard = g
 		return nil
@@ -117,8 +132,9 @@ func ConversationOf(w store.Window) policy.Conversation {
 	}
 }
 
-// PolicyRequest describes req the way the policy package sees it.
-func PolicyRequest(req SendRequest) policy.Request {
+// PolicyRequest describes req the way the policy package sees it, for a
+// policy.Check of the host's own.
+func (req SendRequest) PolicyRequest() policy.Request {
 	pr := policy.Request{
 		MessagingType: policy.MessagingType(req.Type.Kind),
 		Tag:           req.Type.Tag,
@@ -170,7 +186,7 @@ func (c *Client) CheckPolicy(ctx context.Context, req SendRequest) (policy.Decis
 	if err != nil {
 		return policy.Decision{}, fmt.Errorf("messenger: policy guard: reading the conversation window: %w", err)
 	}
-	pr := PolicyRequest(req)
+	pr := req.PolicyRequest()
 	pr.HumanAgentApproved = g.humanAgent
 	pr.NewsPage = g.newsPage
 	if g.rules != nil {

@@ -89,7 +89,7 @@ func TestPolicyGuard(t *testing.T) {
 			windows := &mapWindows{}
 			require.NoError(t, windows.RecordAction(context.Background(), "42", "u1", store.Action{Kind: store.ActionMessage, At: start}))
 			now := start.Add(tt.after)
-			c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+			c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 				calls.Add(1)
 				io.WriteString(w, `{"recipient_id":"u1","message_id":"m_1"}`)
 			}, WithPageID("42"), WithClock(func() time.Time { return now }), WithPolicyGuard(windows, tt.opts...))
@@ -119,13 +119,13 @@ func TestPolicyGuardFailsClosed(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int32
 	windows := &mapWindows{err: errors.New("store down")}
-	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) { calls.Add(1) },
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) { calls.Add(1) },
 		WithPageID("42"), WithPolicyGuard(windows))
 	_, err := c.Send(context.Background(), SendRequest{To: PSID("u1"), Type: Response, Message: Text("hi")})
 	require.ErrorContains(t, err, "store down")
 	require.Zero(t, calls.Load())
 
-	noPage, _ := setup(t, func(w http.ResponseWriter, r *http.Request) { calls.Add(1) }, WithPolicyGuard(&mapWindows{}))
+	noPage, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) { calls.Add(1) }, WithPolicyGuard(&mapWindows{}))
 	_, err = noPage.Send(context.Background(), SendRequest{To: PSID("u1"), Type: Response, Message: Text("hi")})
 	require.ErrorContains(t, err, "needs the Page id")
 	require.Zero(t, calls.Load())
@@ -141,7 +141,7 @@ func TestPolicyGuardUsesHostRules(t *testing.T) {
 	require.NoError(t, windows.RecordAction(context.Background(), "42", "u1", store.Action{Kind: store.ActionMessage, At: start}))
 	rules := policy.Default()
 	require.NoError(t, rules.SetError(policy.RuleStandardWindow, 10, 2534022))
-	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {}, WithPageID("42"),
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {}, WithPageID("42"),
 		WithClock(func() time.Time { return start.Add(30 * time.Hour) }), WithPolicyGuard(windows, GuardRules(rules)))
 	_, err := c.Send(context.Background(), SendRequest{To: PSID("u1"), Type: Update, Message: Text("hi")})
 	var pe *PolicyError
@@ -157,7 +157,7 @@ func TestCheckPolicyAsksWithoutSending(t *testing.T) {
 	windows := &mapWindows{}
 	require.NoError(t, windows.RecordAction(context.Background(), "42", "u1", store.Action{Kind: store.ActionMessage, At: start}))
 	now := start.Add(8 * 24 * time.Hour)
-	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) { calls.Add(1) },
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) { calls.Add(1) },
 		WithPageID("42"), WithClock(func() time.Time { return now }), WithPolicyGuard(windows, GuardHumanAgentApproved()))
 	agent := SendRequest{To: PSID("u1"), Type: Tagged(tags.HumanAgent), Message: Text("Sam here")}
 	d, err := c.CheckPolicy(context.Background(), agent)
@@ -171,7 +171,7 @@ func TestCheckPolicyAsksWithoutSending(t *testing.T) {
 	require.True(t, d.Allowed, "the guard's HumanAgentApproved option is applied")
 	require.Zero(t, calls.Load(), "CheckPolicy never sends")
 
-	unguarded, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {})
+	unguarded, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {})
 	_, err = unguarded.CheckPolicy(context.Background(), agent)
 	require.ErrorContains(t, err, "needs WithPolicyGuard")
 }

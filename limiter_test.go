@@ -28,7 +28,7 @@ func TestWithLimiterPerPage(t *testing.T) {
 	var mu sync.Mutex
 	made := map[string]*countingLimiter{}
 	var calls atomic.Int32
-	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		io.WriteString(w, `{}`)
 	}, WithPageID("111"), WithLimiter(func(page string) Limiter {
@@ -60,7 +60,7 @@ func TestWithLimiterRefusalSendsNothing(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int32
 	refused := errors.New("budget spent for this context")
-	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) { calls.Add(1) },
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) { calls.Add(1) },
 		WithLimiter(func(string) Limiter { return &countingLimiter{refuse: refused} }))
 	err := c.Do(context.Background(), http.MethodPost, "me/messages", map[string]string{}, nil)
 	require.ErrorIs(t, err, refused)

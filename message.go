@@ -102,6 +102,23 @@ func (m *Message) wire() *messageWire {
 // MarshalJSON encodes m as the wire "message" object.
 func (m Message) MarshalJSON() ([]byte, error) { return json.Marshal((&m).wire()) }
 
+// Validate checks m alone against the platform's documented limits for a message
+// (text length, one of text or attachment, quick replies, templates, buttons)
+// without touching the network, as Send does before any call. Each violation is a
+// *ValidationError naming the field path under "message", the limit and the value;
+// all of them are joined in the result, which matches ErrInvalidRequest with
+// errors.Is. Rules that depend on the rest of a request (recipient, messaging type,
+// tag) are SendRequest.Validate's.
+func (m *Message) Validate() error {
+	var v validator
+	if m == nil {
+		v.fail("message", "", "required", "nil", "there is no message to check")
+		return v.err()
+	}
+	m.validate(&v, "message")
+	return v.err()
+}
+
 func (m *Message) validate(v *validator, path string) {
 	var parts []string
 	if m.Text != "" {

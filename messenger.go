@@ -40,9 +40,8 @@ type Client struct {
 
 // sharedState is what every Client made by ForPage from one New shares.
 type sharedState struct {
-	mu        sync.Mutex
-	limiters  map[string]Limiter // per Page id ("" = the token's own Page)
-	lastUsage atomic.Pointer[Usage]
+	mu       sync.Mutex
+	limiters map[string]Limiter // per Page id ("" = the token's own Page)
 }
 
 // ErrNoToken is returned by New and ForPage when the access token is empty.
@@ -80,21 +79,13 @@ func New(pageAccessToken string, opts ...Option) (*Client, error) {
 			MaxWait: cfg.retry.MaxWait, RetryAmbiguous: cfg.retry.RetryAmbiguous,
 			RetryTransient: cfg.retryTemporaryPOST, AttemptTimeout: cfg.attemptTimeout},
 		Logger: cfg.logger,
-		OnResponse: func(h http.Header) {
-			// The common case: no usage header, nothing to parse. Indexing the map with
-			// the canonical names skips Header.Get's canonicalisation on every call.
-			if len(h["X-App-Usage"]) == 0 && len(h["X-Page-Usage"]) == 0 && len(h["X-Business-Use-Case-Usage"]) == 0 {
-				return
-			}
-			u := parseUsage(h)
-			if u.Empty() {
-				return
-			}
-			shared.lastUsage.Store(&u)
-			if cfg.onUsage != nil {
+	}
+	if cfg.onUsage != nil {
+		tcfg.OnResponse = func(h http.Header) {
+			if u := parseUsage(h); !u.Empty() {
 				cfg.onUsage(u)
 			}
-		},
+		}
 	}
 	c := &Client{cfg: cfg, tr: transport.New(tcfg), shared: shared,
 		basePath: cfg.baseURL + "/" + cfg.version + "/"}
@@ -184,15 +175,6 @@ func (c *Client) BaseURL() string { return c.cfg.baseURL }
 
 // Now is the client's clock (WithClock), time.Now by default.
 func (c *Client) Now() time.Time { return c.cfg.clock() }
-
-// LastUsage is the newest usage reported by Graph on any call of this client or its
-// ForPage clients; the zero Usage if none was seen.
-func (c *Client) LastUsage() Usage {
-	if u := c.shared.lastUsage.Load(); u != nil {
-		return *u
-	}
-	return Usage{}
-}
 
 // AppSecretProof computes appsecret_proof: the lowercase hex HMAC-SHA256 of the
 // access token keyed by the app secret.
@@ -288,6 +270,9 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 		// or may have, and its result is lost. For a send that is "maybe delivered".
 		return &callError{method: method, path: logPath, msg: c.scrub(err.Error()), cause: err,
 			ambiguous: !idempotent, answered: true}
+	}
+	if uc, ok := out.(usageCarrier); ok {
+		uc.setUsage(parseUsage(resp.Header))
 	}
 	return nil
 }

@@ -5,13 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
 	"mime/multipart"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -29,21 +29,6 @@ const (
 )
 
 // setup serves Graph under a path prefix so a client that drops its base path fails.
-func setup(t *testing.T, h http.HandlerFunc, opts ...Option) (*Client, *httptest.Server) {
-	t.Helper()
-	mux := http.NewServeMux()
-	mux.Handle("/graph/", http.StripPrefix("/graph", h))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		t.Errorf("request outside the base path: %s %s", r.Method, r.URL.Path)
-		http.Error(w, "wrong base path", http.StatusNotFound)
-	})
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	c, err := New(testToken, append([]Option{WithBaseURL(srv.URL + "/graph")}, opts...)...)
-	require.NoError(t, err)
-	return c, srv
-}
-
 func TestNewValidatesOptions(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -71,6 +56,8 @@ func TestNewValidatesOptions(t *testing.T) {
 		{"nil option", "t", []Option{nil}, "nil Option"},
 		{"zero attempt timeout", "t", []Option{WithAttemptTimeout(0)}, "WithAttemptTimeout: duration must be positive, got 0s"},
 		{"negative attempt timeout", "t", []Option{WithAttemptTimeout(-time.Second)}, "must be positive, got -1s"},
+		{"nil guard rules", "t", []Option{WithPolicyGuard(&mapWindows{}, GuardRules(nil))}, "GuardRules: rules must not be nil"},
+		{"nil guard option", "t", []Option{WithPolicyGuard(&mapWindows{}, nil)}, "nil GuardOption"},
 		{"all good", "t", []Option{WithBaseURL("http://127.0.0.1:1/x/"), WithAppSecret("s"), WithGraphVersion("v19.0"),
 			WithHTTPClient(&http.Client{}), WithRateLimit(10, 1), WithRetry(RetryPolicy{MaxAttempts: 1}),
 			WithLogger(slog.Default()), WithClock(time.Now), WithPageID("123"),
@@ -118,7 +105,7 @@ func TestAppSecretProof(t *testing.T) {
 	require.Equal(t, want, AppSecretProof(testToken, testSecret))
 
 	var got url.Values
-	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		got = r.URL.Query()
 		io.WriteString(w, `{}`)
 	}, WithAppSecret(testSecret))
@@ -148,7 +135,7 @@ func TestDoPathsAndVersions(t *testing.T) {
 			t.Parallel()
 			var gotPath string
 			var gotQ url.Values
-			c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+			c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 				gotPath, gotQ = r.URL.Path, r.URL.Query()
 				io.WriteString(w, `{"ok":true}`)
 			}, tt.opts...)
@@ -178,7 +165,7 @@ func TestDoBodies(t *testing.T) {
 		Body        string
 	}
 	var got seen
-	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		got = seen{r.Header.Get("Content-Type"), string(b)}
 		io.WriteString(w, `{"result":"success"}`)
@@ -202,7 +189,7 @@ func TestDoMultipartStreams(t *testing.T) {
 	t.Parallel()
 	type part struct{ Name, FileName, ContentType, Body string }
 	var parts []part
-	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || mt != "multipart/form-data" {
 			http.Error(w, "not multipart", 400)
@@ -241,7 +228,7 @@ func TestDoMultipartStreams(t *testing.T) {
 func TestDoMultipartIsNotRetried(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int32
-	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		io.Copy(io.Discard, r.Body)
 		w.WriteHeader(500)
@@ -256,7 +243,7 @@ func TestDoMultipartIsNotRetried(t *testing.T) {
 func TestForPage(t *testing.T) {
 	t.Parallel()
 	var got []string
-	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		got = append(got, r.URL.Path+" "+r.URL.Query().Get("access_token")+" "+r.URL.Query().Get("appsecret_proof"))
 		io.WriteString(w, `{}`)
 	}, WithAppSecret(testSecret), WithRateLimit(100, 5))
@@ -271,7 +258,9 @@ func TestForPage(t *testing.T) {
 		"/v25.0/222/messages token-two " + AppSecretProof("token-two", testSecret),
 		"/v25.0/me/messages " + testToken + " " + AppSecretProof(testToken, testSecret),
 	}
-	require.Equal(t, want, got)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("calls (path token proof) (-want +got):\n%s", diff)
+	}
 
 	p2again, err := c.ForPage("222", "token-two")
 	require.NoError(t, err)
@@ -288,17 +277,19 @@ func TestForPage(t *testing.T) {
 func TestUsageHeadersAreExposed(t *testing.T) {
 	t.Parallel()
 	var hooked atomic.Int32
-	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-App-Usage", `{"call_count":68,"total_cputime":0,"total_time":208}`)
 		w.Header().Set("X-Business-Use-Case-Usage",
 			`{"1234":[{"type":"messenger","call_count":33,"total_cputime":12,"total_time":25,"estimated_time_to_regain_access":2}]}`)
-		io.WriteString(w, `{}`)
+		io.WriteString(w, `{"recipient_id":"1","message_id":"m_1"}`)
 	}, WithUsageHook(func(u Usage) { hooked.Add(1) }))
-	require.True(t, c.LastUsage().Empty())
-	require.NoError(t, c.Do(context.Background(), http.MethodGet, "me", nil, nil))
-	u := c.LastUsage()
+	res, err := c.Send(context.Background(), SendRequest{To: PSID("1"), Type: Response, Message: Text("hi")})
+	require.NoError(t, err)
+	u := res.Usage
 	require.Equal(t, int32(1), hooked.Load())
-	require.Equal(t, &AppUsage{CallCount: 68, TotalTime: 208}, u.App)
+	if diff := cmp.Diff(&AppUsage{CallCount: 68, TotalTime: 208}, u.App); diff != "" {
+		t.Fatalf("u.App (-want +got):\n%s", diff)
+	}
 	require.Equal(t, 208, u.App.Max())
 	want := []BusinessUsage{{ObjectID: "1234", Type: "messenger", CallCount: 33, TotalCPUTime: 12, TotalTime: 25,
 		EstimatedTimeToRegainAccess: 2 * time.Minute}}
@@ -306,6 +297,51 @@ func TestUsageHeadersAreExposed(t *testing.T) {
 		t.Errorf("business usage (-want +got):\n%s", diff)
 	}
 	require.Equal(t, 2*time.Minute, u.RegainAccessIn())
+}
+
+// Clients of two Pages made by ForPage from one root share connections, not usage:
+// each SendResponse carries the X-Page-Usage Graph sent for its own Page.
+func TestUsageIsPerCallAcrossForPageClients(t *testing.T) {
+	t.Parallel()
+	pageUsage := map[string]int{"111": 10, "222": 90} // call_count per Page
+	root, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
+		page := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")[1] // /v25.0/{page}/messages
+		w.Header().Set("X-Page-Usage", fmt.Sprintf(`{"call_count":%d,"total_cputime":1,"total_time":2}`, pageUsage[page]))
+		if page == "222" {
+			w.WriteHeader(http.StatusTooManyRequests)
+			io.WriteString(w, `{"error":{"message":"Too many calls","type":"OAuthException","code":613}}`)
+			return
+		}
+		io.WriteString(w, `{"recipient_id":"1","message_id":"m_`+page+`"}`)
+	}, WithRetry(RetryPolicy{MaxAttempts: 1}))
+	a, err := root.ForPage("111", "token-a")
+	require.NoError(t, err)
+	b, err := root.ForPage("222", "token-b")
+	require.NoError(t, err)
+	req := SendRequest{To: PSID("1"), Type: Response, Message: Text("hi")}
+
+	resA, err := a.Send(context.Background(), req)
+	require.NoError(t, err)
+	_, errB := b.Send(context.Background(), req)
+	var ge *GraphError
+	require.ErrorAs(t, errB, &ge)
+	resA2, err := a.Send(context.Background(), req)
+	require.NoError(t, err)
+
+	for _, tt := range []struct {
+		name string
+		got  Usage
+		want int
+	}{
+		{"page 111", resA.Usage, 10},
+		{"page 222 (refused)", ge.Usage, 90},
+		{"page 111 after page 222", resA2.Usage, 10},
+	} {
+		want := &AppUsage{CallCount: tt.want, TotalCPUTime: 1, TotalTime: 2}
+		if diff := cmp.Diff(want, tt.got.Page); diff != "" {
+			t.Errorf("%s: X-Page-Usage (-want +got):\n%s", tt.name, diff)
+		}
+	}
 }
 
 func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
@@ -329,7 +365,7 @@ func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
 	require.Contains(t, logs.String(), "me/messages")
 
 	// Graph echoing the token back in its message.
-	c2, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+	c2, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(400)
 		io.WriteString(w, `{"error":{"message":"Malformed access token `+testToken+`","type":"OAuthException","code":190}}`)
 	}, WithAppSecret(testSecret), WithLogger(logger))
@@ -352,7 +388,7 @@ func assertNoSecrets(t *testing.T, s string) {
 func TestContextCancelledWhileRateLimited(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int32
-	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		io.WriteString(w, `{}`)
 	}, WithRateLimit(rate.Every(time.Hour), 1))

@@ -245,8 +245,10 @@ func WithRetryTemporaryPOST() Option {
 	}
 }
 
-// WithLogger logs each Graph call at debug level (method, path without secrets,
-// status, attempts, time). Tokens and secrets never appear in log lines.
+// WithLogger logs each of the Client's Graph calls at debug level (method, path
+// without secrets, status, attempts, time). Tokens and secrets never appear in log
+// lines. It is an option of New only: the Webhook's logger is WithWebhookLogger, an
+// option of NewWebhook, so a bot can log its two sides apart.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {
@@ -257,8 +259,9 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithClock replaces time.Now for the decisions that depend on the time (the
-// policy guard), so tests move time instead of sleeping.
+// WithClock replaces time.Now as the Client's clock (Client.Now): the time the
+// policy guard judges at, so tests move time instead of sleeping. It is an option
+// of New only: the Webhook's clock is WithWebhookClock, an option of NewWebhook.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) error {
 		if now == nil {

@@ -9,13 +9,13 @@ import (
 	"strings"
 )
 
-// MessengerProfile is the Page's Messenger Profile: the Get Started button,
+// PageProfile is the Page's Messenger Profile: the Get Started button,
 // greetings, persistent menu, ice breakers, whitelisted domains and account linking
 // URL (docs/platform.md, “Messenger Profile”). SetProfile overwrites only the properties that are set; Graph
 // allows 10 profile calls per 10 minutes per Page.
 //
 // Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/messenger-profile-api
-type MessengerProfile struct {
+type PageProfile struct {
 	// GetStarted shows a Get Started button on a new conversation; its tap arrives as
 	// a postback. It is needed for a persistent menu and for m.me refs on new threads.
 	GetStarted *GetStarted `json:"get_started,omitempty"`
@@ -88,33 +88,33 @@ const (
 	MaxWhitelistedDomains = 50
 )
 
-// ProfileField names a Messenger Profile property for GetProfile and DeleteProfile.
-type ProfileField string
+// PageProfileField names a Messenger Profile property for GetProfile and DeleteProfile.
+type PageProfileField string
 
 // The Messenger Profile properties.
 const (
-	ProfileGetStarted         ProfileField = "get_started"
-	ProfileGreeting           ProfileField = "greeting"
-	ProfilePersistentMenu     ProfileField = "persistent_menu"
-	ProfileIceBreakers        ProfileField = "ice_breakers"
-	ProfileWhitelistedDomains ProfileField = "whitelisted_domains"
-	ProfileAccountLinkingURL  ProfileField = "account_linking_url"
+	ProfileGetStarted         PageProfileField = "get_started"
+	ProfileGreeting           PageProfileField = "greeting"
+	ProfilePersistentMenu     PageProfileField = "persistent_menu"
+	ProfileIceBreakers        PageProfileField = "ice_breakers"
+	ProfileWhitelistedDomains PageProfileField = "whitelisted_domains"
+	ProfileAccountLinkingURL  PageProfileField = "account_linking_url"
 )
 
 // AllProfileFields lists every property GetProfile reads when given none.
-var AllProfileFields = []ProfileField{ProfileGetStarted, ProfileGreeting, ProfilePersistentMenu,
+var AllProfileFields = []PageProfileField{ProfileGetStarted, ProfileGreeting, ProfilePersistentMenu,
 	ProfileIceBreakers, ProfileWhitelistedDomains, ProfileAccountLinkingURL}
 
 // Validate checks p against the Messenger Profile limits of docs/platform.md, “Messenger Profile” without
 // touching the network; violations are *ValidationErrors joined, matching
 // ErrInvalidRequest.
-func (p *MessengerProfile) Validate() error {
+func (p *PageProfile) Validate() error {
 	var v validator
 	p.validate(&v)
 	return v.err()
 }
 
-func (p *MessengerProfile) validate(v *validator) {
+func (p *PageProfile) validate(v *validator) {
 	if p.GetStarted == nil && p.Greeting == nil && p.PersistentMenu == nil && p.IceBreakers == nil &&
 		p.WhitelistedDomains == nil && p.AccountLinkingURL == "" {
 		v.fail("messenger_profile", "", "at least one property", "none", "nothing to set")
@@ -216,7 +216,7 @@ func checkDomain(v *validator, field, d string) {
 // are (POST /{page}/messenger_profile).
 //
 // Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/messenger-profile-api
-func (c *Client) SetProfile(ctx context.Context, p MessengerProfile) error {
+func (c *Client) SetProfile(ctx context.Context, p PageProfile) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -231,13 +231,13 @@ func (c *Client) SetProfile(ctx context.Context, p MessengerProfile) error {
 // breakers stored in the old format come back as one entry with the default locale.
 //
 // Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/messenger-profile-api
-func (c *Client) GetProfile(ctx context.Context, fields ...ProfileField) (*MessengerProfile, error) {
+func (c *Client) GetProfile(ctx context.Context, fields ...PageProfileField) (*PageProfile, error) {
 	if len(fields) == 0 {
 		fields = AllProfileFields
 	}
 	var out struct {
 		Data []struct {
-			MessengerProfile
+			PageProfile
 			IceBreakers []iceBreakersWire `json:"ice_breakers"`
 		} `json:"data"`
 	}
@@ -245,11 +245,11 @@ func (c *Client) GetProfile(ctx context.Context, fields ...ProfileField) (*Messe
 	if err := c.Do(ctx, http.MethodGet, path, nil, &out); err != nil {
 		return nil, err
 	}
-	p := &MessengerProfile{}
+	p := &PageProfile{}
 	if len(out.Data) == 0 {
 		return p, nil
 	}
-	*p = out.Data[0].MessengerProfile
+	*p = out.Data[0].PageProfile
 	var old *IceBreakers
 	for _, ib := range out.Data[0].IceBreakers {
 		if ib.Question != "" { // old format: one question per item
@@ -277,7 +277,7 @@ type iceBreakersWire struct {
 // DeleteProfile removes the given properties (DELETE /{page}/messenger_profile).
 //
 // Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/messenger-profile-api
-func (c *Client) DeleteProfile(ctx context.Context, fields ...ProfileField) error {
+func (c *Client) DeleteProfile(ctx context.Context, fields ...PageProfileField) error {
 	var v validator
 	if len(fields) == 0 {
 		v.fail("fields", "", "at least one property", "none", "nothing to delete")
@@ -289,7 +289,7 @@ func (c *Client) DeleteProfile(ctx context.Context, fields ...ProfileField) erro
 		return err
 	}
 	body := struct {
-		Fields []ProfileField `json:"fields"`
+		Fields []PageProfileField `json:"fields"`
 	}{fields}
 	var out resultWire
 	if err := c.Do(ctx, http.MethodDelete, c.PagePath("messenger_profile"), body, &out); err != nil {

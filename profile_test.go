@@ -9,8 +9,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func sampleProfile() MessengerProfile {
-	return MessengerProfile{
+func sampleProfile() PageProfile {
+	return PageProfile{
 		GetStarted: &GetStarted{Payload: "<GET_STARTED_PAYLOAD>"},
 		Greeting: []Greeting{
 			{Locale: DefaultLocale, Text: "Hello " + GreetingFirstName + "!"},
@@ -58,7 +58,7 @@ func TestSetProfileWireJSON(t *testing.T) {
 func TestSetProfileOnlySendsWhatIsSet(t *testing.T) {
 	t.Parallel()
 	c, calls := stubGraph(t, answer(200, `{"result":"success"}`))
-	if err := c.SetProfile(context.Background(), MessengerProfile{GetStarted: &GetStarted{Payload: "GO"}}); err != nil {
+	if err := c.SetProfile(context.Background(), PageProfile{GetStarted: &GetStarted{Payload: "GO"}}); err != nil {
 		t.Fatal(err)
 	}
 	assertJSON(t, `{"get_started":{"payload":"GO"}}`, calls()[0].Body)
@@ -75,7 +75,7 @@ func TestGetProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &MessengerProfile{
+	want := &PageProfile{
 		GetStarted: &GetStarted{Payload: "GO"},
 		Greeting:   []Greeting{{Locale: "default", Text: "Hi"}},
 		IceBreakers: []IceBreakers{{Locale: DefaultLocale, CallToActions: []IceBreaker{
@@ -100,7 +100,7 @@ func TestGetProfileEmptyAndNewIceBreakers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &MessengerProfile{IceBreakers: []IceBreakers{{Locale: "default", CallToActions: []IceBreaker{{Question: "Q", Payload: "P"}}}}}
+	want := &PageProfile{IceBreakers: []IceBreakers{{Locale: "default", CallToActions: []IceBreaker{{Question: "Q", Payload: "P"}}}}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -152,43 +152,43 @@ func iceBreakers(n int) []IceBreakers {
 // inside and just outside.
 func TestProfileLimits(t *testing.T) {
 	t.Parallel()
-	greet := func(text string) MessengerProfile {
-		return MessengerProfile{Greeting: []Greeting{{Locale: DefaultLocale, Text: text}}}
+	greet := func(text string) PageProfile {
+		return PageProfile{Greeting: []Greeting{{Locale: DefaultLocale, Text: text}}}
 	}
-	menu := func(items ...Button) MessengerProfile {
-		return MessengerProfile{PersistentMenu: []PersistentMenu{{Locale: DefaultLocale, CallToActions: items}}}
+	menu := func(items ...Button) PageProfile {
+		return PageProfile{PersistentMenu: []PersistentMenu{{Locale: DefaultLocale, CallToActions: items}}}
 	}
 	tests := []struct {
 		name string
-		p    MessengerProfile
+		p    PageProfile
 		want string
 	}{
 		{"greeting 160", greet(runesOf(160)), ""},
 		{"greeting 161", greet(runesOf(161)), "greeting[0].text"},
-		{"greeting without default", MessengerProfile{Greeting: []Greeting{{Locale: "en_US", Text: "Hi"}}}, "greeting"},
-		{"greeting locale twice", MessengerProfile{Greeting: []Greeting{{Locale: "default", Text: "a"}, {Locale: "default", Text: "b"}}}, "greeting[1].locale"},
+		{"greeting without default", PageProfile{Greeting: []Greeting{{Locale: "en_US", Text: "Hi"}}}, "greeting"},
+		{"greeting locale twice", PageProfile{Greeting: []Greeting{{Locale: "default", Text: "a"}, {Locale: "default", Text: "b"}}}, "greeting[1].locale"},
 		{"menu 20 items", menu(menuItems(20)...), ""},
 		{"menu 21 items", menu(menuItems(21)...), "persistent_menu[0].call_to_actions"},
 		{"menu title 30", menu(PostbackButton(runesOf(30), "P")), ""},
 		{"menu title 31", menu(PostbackButton(runesOf(31), "P")), "persistent_menu[0].call_to_actions[0].title"},
 		{"menu payload 1001", menu(PostbackButton("t", runesOf(1001))), "persistent_menu[0].call_to_actions[0].payload"},
 		{"menu call button", menu(CallButton("Call", "+1555")), "persistent_menu[0].call_to_actions[0].type"},
-		{"menu without default", MessengerProfile{PersistentMenu: []PersistentMenu{{Locale: "fr_FR", CallToActions: menuItems(1)}}}, "persistent_menu"},
-		{"menu surface", MessengerProfile{PersistentMenu: []PersistentMenu{{Locale: DefaultLocale, CallToActions: menuItems(1), DisabledSurfaces: []string{"WEB"}}}},
+		{"menu without default", PageProfile{PersistentMenu: []PersistentMenu{{Locale: "fr_FR", CallToActions: menuItems(1)}}}, "persistent_menu"},
+		{"menu surface", PageProfile{PersistentMenu: []PersistentMenu{{Locale: DefaultLocale, CallToActions: menuItems(1), DisabledSurfaces: []string{"WEB"}}}},
 			"persistent_menu[0].disabled_surfaces[0]"},
-		{"ice breakers 4", MessengerProfile{IceBreakers: iceBreakers(4)}, ""},
-		{"ice breakers 5", MessengerProfile{IceBreakers: iceBreakers(5)}, "ice_breakers[0].call_to_actions"},
-		{"ice breaker without question", MessengerProfile{IceBreakers: []IceBreakers{{Locale: DefaultLocale, CallToActions: []IceBreaker{{Payload: "P"}}}}},
+		{"ice breakers 4", PageProfile{IceBreakers: iceBreakers(4)}, ""},
+		{"ice breakers 5", PageProfile{IceBreakers: iceBreakers(5)}, "ice_breakers[0].call_to_actions"},
+		{"ice breaker without question", PageProfile{IceBreakers: []IceBreakers{{Locale: DefaultLocale, CallToActions: []IceBreaker{{Payload: "P"}}}}},
 			"ice_breakers[0].call_to_actions[0].question"},
-		{"domains 50", MessengerProfile{WhitelistedDomains: domains(50)}, ""},
-		{"domains 51", MessengerProfile{WhitelistedDomains: domains(51)}, "whitelisted_domains"},
-		{"domain over http", MessengerProfile{WhitelistedDomains: []string{"http://example.com"}}, "whitelisted_domains[0]"},
-		{"domain ip", MessengerProfile{WhitelistedDomains: []string{"https://10.0.0.1"}}, "whitelisted_domains[0]"},
-		{"domain localhost", MessengerProfile{WhitelistedDomains: []string{"https://localhost"}}, "whitelisted_domains[0]"},
-		{"domain with path", MessengerProfile{WhitelistedDomains: []string{"https://example.com/shop"}}, "whitelisted_domains[0]"},
-		{"account linking over http", MessengerProfile{AccountLinkingURL: "http://example.com/link"}, "account_linking_url"},
-		{"get started without payload", MessengerProfile{GetStarted: &GetStarted{}}, "get_started.payload"},
-		{"nothing to set", MessengerProfile{}, "messenger_profile"},
+		{"domains 50", PageProfile{WhitelistedDomains: domains(50)}, ""},
+		{"domains 51", PageProfile{WhitelistedDomains: domains(51)}, "whitelisted_domains"},
+		{"domain over http", PageProfile{WhitelistedDomains: []string{"http://example.com"}}, "whitelisted_domains[0]"},
+		{"domain ip", PageProfile{WhitelistedDomains: []string{"https://10.0.0.1"}}, "whitelisted_domains[0]"},
+		{"domain localhost", PageProfile{WhitelistedDomains: []string{"https://localhost"}}, "whitelisted_domains[0]"},
+		{"domain with path", PageProfile{WhitelistedDomains: []string{"https://example.com/shop"}}, "whitelisted_domains[0]"},
+		{"account linking over http", PageProfile{AccountLinkingURL: "http://example.com/link"}, "account_linking_url"},
+		{"get started without payload", PageProfile{GetStarted: &GetStarted{}}, "get_started.payload"},
+		{"nothing to set", PageProfile{}, "messenger_profile"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -45,26 +45,33 @@ type SendResponse struct {
 	RecipientID  string `json:"recipient_id,omitempty"`
 	MessageID    string `json:"message_id,omitempty"`
 	AttachmentID string `json:"attachment_id,omitempty"`
+	// Usage is what the usage headers of this response said (X-App-Usage,
+	// X-Page-Usage, X-Business-Use-Case-Usage): the budgets of the Page this
+	// client sends as, reported per call so that clients of several Pages
+	// (ForPage) each see their own. Empty when Graph sent none.
+	Usage Usage `json:"-"`
 }
+
+func (r *SendResponse) setUsage(u Usage) { r.Usage = u }
 
 // decodeGraph reads Graph's send answer without reflection: one allocation for
 // all three ids, which are substrings of one copy of the body.
 func (r *SendResponse) decodeGraph(body []byte) error {
-	rd := jsonReader{s: string(body)}
-	for ok := rd.enter('{'); ok; ok = rd.next('}') {
-		switch rd.key() {
+	rd := newJSONReader(string(body))
+	for ok := rd.Enter('{'); ok; ok = rd.Next('}') {
+		switch rd.Key() {
 		case "recipient_id":
-			r.RecipientID = rd.str()
+			r.RecipientID = rd.Str()
 		case "message_id":
-			r.MessageID = rd.str()
+			r.MessageID = rd.Str()
 		case "attachment_id":
-			r.AttachmentID = rd.str()
+			r.AttachmentID = rd.Str()
 		default:
-			rd.skip()
+			rd.Skip()
 		}
 	}
-	rd.end()
-	return rd.err
+	rd.End()
+	return rd.Err()
 }
 
 // MessagingType is the messaging_type of a send, plus the tag when it is
@@ -238,9 +245,6 @@ func (r *SendRequest) validate(v *validator) {
 		}
 	}
 }
-
-// Validate checks req locally, exactly as Send does before any network call.
-func (c *Client) Validate(req SendRequest) error { return req.Validate() }
 
 // Send validates req and posts it to the Send API (POST /{page}/messages). A request
 // that breaks a documented limit fails with a *ValidationError (errors.Is

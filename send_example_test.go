@@ -108,8 +108,8 @@ func ExampleSendRequest_Validate() {
 	// "A title far longer than twenty" (30 characters)
 }
 
-func ExampleMessengerProfile_Validate() {
-	p := messenger.MessengerProfile{
+func ExamplePageProfile_Validate() {
+	p := messenger.PageProfile{
 		Greeting: []messenger.Greeting{{Locale: "en_US", Text: "Hi " + messenger.GreetingFirstName + strings.Repeat("!", 3)}},
 	}
 	fmt.Println(p.Validate())

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,90 +15,6 @@ import (
 
 	"github.com/gomessenger/messenger/tags"
 )
-
-const stubToken = "EAAB-send-test-token"
-
-// graphCall is one request seen by a stub Graph server.
-type graphCall struct {
-	Method, Path, Query, ContentType string
-	Body                             []byte
-}
-
-// stubGraph serves Graph under a path prefix (a client that drops its base path
-// fails loudly), records every call with its body and answers with reply. Retries
-// are off so a test sees exactly the calls made.
-func stubGraph(t *testing.T, reply func(w http.ResponseWriter, r *http.Request, body []byte), opts ...Option) (*Client, func() []graphCall) {
-	t.Helper()
-	return stubGraphServer(t, func(w http.ResponseWriter, r *http.Request, record func([]byte)) {
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			t.Errorf("reading body: %v", err)
-		}
-		record(body)
-		w.Header().Set("Content-Type", "application/json")
-		reply(w, r, body)
-	}, opts...)
-}
-
-// stubGraphStreaming is stubGraph for handlers that read the request body
-// themselves, as it arrives; calls are recorded without their bodies.
-func stubGraphStreaming(t *testing.T, h http.HandlerFunc, opts ...Option) (*Client, func() []graphCall) {
-	t.Helper()
-	return stubGraphServer(t, func(w http.ResponseWriter, r *http.Request, record func([]byte)) {
-		record(nil)
-		h(w, r)
-	}, opts...)
-}
-
-// stubGraphServer runs h for every call under the base path; h records the call
-// (with its body, if read) before it answers, so the record is complete by the time
-// the client sees the answer.
-func stubGraphServer(t *testing.T, h func(http.ResponseWriter, *http.Request, func(body []byte)), opts ...Option) (*Client, func() []graphCall) {
-	t.Helper()
-	var (
-		mu    sync.Mutex
-		calls []graphCall
-	)
-	mux := http.NewServeMux()
-	mux.HandleFunc("/graph/", func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		if q.Get("access_token") != stubToken {
-			t.Errorf("access_token = %q", q.Get("access_token"))
-		}
-		q.Del("access_token")
-		call := graphCall{Method: r.Method, Path: strings.TrimPrefix(r.URL.Path, "/graph"),
-			Query: q.Encode(), ContentType: r.Header.Get("Content-Type")}
-		h(w, r, func(body []byte) {
-			call.Body = body
-			mu.Lock()
-			calls = append(calls, call)
-			mu.Unlock()
-		})
-	})
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		t.Errorf("request outside the base path: %s %s", r.Method, r.URL.Path)
-		http.NotFound(w, r)
-	})
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	c, err := New(stubToken, append([]Option{WithBaseURL(srv.URL + "/graph"), WithRetry(RetryPolicy{MaxAttempts: 1})}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, func() []graphCall {
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]graphCall(nil), calls...)
-	}
-}
-
-// answer replies with a fixed status and body.
-func answer(status int, body string) func(http.ResponseWriter, *http.Request, []byte) {
-	return func(w http.ResponseWriter, _ *http.Request, _ []byte) {
-		w.WriteHeader(status)
-		io.WriteString(w, body)
-	}
-}
 
 // assertJSON compares a JSON body with the expected JSON, ignoring key order.
 func assertJSON(t *testing.T, want string, got []byte) {
@@ -229,8 +144,9 @@ func TestPrivateReplyAlreadyReplied(t *testing.T) {
 func TestSendConcurrent(t *testing.T) {
 	t.Parallel()
 	var n atomic.Int32
-	c, _ := stubGraph(t, func(w http.ResponseWriter, _ *http.Request, body []byte) {
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
+		body, _ := io.ReadAll(r.Body)
 		var req struct {
 			Recipient Recipient `json:"recipient"`
 		}

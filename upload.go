@@ -28,35 +28,47 @@ func (c *Client) UploadURL(ctx context.Context, t AttachmentType, url string) (s
 	return c.upload(ctx, body)
 }
 
-// Upload streams media from r to the Attachment Upload API as multipart/form-data
-// (docs/platform.md, “Attachments”) and returns its attachment id, valid for this Page for 90 days. The file is copied as the request is written, never
-// held in memory whole, so a streamed upload is not retried. fileName is required by
-// Graph; contentType is the media's MIME type (e.g. "image/png") and must agree with
-// t, or Graph answers 100/2018047. Files may be up to 25 MB: a longer stream is cut
+// UploadFile is one file for [Client.Upload].
+type UploadFile struct {
+	// Type is AttachmentImage, AttachmentAudio, AttachmentVideo or AttachmentFile.
+	Type AttachmentType
+	// Body is read once, as the request is written.
+	Body io.Reader
+	// Name is the file's name; Graph requires one for a streamed upload.
+	Name string
+	// ContentType is the media's MIME type (e.g. "image/png"); it must agree with
+	// Type, or Graph answers 100/2018047.
+	ContentType string
+}
+
+// Upload streams f.Body to the Attachment Upload API as multipart/form-data
+// (docs/platform.md, “Attachments”) and returns its attachment id, valid for this Page for 90 days.
+// The file is copied as the request is written, never held in memory whole, so a
+// streamed upload is not retried. Files may be up to 25 MB: a longer stream is cut
 // off at the limit and the upload fails with a *ValidationError.
 //
 // Graph API docs: https://developers.facebook.com/docs/messenger-platform/reference/attachment-upload-api
-func (c *Client) Upload(ctx context.Context, t AttachmentType, r io.Reader, fileName, contentType string) (string, error) {
+func (c *Client) Upload(ctx context.Context, f UploadFile) (string, error) {
 	var v validator
-	checkUploadType(&v, t)
-	v.required("filedata.filename", "", fileName, "Graph needs a file name for a streamed upload")
-	v.required("filedata.content_type", "", contentType, "Graph rejects a file part without a content type")
-	if r == nil {
+	checkUploadType(&v, f.Type)
+	v.required("filedata.filename", "", f.Name, "Graph needs a file name for a streamed upload")
+	v.required("filedata.content_type", "", f.ContentType, "Graph rejects a file part without a content type")
+	if f.Body == nil {
 		v.fail("filedata", "", "a reader", "nil", "nothing to upload")
 	}
 	if err := v.err(); err != nil {
 		return "", err
 	}
-	msg, err := json.Marshal(messageWire{Attachment: &attachmentWire{Type: t, Payload: &mediaPayload{IsReusable: true}}})
+	msg, err := json.Marshal(messageWire{Attachment: &attachmentWire{Type: f.Type, Payload: &mediaPayload{IsReusable: true}}})
 	if err != nil {
 		return "", err
 	}
 	return c.upload(ctx, &MultipartBody{
 		Fields:      []MultipartField{{Name: "message", Value: string(msg)}},
 		FileField:   "filedata",
-		FileName:    fileName,
-		ContentType: contentType,
-		File:        &sizeLimit{r: r, left: MaxUploadBytes},
+		FileName:    f.Name,
+		ContentType: f.ContentType,
+		File:        &sizeLimit{r: f.Body, left: MaxUploadBytes},
 	})
 }
 

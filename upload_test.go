@@ -45,9 +45,15 @@ func TestUploadRefusesBadInputWithoutNetwork(t *testing.T) {
 			[]string{"message.attachment.type"}},
 		{"relative url", func() error { _, err := c.UploadURL(ctx, AttachmentFile, "a.pdf"); return err },
 			[]string{"message.attachment.payload.url"}},
-		{"no name or type", func() error { _, err := c.Upload(ctx, AttachmentFile, strings.NewReader("x"), "", ""); return err },
+		{"no name or type", func() error {
+			_, err := c.Upload(ctx, UploadFile{Type: AttachmentFile, Body: strings.NewReader("x"), Name: "", ContentType: ""})
+			return err
+		},
 			[]string{"filedata.filename", "filedata.content_type"}},
-		{"nil reader", func() error { _, err := c.Upload(ctx, AttachmentAudio, nil, "a.mp3", "audio/mpeg"); return err },
+		{"nil reader", func() error {
+			_, err := c.Upload(ctx, UploadFile{Type: AttachmentAudio, Body: nil, Name: "a.mp3", ContentType: "audio/mpeg"})
+			return err
+		},
 			[]string{"filedata"}},
 	}
 	for _, tc := range tests {
@@ -106,7 +112,7 @@ func TestUploadStreamsMultipart(t *testing.T) {
 		fileLen int
 	}
 	got := make(chan seen, 1)
-	c, calls := stubGraphStreaming(t, func(w http.ResponseWriter, r *http.Request) {
+	c, calls := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || mt != "multipart/form-data" {
 			t.Errorf("content type %q: %v", r.Header.Get("Content-Type"), err)
@@ -144,7 +150,7 @@ func TestUploadStreamsMultipart(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	id, err := c.Upload(ctx, AttachmentImage, &gatedReader{first: first, rest: rest, gate: gate, ctx: ctx}, "photo.png", "image/png")
+	id, err := c.Upload(ctx, UploadFile{Type: AttachmentImage, Body: &gatedReader{first: first, rest: rest, gate: gate, ctx: ctx}, Name: "photo.png", ContentType: "image/png"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,15 +180,15 @@ func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 
 func TestUploadStopsPastSizeLimit(t *testing.T) {
 	t.Parallel()
-	c, _ := stubGraphStreaming(t, func(w http.ResponseWriter, r *http.Request) {
+	c, _ := stubGraph(t, func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		io.WriteString(w, `{"attachment_id":"1"}`)
 	})
 	ctx := context.Background()
-	if _, err := c.Upload(ctx, AttachmentFile, io.LimitReader(zeros{}, MaxUploadBytes), "max.bin", "application/octet-stream"); err != nil {
+	if _, err := c.Upload(ctx, UploadFile{Type: AttachmentFile, Body: io.LimitReader(zeros{}, MaxUploadBytes), Name: "max.bin", ContentType: "application/octet-stream"}); err != nil {
 		t.Fatalf("exactly 25 MB: %v", err)
 	}
-	_, err := c.Upload(ctx, AttachmentFile, io.LimitReader(zeros{}, MaxUploadBytes+1), "big.bin", "application/octet-stream")
+	_, err := c.Upload(ctx, UploadFile{Type: AttachmentFile, Body: io.LimitReader(zeros{}, MaxUploadBytes+1), Name: "big.bin", ContentType: "application/octet-stream"})
 	var ve *ValidationError
 	if !errors.As(err, &ve) || ve.Field != "filedata" || !errors.Is(err, ErrInvalidRequest) {
 		t.Errorf("25 MB + 1 byte: err = %v, want a filedata *ValidationError", err)

@@ -345,3 +345,27 @@ func TestValidationErrorNamesFieldLimitValue(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// TestMessageValidate checks a message on its own, with no request around it: the
+// same field paths as a send's, and nothing about recipient or messaging type.
+func TestMessageValidate(t *testing.T) {
+	t.Parallel()
+	two := []QuickReply{TextReply("a", "A"), TextReply("b", "B")}
+	tests := []struct {
+		name string
+		m    *Message
+		want string // the one violated field; "" for none
+	}{
+		{"text", Text("hello"), ""},
+		{"text with quick replies", Text("pick").WithQuickReplies(two...), ""},
+		{"nil", nil, "message"},
+		{"empty", &Message{}, "message"},
+		{"text too long", Text(strings.Repeat("x", 2000)), "message.text"},
+		{"quick reply title too long", Text("pick").WithQuickReplies(TextReply(strings.Repeat("t", 21), "P")), "message.quick_replies[0].title"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkViolation(t, tt.m.Validate(), tt.want)
+		})
+	}
+}

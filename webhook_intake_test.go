@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storetest"
 )
 
 // readCounter is a body that counts the reads made of it.
@@ -145,7 +146,7 @@ func (s *stuckInbox) Append(_ context.Context, body []byte, received time.Time, 
 func TestWebhookAnswersWithinBudgetWhenInboxStalls(t *testing.T) {
 	t.Parallel()
 	budget := 100 * time.Millisecond
-	in := &stuckInbox{Memory: store.NewMemory(), unblock: make(chan struct{}), appended: make(chan string, 1)}
+	in := &stuckInbox{Memory: storetest.NewMemory(t), unblock: make(chan struct{}), appended: make(chan string, 1)}
 	var errs sink
 	w := newTestWebhook(t, WithInbox(in), WithAckBudget(budget), WithErrorHandler(errs.onError))
 	var runs atomic.Int32

@@ -21,6 +21,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storetest"
 )
 
 const whVerifyToken = "verify-me"
@@ -579,7 +580,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 func TestWebhookInboxReplayAfterCrash(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		clock := &fakeClock{now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}
-		inbox := store.NewMemory(store.WithClock(clock.Now))
+		inbox := storetest.NewMemory(t, store.WithClock(clock.Now))
 		dedupe := newMemoryDedupe(clock.Now, 1000) // stands for a durable store shared across restarts
 		opts := []WebhookOption{WithInbox(inbox), WithDedupe(dedupe), WithWebhookClock(clock.Now)}
 
@@ -653,7 +654,7 @@ func TestWebhookReplaySkipsFinishedEvents(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	clock := &fakeClock{now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}
-	inbox := store.NewMemory(store.WithClock(clock.Now))
+	inbox := storetest.NewMemory(t, store.WithClock(clock.Now))
 	dedupe := newMemoryDedupe(clock.Now, 1000)
 	body := messageBody(t, "p", "a/m1/1", "b/m2/2", "c/m3/3")
 	// Leased to a process that died: the lease has run out by the time of Replay.
@@ -691,7 +692,7 @@ func TestWebhookReplaySkipsFinishedEvents(t *testing.T) {
 func TestWebhookInboxAppendFails(t *testing.T) {
 	t.Parallel()
 	var s sink
-	w := newTestWebhook(t, WithInbox(&failingInbox{store.NewMemory(), errors.New("disk full")}), WithErrorHandler(s.onError))
+	w := newTestWebhook(t, WithInbox(&failingInbox{storetest.NewMemory(t), errors.New("disk full")}), WithErrorHandler(s.onError))
 	w.OnEvent(s.handle)
 	if code := postSigned(w, messageBody(t, "p", "u/m1/1")); code != http.StatusInternalServerError {
 		t.Errorf("status %d, want 500", code)

@@ -39,7 +39,10 @@ func dedupeKeys(n int) []string {
 // webhook uses by default) holding its limit of n keys, and 2n keys whose first n it
 // holds.
 func newFullDedupe(b *testing.B, n int, keys []string) *store.Memory {
-	m := store.NewMemory(store.WithMaxDedupeKeys(n))
+	m, err := store.NewMemory(store.WithMaxDedupeKeys(n))
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, k := range keys[:n] {
 		if ok, err := m.FirstSeen(context.Background(), k, 6*time.Hour); err != nil || !ok {
 			b.Fatalf("FirstSeen = %v, %v", ok, err)

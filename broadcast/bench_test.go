@@ -17,6 +17,7 @@ import (
 	"github.com/gomessenger/messenger/broadcast"
 	"github.com/gomessenger/messenger/messengertest"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storetest"
 )
 
 // syntheticStore derives each person's window and tokens from their PSID, so a
@@ -42,7 +43,7 @@ func (s syntheticStore) ListTokens(_ context.Context, page, user string) ([]stor
 	if n%3 != 0 {
 		return nil, nil
 	}
-	return []store.Token{{Value: "t" + user, Kind: store.OneTimeToken, Page: page, User: user, Topic: topic,
+	return []store.Token{{Value: "t" + user, Kind: store.OneTimeKind, Page: page, User: user, Topic: topic,
 		IssuedAt: s.now.Add(-time.Hour), ExpiresAt: s.now.AddDate(1, 0, 0), State: store.TokenLive}}, nil
 }
 
@@ -147,7 +148,7 @@ func BenchmarkRateAccuracy(b *testing.B) {
 		b.Run(fmt.Sprintf("rate=%v", rate), func(b *testing.B) {
 			n := int(rate * 3)
 			srv := messengertest.NewServer(b)
-			st := store.NewMemory(store.WithClock(srv.Now))
+			st := storetest.NewMemory(b, store.WithClock(srv.Now))
 			ids := make([]string, n)
 			for i := range ids {
 				ids[i] = strconv.Itoa(4000000000000000 + i)

@@ -67,7 +67,7 @@ type Broadcast struct {
 
 	// Ways are the ways the broadcast may reach a person, tried in order; the first
 	// one the rules allow now is used and the person is skipped when none is. See
-	// [InWindow], [WithTag], [OneTimeToken] and [Auto]. RESPONSE (a reply) and
+	// [InWindow], [ByTag], [ByOneTimeToken] and [Auto]. RESPONSE (a reply) and
 	// HUMAN_AGENT (human-written only) are refused: a broadcast is neither.
 	Ways []Way
 	// Windows tells when each person last acted (the webhook records it); needed by
@@ -179,9 +179,15 @@ func (b *Broadcast) prepare(client *messenger.Client) (*config, error) {
 	case b.Message != nil && b.Render != nil:
 		fail(invalid("Message", "unset when Render is set", "both", ""))
 	case b.Message != nil:
-		if err := (messenger.SendRequest{To: messenger.PSID("0"), Type: messenger.Update, Message: b.Message, Notification: b.Notification}).Validate(); err != nil {
+		if err := b.Message.Validate(); err != nil {
 			fail(fmt.Errorf("broadcast: Broadcast.Message: %w", err))
 		}
+	}
+	switch b.Notification {
+	case "", messenger.NotifyRegular, messenger.NotifySilentPush, messenger.NotifyNoPush:
+	default:
+		fail(invalid("Notification", fmt.Sprintf("one of %s, %s, %s", messenger.NotifyRegular, messenger.NotifySilentPush, messenger.NotifyNoPush),
+			fmt.Sprintf("%q", b.Notification), ""))
 	}
 	c.now = b.Now
 	if c.now == nil {
@@ -192,7 +198,7 @@ func (b *Broadcast) prepare(client *messenger.Client) (*config, error) {
 		}
 	}
 	if len(b.Ways) == 0 {
-		fail(invalid("Ways", "at least one way", "none", "say how people may be reached: InWindow(), WithTag(t), OneTimeToken(topic) or Auto(...)"))
+		fail(invalid("Ways", "at least one way", "none", "say how people may be reached: InWindow(), ByTag(t), ByOneTimeToken(topic) or Auto(...)"))
 	}
 	for i, w := range b.Ways {
 		if err := c.checkWay(i, w); err != nil {
@@ -258,7 +264,7 @@ func (b *Broadcast) prepare(client *messenger.Client) (*config, error) {
 func (c *config) checkWay(i int, w Way) error {
 	field := fmt.Sprintf("Ways[%d]", i)
 	if w.token() {
-		if w.kind() != store.OneTimeToken && w.kind() != store.RecurringToken {
+		if w.kind() != store.OneTimeKind && w.kind() != store.RecurringKind {
 			return invalid(field+".TokenKind", "one_time_notif_token or notification_messages_token", string(w.TokenKind), "")
 		}
 		if c.Tokens == nil {
@@ -359,7 +365,7 @@ func (c *config) judge(ctx context.Context, psid string, msg *messenger.Message,
 // refusal with the earliest NotBefore. found is false when there is no such token.
 func (c *config) judgeTokens(w Way, toks []store.Token, msg *messenger.Message, now time.Time) (best policy.Decision, found bool) {
 	var to messenger.Recipient
-	if w.kind() == store.RecurringToken {
+	if w.kind() == store.RecurringKind {
 		to = messenger.RecurringToken("-")
 	} else {
 		to = messenger.OneTimeToken("-")
@@ -384,7 +390,7 @@ func (c *config) judgeTokens(w Way, toks []store.Token, msg *messenger.Message, 
 
 func tokenConversation(t store.Token) policy.Conversation {
 	kind := policy.OTNToken
-	if t.Kind == store.RecurringToken {
+	if t.Kind == store.RecurringKind {
 		kind = policy.RecurringToken
 	}
 	return policy.Conversation{
@@ -398,7 +404,7 @@ func tokenConversation(t store.Token) policy.Conversation {
 }
 
 func (c *config) policyRequest(to messenger.Recipient, t messenger.MessagingType, msg *messenger.Message) policy.Request {
-	pr := messenger.PolicyRequest(messenger.SendRequest{To: to, Type: t, Message: msg, Promotional: c.Promotional})
+	pr := messenger.SendRequest{To: to, Type: t, Message: msg, Promotional: c.Promotional}.PolicyRequest()
 	pr.NewsPage = c.NewsPage
 	return pr
 }

@@ -15,7 +15,7 @@ import (
 
 func TestBroadcastValidation(t *testing.T) {
 	t.Parallel()
-	st := newStore(time.Now())
+	st := newStore(t, time.Now())
 	ok := func() broadcast.Broadcast {
 		return broadcast.Broadcast{Page: testPage, Audience: broadcast.PSIDs("1"), Message: messenger.Text("hi"),
 			Ways: []broadcast.Way{broadcast.InWindow()}, Windows: st, Tokens: st}
@@ -32,10 +32,11 @@ func TestBroadcastValidation(t *testing.T) {
 			b.Render = func(context.Context, broadcast.Recipient) (*messenger.Message, error) { return nil, nil }
 		}, "Broadcast.Message must be unset when Render is set"},
 		{"message too long", func(b *broadcast.Broadcast) { b.Message = messenger.Text(strings.Repeat("x", 2000)) }, "Broadcast.Message: messenger: invalid request: message.text"},
+		{"unknown notification type", func(b *broadcast.Broadcast) { b.Notification = "LOUD" }, `Broadcast.Notification must be one of REGULAR, SILENT_PUSH, NO_PUSH, got "LOUD"`},
 		{"no ways", func(b *broadcast.Broadcast) { b.Ways = nil }, "Broadcast.Ways must be at least one way"},
 		{"response", func(b *broadcast.Broadcast) { b.Ways = []broadcast.Way{broadcast.Using(messenger.Response)} }, "Broadcast.Ways[0].Type must be UPDATE, MESSAGE_TAG or UTILITY, got RESPONSE"},
 		{"human agent", func(b *broadcast.Broadcast) { b.Ways = broadcast.Auto("", tags.HumanAgent) }, "Broadcast.Ways[1].Type must be a tag for automated messages, got HUMAN_AGENT"},
-		{"unknown tag", func(b *broadcast.Broadcast) { b.Ways = []broadcast.Way{broadcast.WithTag("NOT_A_TAG")} }, "Broadcast.Ways[0].Type must be a messaging type and tag the rules know, got MESSAGE_TAG/NOT_A_TAG"},
+		{"unknown tag", func(b *broadcast.Broadcast) { b.Ways = []broadcast.Way{broadcast.ByTag("NOT_A_TAG")} }, "Broadcast.Ways[0].Type must be a messaging type and tag the rules know, got MESSAGE_TAG/NOT_A_TAG"},
 		{"zero way", func(b *broadcast.Broadcast) { b.Ways = []broadcast.Way{{}} }, "Broadcast.Ways[0].Type must be a messaging type, or Topic for a token"},
 		{"token kind", func(b *broadcast.Broadcast) { b.Ways = []broadcast.Way{{Topic: "x", TokenKind: "sms"}} }, "Broadcast.Ways[0].TokenKind must be one_time_notif_token or notification_messages_token, got sms"},
 		{"no window store", func(b *broadcast.Broadcast) { b.Windows = nil }, "Broadcast.Windows must be set when a way sends to the PSID"},

@@ -19,13 +19,13 @@ func ExampleBroadcast_Plan() {
 	ctx := context.Background()
 	const page = "1000000000000001"
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	st := store.NewMemory(store.WithClock(func() time.Time { return now }))
+	st, _ := store.NewMemory(store.WithClock(func() time.Time { return now }))
 
 	// Ada wrote an hour ago. Grace wrote two days ago but asked to be told once
 	// when the kettle is back. Linus never wrote.
 	st.RecordAction(ctx, page, "1001", store.Action{Kind: store.ActionMessage, At: now.Add(-time.Hour)})
 	st.RecordAction(ctx, page, "1002", store.Action{Kind: store.ActionMessage, At: now.Add(-48 * time.Hour)})
-	st.PutToken(ctx, store.Token{Value: "otn-grace", Kind: store.OneTimeToken, Page: page, User: "1002",
+	st.PutToken(ctx, store.Token{Value: "otn-grace", Kind: store.OneTimeKind, Page: page, User: "1002",
 		Topic: "restock", IssuedAt: now.Add(-48 * time.Hour), ExpiresAt: now.AddDate(1, 0, 0), State: store.TokenLive})
 
 	b := &broadcast.Broadcast{
@@ -57,7 +57,7 @@ func ExampleBroadcast_Plan_audit() {
 	ctx := context.Background()
 	const page = "1000000000000001"
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	st := store.NewMemory(store.WithClock(func() time.Time { return now }))
+	st, _ := store.NewMemory(store.WithClock(func() time.Time { return now }))
 	st.RecordAction(ctx, page, "1001", store.Action{Kind: store.ActionMessage, At: now.Add(-time.Hour)})
 
 	b := &broadcast.Broadcast{
@@ -100,7 +100,7 @@ func ExampleBroadcast_Send() {
 		return
 	}
 	defer srv.Close()
-	windows := store.NewMemory(store.WithClock(srv.Now))
+	windows, _ := store.NewMemory(store.WithClock(srv.Now))
 	hook, err := messenger.NewWebhook(srv.AppSecret(), "verify-token",
 		messenger.WithWindows(windows), messenger.WithWebhookClock(srv.Now),
 		messenger.WithWebhookLogger(slog.New(slog.DiscardHandler)))

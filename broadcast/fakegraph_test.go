@@ -21,6 +21,7 @@ import (
 	"github.com/gomessenger/messenger/broadcast"
 	"github.com/gomessenger/messenger/messengertest"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storetest"
 )
 
 // These tests run the broadcast against messengertest, the SDK's fake Graph
@@ -33,7 +34,7 @@ import (
 func onFake(t *testing.T, n int) (*messengertest.Server, *store.Memory, []string, map[string]string) {
 	t.Helper()
 	srv := messengertest.NewServer(t, messengertest.WithNow(testNow), messengertest.WithPageID(testPage))
-	st := store.NewMemory(store.WithClock(srv.Now))
+	st := storetest.NewMemory(t, store.WithClock(srv.Now))
 	ctx := context.Background()
 	says := func(id string, ago time.Duration) {
 		srv.SetNow(testNow.Add(-ago))
@@ -48,7 +49,7 @@ func onFake(t *testing.T, n int) (*messengertest.Server, *store.Memory, []string
 		if tok == "" {
 			t.Fatal(err)
 		}
-		require.NoError(t, st.PutToken(ctx, store.Token{Value: tok, Kind: store.OneTimeToken, Page: testPage, User: id,
+		require.NoError(t, st.PutToken(ctx, store.Token{Value: tok, Kind: store.OneTimeKind, Page: testPage, User: id,
 			Topic: topic, IssuedAt: testNow, ExpiresAt: testNow.AddDate(1, 0, 0), State: store.TokenLive}))
 	}
 	var ids []string

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storetest"
 )
 
 // testPage is the Page of the tests.
@@ -23,8 +24,8 @@ const testPage = "1000000000000001"
 
 // newStore is the in-memory store, on the tests' clock (it forgets windows a
 // week after their last action by its own clock).
-func newStore(now time.Time) *store.Memory {
-	return store.NewMemory(store.WithClock(func() time.Time { return now }))
+func newStore(t *testing.T, now time.Time) *store.Memory {
+	return storetest.NewMemory(t, store.WithClock(func() time.Time { return now }))
 }
 
 // tokenState is the state of the token with value in st.
@@ -89,7 +90,7 @@ func (f *fakeGraph) optsIn(st store.Tokens, psid, topic string) string {
 	f.mu.Lock()
 	f.tokens[tok] = psid
 	f.mu.Unlock()
-	err := st.PutToken(context.Background(), store.Token{Value: tok, Kind: store.OneTimeToken, Page: testPage, User: psid,
+	err := st.PutToken(context.Background(), store.Token{Value: tok, Kind: store.OneTimeKind, Page: testPage, User: psid,
 		Topic: topic, IssuedAt: f.now.Add(-time.Hour), ExpiresAt: f.now.AddDate(1, 0, 0), State: store.TokenLive})
 	if err != nil {
 		panic(err)

@@ -42,7 +42,7 @@ func faultFor(faults map[string]*fakeError, times map[string]int) func(int, []st
 func TestSendOutcomes(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		for _, id := range []string{"1", "2", "3", "4", "5", "7"} {
 			f.says(st, id, time.Hour)
 		}
@@ -96,7 +96,9 @@ func TestSendOutcomes(t *testing.T) {
 		require.Equal(t, 1, byPSID["3"].Attempts, "an ambiguous answer is never repeated")
 		require.Equal(t, "FAKE", byPSID["2"].FBTraceID)
 		require.Equal(t, store.TokenDead, tokenState(st, "8", tok), "Graph refused the token with 100")
-		require.Equal(t, map[string]int{"1": 1, "4": 1, "7": 1}, f.sentTo())
+		if diff := cmp.Diff(map[string]int{"1": 1, "4": 1, "7": 1}, f.sentTo()); diff != "" {
+			t.Fatalf("f.sentTo() (-want +got):\n%s", diff)
+		}
 
 		lines := decodeAudit(t, audit.Bytes())
 		require.Len(t, lines, 11, "one audit line per audience row")
@@ -111,7 +113,7 @@ func TestSendOutcomes(t *testing.T) {
 func TestSendStopsWhenGraphRefusesThePage(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		var ids []string
 		for i := range 50 {
 			id := fmt.Sprint(100 + i)
@@ -163,7 +165,7 @@ func TestSendStopsWhenGraphRefusesThePage(t *testing.T) {
 func TestCancelDuringThrottleReleasesClaims(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		f.says(st, "1", time.Hour)
 		f.says(st, "2", time.Hour)
 		ctx, cancel := context.WithCancel(t.Context())
@@ -187,7 +189,9 @@ func TestCancelDuringThrottleReleasesClaims(t *testing.T) {
 		sum, err = b.Send(t.Context(), inProcessClient(t, f, f.Now))
 		require.NoError(t, err)
 		require.Equal(t, 2, sum.Count(broadcast.StateSent))
-		require.Equal(t, map[string]int{"1": 1, "2": 1}, f.sentTo())
+		if diff := cmp.Diff(map[string]int{"1": 1, "2": 1}, f.sentTo()); diff != "" {
+			t.Fatalf("f.sentTo() (-want +got):\n%s", diff)
+		}
 	})
 }
 
@@ -196,7 +200,7 @@ func TestCancelDuringThrottleReleasesClaims(t *testing.T) {
 func TestUsageHeadersSlowTheBroadcast(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		var ids []string
 		for i := range 300 {
 			id := fmt.Sprint(1000 + i)
@@ -224,7 +228,7 @@ func TestUsageHeadersSlowTheBroadcast(t *testing.T) {
 func TestAudioAndVideoHaveTheirOwnRate(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		var ids []string
 		for i := range 21 {
 			id := fmt.Sprint(1000 + i)
@@ -243,7 +247,7 @@ func TestAudioAndVideoHaveTheirOwnRate(t *testing.T) {
 func TestProgressReports(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		ids, want := mixed(f, st, 1000)
 		var reports []broadcast.Progress
 		b := newBroadcast(f, st, ids)
@@ -276,7 +280,7 @@ func TestProgressReports(t *testing.T) {
 func TestResumeCountsRepeatedRowsOnce(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		f.says(st, "1", time.Hour)
 		f.says(st, "2", time.Hour)
 		b := newBroadcast(f, st, []string{"1", "2", "1"})
@@ -290,7 +294,9 @@ func TestResumeCountsRepeatedRowsOnce(t *testing.T) {
 				t.Fatalf("run %d (-want +got):\n%s", run+1, diff)
 			}
 		}
-		require.Equal(t, map[string]int{"1": 1, "2": 1}, f.sentTo())
+		if diff := cmp.Diff(map[string]int{"1": 1, "2": 1}, f.sentTo()); diff != "" {
+			t.Fatalf("f.sentTo() (-want +got):\n%s", diff)
+		}
 	})
 }
 
@@ -299,7 +305,7 @@ func TestResumeCountsRepeatedRowsOnce(t *testing.T) {
 func TestEndlessThrottlingEnds(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		f.says(st, "1", time.Hour)
 		f.says(st, "2", time.Hour)
 		f.fault = faultFor(map[string]*fakeError{"1": {code: 613, subcode: 2534040}}, nil)
@@ -309,9 +315,13 @@ func TestEndlessThrottlingEnds(t *testing.T) {
 		sum, err := b.Send(t.Context(), inProcessClient(t, f, f.Now))
 		require.NoError(t, err)
 		require.Equal(t, 20, sum.Throttled)
-		require.Equal(t, map[string]int{"613/2534040": 1}, sum.Errors)
+		if diff := cmp.Diff(map[string]int{"613/2534040": 1}, sum.Errors); diff != "" {
+			t.Fatalf("sum.Errors (-want +got):\n%s", diff)
+		}
 		e, _, _ := j.Get(t.Context(), "1")
 		require.Equal(t, 20, e.Attempts)
-		require.Equal(t, map[string]int{"2": 1}, f.sentTo())
+		if diff := cmp.Diff(map[string]int{"2": 1}, f.sentTo()); diff != "" {
+			t.Fatalf("f.sentTo() (-want +got):\n%s", diff)
+		}
 	})
 }

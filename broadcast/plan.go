@@ -89,7 +89,7 @@ func (c *config) plan(ctx context.Context, t *tally) error {
 			t.record(&e, false)
 			continue
 		}
-		if err := c.validate(r.PSID, msg); err != nil {
+		if err := c.validate(msg); err != nil {
 			e.State, e.Reason = StateFailed, err.Error()
 			t.record(&e, false)
 			continue

@@ -79,7 +79,7 @@ func TestPlanJudgesEachWay(t *testing.T) {
 			name:  "promotional content never goes under a tag",
 			now:   before2026,
 			setup: func(st *store.Memory, now time.Time) { message(st, "1", now.Add(-48*time.Hour)) },
-			b:     broadcast.Broadcast{Ways: []broadcast.Way{broadcast.WithTag(tags.ConfirmedEventUpdate)}, Promotional: true},
+			b:     broadcast.Broadcast{Ways: []broadcast.Way{broadcast.ByTag(tags.ConfirmedEventUpdate)}, Promotional: true},
 			want:  broadcast.Entry{PSID: "1", State: broadcast.StateSkipped, Rule: "MESSAGE_TAG/CONFIRMED_EVENT_UPDATE: tags.not_promotional"},
 		},
 		{
@@ -87,7 +87,7 @@ func TestPlanJudgesEachWay(t *testing.T) {
 			now:  after2026,
 			setup: func(st *store.Memory, now time.Time) {
 				message(st, "1", now.Add(-30*time.Hour))
-				token(st, "1", "sale", store.OneTimeToken, now.Add(-time.Hour), now.AddDate(1, 0, 0), time.Time{}, 0)
+				token(st, "1", "sale", store.OneTimeKind, now.Add(-time.Hour), now.AddDate(1, 0, 0), time.Time{}, 0)
 			},
 			b: broadcast.Broadcast{Ways: broadcast.Auto("sale")},
 			want: broadcast.Entry{PSID: "1", State: broadcast.StateSendable, Way: "one_time_notif_token/sale",
@@ -97,28 +97,28 @@ func TestPlanJudgesEachWay(t *testing.T) {
 			name: "expired one-time token",
 			now:  after2026,
 			setup: func(st *store.Memory, now time.Time) {
-				token(st, "1", "sale", store.OneTimeToken, now.AddDate(-1, 0, -2), now.AddDate(0, 0, -2), time.Time{}, 0)
+				token(st, "1", "sale", store.OneTimeKind, now.AddDate(-1, 0, -2), now.AddDate(0, 0, -2), time.Time{}, 0)
 			},
-			b:    broadcast.Broadcast{Ways: []broadcast.Way{broadcast.OneTimeToken("sale")}},
+			b:    broadcast.Broadcast{Ways: []broadcast.Way{broadcast.ByOneTimeToken("sale")}},
 			want: broadcast.Entry{PSID: "1", State: broadcast.StateSkipped, Rule: "one_time_notif_token/sale: token.one_time"},
 		},
 		{
 			name: "a used token is no token",
 			now:  after2026,
 			setup: func(st *store.Memory, now time.Time) {
-				token(st, "1", "sale", store.OneTimeToken, now.Add(-time.Hour), now.AddDate(1, 0, 0), time.Time{}, 0)
-				st.ClaimToken(context.Background(), testPage, "1", "sale", store.OneTimeToken, now)
+				token(st, "1", "sale", store.OneTimeKind, now.Add(-time.Hour), now.AddDate(1, 0, 0), time.Time{}, 0)
+				st.ClaimToken(context.Background(), store.TokenQuery{Page: testPage, User: "1", Topic: "sale", Kind: store.OneTimeKind}, now)
 			},
-			b:    broadcast.Broadcast{Ways: []broadcast.Way{broadcast.OneTimeToken("sale")}},
+			b:    broadcast.Broadcast{Ways: []broadcast.Way{broadcast.ByOneTimeToken("sale")}},
 			want: broadcast.Entry{PSID: "1", State: broadcast.StateSkipped, Rule: "one_time_notif_token/sale: token.none"},
 		},
 		{
 			name: "recurring token used too recently: reachable later",
 			now:  recurringEra,
 			setup: func(st *store.Memory, now time.Time) {
-				token(st, "1", "news", store.RecurringToken, now.Add(-48*time.Hour), now.AddDate(0, 6, 0), now.Add(-10*time.Hour), 24*time.Hour)
+				token(st, "1", "news", store.RecurringKind, now.Add(-48*time.Hour), now.AddDate(0, 6, 0), now.Add(-10*time.Hour), 24*time.Hour)
 			},
-			b: broadcast.Broadcast{Ways: []broadcast.Way{broadcast.RecurringToken("news")}},
+			b: broadcast.Broadcast{Ways: []broadcast.Way{broadcast.ByRecurringToken("news")}},
 			want: broadcast.Entry{PSID: "1", State: broadcast.StateSkipped, Rule: "notification_messages_token/news: token.recurring",
 				ReachableAt: recurringEra.Add(14 * time.Hour)},
 		},
@@ -146,7 +146,7 @@ func TestPlanJudgesEachWay(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			st := newStore(tt.now)
+			st := newStore(t, tt.now)
 			tt.setup(st, tt.now)
 			var audit bytes.Buffer
 			b := tt.b
@@ -191,7 +191,7 @@ func token(st *store.Memory, psid, topic string, kind store.TokenKind, issued, e
 func TestPlanCountsAtRisk(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	st := newStore(now)
+	st := newStore(t, now)
 	var ids []string
 	for i := range 10 {
 		id := string(rune('a' + i))
@@ -219,7 +219,7 @@ func TestPlanStopsOnAudienceAndStoreErrors(t *testing.T) {
 		}
 		yield(broadcast.Recipient{}, boom)
 	}
-	st := newStore(time.Now())
+	st := newStore(t, time.Now())
 	b := &broadcast.Broadcast{Page: testPage, Audience: audience, Message: messenger.Text("hi"), Ways: []broadcast.Way{broadcast.InWindow()}, Windows: st}
 	sum, err := b.Plan(t.Context(), nil)
 	require.ErrorIs(t, err, boom)
@@ -249,7 +249,7 @@ func TestPlanAndSendShareTheClientsClock(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		// The bubble's wall clock starts in 2000: far from the fake's 2026, where
 		// the windows are open.
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		ids := []string{"1", "2", "3", "4"}
 		for _, id := range ids {
 			f.says(st, id, time.Hour)
@@ -277,7 +277,7 @@ func TestPlanAndSendShareTheClientsClock(t *testing.T) {
 func TestPlanWithoutClientNeedsPage(t *testing.T) {
 	t.Parallel()
 	b := &broadcast.Broadcast{Audience: broadcast.PSIDs("1"), Message: messenger.Text("hi"),
-		Ways: []broadcast.Way{broadcast.InWindow()}, Windows: newStore(testNow)}
+		Ways: []broadcast.Way{broadcast.InWindow()}, Windows: newStore(t, testNow)}
 	_, err := b.Plan(t.Context(), nil)
 	require.ErrorIs(t, err, messenger.ErrInvalidRequest)
 	require.ErrorContains(t, err, "Broadcast.Page")
@@ -313,7 +313,7 @@ func TestPlanReadsTheJournal(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			synctest.Test(t, func(t *testing.T) {
-				f, st := newFakeGraph(testNow), newStore(testNow)
+				f, st := newFakeGraph(testNow), newStore(t, testNow)
 				ids := []string{"1", "2", "3", "4", "5", "6"}
 				for _, id := range ids {
 					f.says(st, id, time.Hour)

@@ -67,7 +67,6 @@ func (b *Broadcast) Send(ctx context.Context, client *messenger.Client) (*Summar
 		pacer:   newPacer(c.rate),
 		media:   newPacer(c.mediaRate),
 	}
-	s.lastUsage = stampOf(client.LastUsage())
 	started := time.Now()
 	if b.Progress != nil {
 		stop, finished := make(chan struct{}), make(chan struct{})
@@ -102,9 +101,6 @@ type sender struct {
 	tally   *tally
 	pacer   *pacer
 	media   *pacer
-
-	usageMu   sync.Mutex
-	lastUsage usageStamp
 }
 
 // dispatch hands the audience to the workers. Each PSID always goes to the same
@@ -182,7 +178,7 @@ func (it *item) request(s *sender) messenger.SendRequest {
 	w := s.Ways[it.way]
 	req := messenger.SendRequest{Message: it.msg, Notification: s.Notification}
 	switch {
-	case it.token != nil && it.token.Kind == store.RecurringToken:
+	case it.token != nil && it.token.Kind == store.RecurringKind:
 		req.To = messenger.RecurringToken(it.token.Value)
 	case it.token != nil:
 		req.To = messenger.OneTimeToken(it.token.Value)
@@ -294,7 +290,7 @@ func (s *sender) prepare(ctx context.Context, r Recipient, resumed map[string]st
 		e.State, e.Reason = StateFailed, "rendering the message: "+err.Error()
 		return nil, s.finish(ctx, &e, false)
 	}
-	if err := s.validate(r.PSID, msg); err != nil {
+	if err := s.validate(msg); err != nil {
 		e.State, e.Reason = StateFailed, err.Error()
 		return nil, s.finish(ctx, &e, false)
 	}
@@ -315,11 +311,11 @@ func isMedia(m *messenger.Message) bool {
 }
 
 // validate checks a rendered message; a fixed Message was checked once.
-func (c *config) validate(psid string, msg *messenger.Message) error {
+func (c *config) validate(msg *messenger.Message) error {
 	if c.Render == nil {
 		return nil
 	}
-	return messenger.SendRequest{To: messenger.PSID(psid), Type: messenger.Update, Message: msg, Notification: c.Notification}.Validate()
+	return msg.Validate()
 }
 
 // finish records a final entry in the journal and the tally.
@@ -380,7 +376,7 @@ func (s *sender) send(ctx context.Context, batch []*item) (retry []*item, err er
 			retry = append(retry, it)
 		}
 	}
-	s.observeUsage(sentAt)
+	s.observeUsage(results, sentAt)
 	return retry, first
 }
 
@@ -409,7 +405,7 @@ func (s *sender) claim(ctx context.Context, it *item, now time.Time) (ok bool, e
 		it.claimed = true
 	}
 	if w.token() {
-		tok, err := s.Tokens.ClaimToken(context.WithoutCancel(ctx), s.page, it.r.PSID, w.Topic, w.kind(), now)
+		tok, err := s.Tokens.ClaimToken(context.WithoutCancel(ctx), store.TokenQuery{Page: s.page, User: it.r.PSID, Topic: w.Topic, Kind: w.kind()}, now)
 		if errors.Is(err, store.ErrNoToken) {
 			e := Entry{PSID: it.r.PSID, Run: s.run, At: now, State: StateSkipped, Rule: w.String() + ": " + RuleNoToken,
 				Reason: w.String() + ": the token found when planning was used or expired before the send", Attempts: it.attempts}
@@ -612,31 +608,22 @@ func (s *sender) pause(d time.Duration) {
 	s.media.pause(now, d)
 }
 
-// usageStamp identifies one parsed set of usage headers: each response's headers
-// are parsed into new values, so a changed pointer means new information.
-type usageStamp struct {
-	app, page *messenger.AppUsage
-	biz       *messenger.BusinessUsage
-}
-
-func stampOf(u messenger.Usage) usageStamp {
-	st := usageStamp{app: u.App, page: u.Page}
-	if len(u.Business) > 0 {
-		st.biz = &u.Business[0]
+// observeUsage slows the broadcast down when the usage headers that came with the
+// batch's answers pass the threshold, and pauses it when they say how long access
+// is lost. Each answer carries the usage of its own response (a success's
+// SendResponse.Usage, a failure's GraphError.Usage); the newest one counts.
+func (s *sender) observeUsage(results []result, sentAt time.Time) {
+	var u messenger.Usage
+	for _, r := range results {
+		var ge *messenger.GraphError
+		switch {
+		case r.resp != nil && !r.resp.Usage.Empty():
+			u = r.resp.Usage
+		case errors.As(r.err, &ge) && !ge.Usage.Empty():
+			u = ge.Usage
+		}
 	}
-	return st
-}
-
-// observeUsage slows the broadcast down when the newest usage headers Graph sent
-// pass the threshold, and pauses it when they say how long access is lost.
-func (s *sender) observeUsage(sentAt time.Time) {
-	u := s.client.LastUsage()
-	st := stampOf(u)
-	s.usageMu.Lock()
-	seen := st == s.lastUsage
-	s.lastUsage = st
-	s.usageMu.Unlock()
-	if seen || u.Empty() {
+	if u.Empty() {
 		return
 	}
 	pct := 0

@@ -28,7 +28,7 @@ const topic = "restock"
 
 var (
 	wayUpdate = broadcast.InWindow().String()
-	wayToken  = broadcast.OneTimeToken(topic).String()
+	wayToken  = broadcast.ByOneTimeToken(topic).String()
 	skipNone  = wayUpdate + ": window.standard; " + wayToken + ": token.none"
 )
 
@@ -142,7 +142,7 @@ func checkSends(t *testing.T, f *fakeGraph, want map[string]string) {
 func TestSendMixedAudience(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		ids, want := mixed(f, st, 3000)
 		b := newBroadcast(f, st, ids)
 		client := inProcessClient(t, f, f.Now)
@@ -168,7 +168,7 @@ func TestSendMixedAudience(t *testing.T) {
 func TestSendBatchesMixedAudience(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		ids, want := mixed(f, st, 1000)
 		b := newBroadcast(f, st, ids)
 		b.BatchSize = 50
@@ -216,7 +216,7 @@ func TestKillAndResume(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/seed%d", name, seed), func(t *testing.T) {
 				t.Parallel()
 				synctest.Test(t, func(t *testing.T) {
-					f, st := newFakeGraph(testNow), newStore(testNow)
+					f, st := newFakeGraph(testNow), newStore(t, testNow)
 					ids, want := mixed(f, st, sizes[name])
 					sendable := 0
 					for _, w := range want {
@@ -289,7 +289,7 @@ func (j *crashingJournal) Put(ctx context.Context, e broadcast.Entry) error {
 func TestResumeAfterCrashMidSend(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		ids, want := mixed(f, st, 2000)
 		mem := broadcast.NewMemoryJournal()
 		b := newBroadcast(f, st, ids)
@@ -309,7 +309,9 @@ func TestResumeAfterCrashMidSend(t *testing.T) {
 		sum, err := b.Send(t.Context(), inProcessClient(t, f, f.Now))
 		require.NoError(t, err)
 		require.Equal(t, claimed, sum.Count(broadcast.StateUnknown))
-		require.Equal(t, map[string]int{"outcome_unknown": claimed}, sum.Errors)
+		if diff := cmp.Diff(map[string]int{"outcome_unknown": claimed}, sum.Errors); diff != "" {
+			t.Fatalf("sum.Errors (-want +got):\n%s", diff)
+		}
 		wantSummary := handCount(want, false)
 		require.Equal(t, wantSummary.Count(broadcast.StateSent), sum.Count(broadcast.StateSent)+claimed)
 		// The unknown ones were in fact sent once, by the first run; nobody twice.
@@ -336,7 +338,7 @@ func TestThrottledForAWhile(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			synctest.Test(t, func(t *testing.T) {
-				f, st := newFakeGraph(testNow), newStore(testNow)
+				f, st := newFakeGraph(testNow), newStore(t, testNow)
 				ids, want := mixed(f, st, 3000)
 				start := time.Now()
 				faultFrom, faultUntil := start.Add(2*time.Second), start.Add(2*time.Second+tt.faultFor)
@@ -396,7 +398,7 @@ func TestThrottledForAWhile(t *testing.T) {
 func TestNamedBroadcastResumes(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f, st := newFakeGraph(testNow), newStore(testNow)
+		f, st := newFakeGraph(testNow), newStore(t, testNow)
 		ids := []string{"1", "2", "3"}
 		for _, id := range ids {
 			f.says(st, id, time.Hour)
@@ -409,7 +411,9 @@ func TestNamedBroadcastResumes(t *testing.T) {
 
 		first, err := b.Send(t.Context(), client)
 		require.NoError(t, err)
-		require.Equal(t, map[broadcast.State]int{broadcast.StateSent: 2, broadcast.StateFailed: 1}, first.States)
+		if diff := cmp.Diff(map[broadcast.State]int{broadcast.StateSent: 2, broadcast.StateFailed: 1}, first.States); diff != "" {
+			t.Fatalf("first.States (-want +got):\n%s", diff)
+		}
 		require.True(t, strings.HasPrefix(first.Run, "spring-sale/"), first.Run)
 
 		b.RetryFailed = true

@@ -17,8 +17,8 @@ type Way struct {
 	// Topic, when set, sends with one of the person's notification tokens for this
 	// topic (the payload of the opt-in request) instead of the PSID.
 	Topic string
-	// TokenKind is the kind of token for Topic: store.OneTimeToken (the default)
-	// or store.RecurringToken.
+	// TokenKind is the kind of token for Topic: store.OneTimeKind (the default)
+	// or store.RecurringKind.
 	TokenKind store.TokenKind
 }
 
@@ -31,19 +31,19 @@ func Using(t messenger.MessagingType) Way { return Way{Type: t} }
 // 24-hour standard messaging window (docs/platform.md, “Messaging types”).
 func InWindow() Way { return Using(messenger.Update) }
 
-// WithTag is Using(messenger.Tagged(t)): a message tag, for non-promotional content
+// ByTag is Using(messenger.Tagged(t)): a message tag, for non-promotional content
 // that fits the tag's use, allowed by the tag's own rule (docs/platform.md, “Message tags”).
-func WithTag(t tags.Tag) Way { return Using(messenger.Tagged(t)) }
+func ByTag(t tags.Tag) Way { return Using(messenger.Tagged(t)) }
 
-// OneTimeToken is the way of sending with a one-time notification token the person
+// ByOneTimeToken is the way of sending with a one-time notification token the person
 // granted for topic: one message per token, within a year, window or not
 // (docs/platform.md, “One-time notifications”). Sending claims the token in the token store first, so no token
 // is used twice.
-func OneTimeToken(topic string) Way { return Way{Topic: topic, TokenKind: store.OneTimeToken} }
+func ByOneTimeToken(topic string) Way { return Way{Topic: topic, TokenKind: store.OneTimeKind} }
 
-// RecurringToken is the way of sending with a recurring notification token for
+// ByRecurringToken is the way of sending with a recurring notification token for
 // topic, spaced by its frequency (docs/platform.md, “Recurring notifications”).
-func RecurringToken(topic string) Way { return Way{Topic: topic, TokenKind: store.RecurringToken} }
+func ByRecurringToken(topic string) Way { return Way{Topic: topic, TokenKind: store.RecurringKind} }
 
 // Auto is "whatever the rules allow": inside the window first, then each of
 // fitting (tags the caller vouches fit the message's content and use), then a
@@ -52,10 +52,10 @@ func RecurringToken(topic string) Way { return Way{Topic: topic, TokenKind: stor
 func Auto(topic string, fitting ...tags.Tag) []Way {
 	ways := []Way{InWindow()}
 	for _, t := range fitting {
-		ways = append(ways, WithTag(t))
+		ways = append(ways, ByTag(t))
 	}
 	if topic != "" {
-		ways = append(ways, OneTimeToken(topic))
+		ways = append(ways, ByOneTimeToken(topic))
 	}
 	return ways
 }
@@ -65,7 +65,7 @@ func (w Way) token() bool { return w.Topic != "" }
 
 func (w Way) kind() store.TokenKind {
 	if w.TokenKind == "" {
-		return store.OneTimeToken
+		return store.OneTimeKind
 	}
 	return w.TokenKind
 }

@@ -18,9 +18,9 @@ func TestWayNames(t *testing.T) {
 	}{
 		{broadcast.InWindow(), "UPDATE"},
 		{broadcast.Using(messenger.Utility), "UTILITY"},
-		{broadcast.WithTag(tags.ConfirmedEventUpdate), "MESSAGE_TAG/CONFIRMED_EVENT_UPDATE"},
-		{broadcast.OneTimeToken("restock"), "one_time_notif_token/restock"},
-		{broadcast.RecurringToken("news"), "notification_messages_token/news"},
+		{broadcast.ByTag(tags.ConfirmedEventUpdate), "MESSAGE_TAG/CONFIRMED_EVENT_UPDATE"},
+		{broadcast.ByOneTimeToken("restock"), "one_time_notif_token/restock"},
+		{broadcast.ByRecurringToken("news"), "notification_messages_token/news"},
 		{broadcast.Way{Topic: "restock"}, "one_time_notif_token/restock"}, // the default kind
 	}
 	for _, tt := range tests {

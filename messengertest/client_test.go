@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storetest"
 )
 
 // TestClientPolicyGuard checks that Client passes the Page id, so the SDK's policy
@@ -19,7 +20,7 @@ func TestClientPolicyGuard(t *testing.T) {
 	if _, err := srv.User(testPSID).Says("hello"); err != nil {
 		t.Fatal(err)
 	}
-	windows := store.NewMemory()
+	windows := storetest.NewMemory(t)
 	client := srv.Client(messenger.WithPolicyGuard(windows))
 	if got := client.PageID(); got != srv.PageID() {
 		t.Fatalf("client.PageID() = %q, want %q", got, srv.PageID())

@@ -8,7 +8,7 @@ import (
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/otn"
 	personas "github.com/gomessenger/messenger/persona"
-	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storetest"
 )
 
 // The SDK's persona and otn packages against the fake: what they encode the fake
@@ -18,7 +18,10 @@ func TestPersonaPackage(t *testing.T) {
 	t.Parallel()
 	srv, c := newFake(t)
 	ctx := t.Context()
-	p := personas.New(c, personas.WithPageSize(2))
+	p, err := personas.New(c, personas.WithPageSize(2))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var ids []string
 	for _, name := range []string{"Ann", "Ben", "Cat"} {
 		got, err := p.Create(ctx, name, "https://e.com/"+name+".png")
@@ -44,7 +47,7 @@ func TestPersonaPackage(t *testing.T) {
 	if _, err := p.SendText(ctx, ids[0], messenger.PSID(testPSID), "Ann here"); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Typing(ctx, ids[0], messenger.PSID(testPSID), true); err != nil {
+	if err := p.TypingOn(ctx, ids[0], messenger.PSID(testPSID)); err != nil {
 		t.Fatal(err)
 	}
 	if err := p.Delete(ctx, ids[0]); err != nil {
@@ -63,7 +66,7 @@ func TestPersonaPackage(t *testing.T) {
 
 func TestOTNPackage(t *testing.T) {
 	t.Parallel()
-	tokens := store.NewMemory()
+	tokens := storetest.NewMemory(t)
 	srv := NewServer(t, WithNow(testNow))
 	c := srv.Client()
 	n, err := otn.New(c, tokens, otn.WithClock(srv.Now))
@@ -79,7 +82,7 @@ func TestOTNPackage(t *testing.T) {
 	ctx := t.Context()
 	u := srv.User(testPSID)
 	u.Says("tell me when it's back")
-	if _, err := n.Request(ctx, srv.PageID(), testPSID, "Back in stock?", "sku-42"); err != nil {
+	if _, err := n.Request(ctx, otn.OptInRequest{Page: srv.PageID(), User: testPSID, Title: "Back in stock?", Topic: "sku-42"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := u.OptsIn("sku-42"); err != nil {

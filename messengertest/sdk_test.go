@@ -154,11 +154,11 @@ func TestSDKUploadsBatchHandoverProfile(t *testing.T) {
 	t.Parallel()
 	srv, c := newFake(t)
 	ctx := t.Context()
-	id, err := c.Upload(ctx, messenger.AttachmentImage, bytes.NewReader([]byte("\x89PNG")), "a.png", "image/png")
+	id, err := c.Upload(ctx, messenger.UploadFile{Type: messenger.AttachmentImage, Body: bytes.NewReader([]byte("\x89PNG")), Name: "a.png", ContentType: "image/png"})
 	if err != nil || id == "" {
 		t.Fatalf("Upload: %q %v", id, err)
 	}
-	if _, err := c.Upload(ctx, messenger.AttachmentImage, bytes.NewReader([]byte("x")), "a.mp4", "video/mp4"); !errors.Is(err, messenger.ErrInvalidParameter) {
+	if _, err := c.Upload(ctx, messenger.UploadFile{Type: messenger.AttachmentImage, Body: bytes.NewReader([]byte("x")), Name: "a.mp4", ContentType: "video/mp4"}); !errors.Is(err, messenger.ErrInvalidParameter) {
 		t.Errorf("mismatched upload: %v", err)
 	}
 
@@ -199,7 +199,7 @@ func TestSDKUploadsBatchHandoverProfile(t *testing.T) {
 		t.Errorf("SecondaryReceivers = %+v %v", recv, err)
 	}
 
-	prof := messenger.MessengerProfile{
+	prof := messenger.PageProfile{
 		GetStarted:         &messenger.GetStarted{Payload: "START"},
 		Greeting:           []messenger.Greeting{{Locale: messenger.DefaultLocale, Text: "Hi " + messenger.GreetingFirstName}},
 		PersistentMenu:     []messenger.PersistentMenu{{Locale: messenger.DefaultLocale, CallToActions: []messenger.Button{messenger.PostbackButton("Agent", "AGENT"), messenger.URLButton("Shop", "https://e.com")}}},

@@ -89,11 +89,11 @@ func TokenFromOptin(ev *messenger.OptinEvent, now time.Time) (store.Token, bool)
 	}
 	switch {
 	case ev.OneTimeNotifToken != "" && (ev.Type == OptinOneTime || ev.Type == ""):
-		t.Kind = store.OneTimeToken
+		t.Kind = store.OneTimeKind
 		t.Value = ev.OneTimeNotifToken
 		t.ExpiresAt = oneTimeExpiry(t.IssuedAt)
 	case ev.NotificationMessagesToken != "" && (ev.Type == OptinRecurring || ev.Type == ""):
-		t.Kind = store.RecurringToken
+		t.Kind = store.RecurringKind
 		t.Value = ev.NotificationMessagesToken
 		t.ExpiresAt = recurringExpiry(ev, t.IssuedAt)
 		t.MinInterval = MinIntervalOf(ev.Frequency)
@@ -130,7 +130,7 @@ func (n *Notifier) Capture(ctx context.Context, ev *messenger.OptinEvent) (tok s
 		return store.Token{}, false, err
 	}
 	if found {
-		if t.Kind == store.OneTimeToken {
+		if t.Kind == store.OneTimeKind {
 			return old, true, nil
 		}
 		t.IssuedAt, t.LastUsed, t.Uses = old.IssuedAt, old.LastUsed, old.Uses
@@ -177,7 +177,7 @@ func (n *Notifier) setRecurringStatus(ctx context.Context, ev *messenger.OptinEv
 		return fmt.Errorf("otn: list the tokens of user %s on Page %s: %w", user, page, err)
 	}
 	for _, t := range toks {
-		if t.Kind != store.RecurringToken || (ev.Payload != "" && t.Topic != ev.Payload) {
+		if t.Kind != store.RecurringKind || (ev.Payload != "" && t.Topic != ev.Payload) {
 			continue
 		}
 		switch ev.NotificationStatus {

@@ -41,19 +41,19 @@ func TestTokenFromOptin(t *testing.T) {
 	}{
 		{name: "plugin opt-in has no token", body: pluginOptinBody},
 		{name: "one-time", body: optinBody, ok: true, want: store.Token{
-			Value: "OTN_TOKEN_A", Kind: store.OneTimeToken, Page: "PAGE_ID", User: "PSID_1",
+			Value: "OTN_TOKEN_A", Kind: store.OneTimeKind, Page: "PAGE_ID", User: "PSID_1",
 			Topic: "back_in_stock:sku-42", IssuedAt: issued, ExpiresAt: issued.AddDate(1, 0, 0), State: store.TokenLive,
 		}},
 		{name: "recurring daily", body: recurringBody("RN_TOKEN", "DAILY", ""), ok: true, want: store.Token{
-			Value: "RN_TOKEN", Kind: store.RecurringToken, Page: "PAGE_ID", User: "PSID_1", Topic: "weekly_deals",
+			Value: "RN_TOKEN", Kind: store.RecurringKind, Page: "PAGE_ID", User: "PSID_1", Topic: "weekly_deals",
 			IssuedAt: issued, ExpiresAt: recurringExpiresAt, MinInterval: 24 * time.Hour, State: store.TokenLive,
 		}},
 		{name: "recurring weekly", body: recurringBody("RN_TOKEN", "WEEKLY", ""), ok: true, want: store.Token{
-			Value: "RN_TOKEN", Kind: store.RecurringToken, Page: "PAGE_ID", User: "PSID_1", Topic: "weekly_deals",
+			Value: "RN_TOKEN", Kind: store.RecurringKind, Page: "PAGE_ID", User: "PSID_1", Topic: "weekly_deals",
 			IssuedAt: issued, ExpiresAt: recurringExpiresAt, MinInterval: 7 * 24 * time.Hour, State: store.TokenLive,
 		}},
 		{name: "recurring stopped", body: recurringBody("RN_TOKEN", "", StatusStop), ok: true, want: store.Token{
-			Value: "RN_TOKEN", Kind: store.RecurringToken, Page: "PAGE_ID", User: "PSID_1", Topic: "weekly_deals",
+			Value: "RN_TOKEN", Kind: store.RecurringKind, Page: "PAGE_ID", User: "PSID_1", Topic: "weekly_deals",
 			IssuedAt: issued, ExpiresAt: recurringExpiresAt, MinInterval: 24 * time.Hour, State: store.TokenDead,
 		}},
 	}
@@ -220,15 +220,15 @@ func TestCaptureWebhookCorpus(t *testing.T) {
 		{"optin_plugin.json", nil},
 		{"optin_checkbox.json", nil},
 		{"optin_one_time.json", []store.Token{{
-			Value: "otn-token-abc", Kind: store.OneTimeToken, Page: "1234567890", User: "6783274623",
+			Value: "otn-token-abc", Kind: store.OneTimeKind, Page: "1234567890", User: "6783274623",
 			Topic: "PRICE_DROP_SKU_42", IssuedAt: at, ExpiresAt: at.UTC().AddDate(1, 0, 0), State: store.TokenLive,
 		}}},
 		{"optin_recurring.json", []store.Token{{
-			Value: "rn-token-xyz", Kind: store.RecurringToken, Page: "1234567890", User: "6783274623",
+			Value: "rn-token-xyz", Kind: store.RecurringKind, Page: "1234567890", User: "6783274623",
 			Topic: "DAILY_DEALS", IssuedAt: at, ExpiresAt: recurringExpiry, MinInterval: 24 * time.Hour, State: store.TokenLive,
 		}}},
 		{"optin_recurring_stop.json", []store.Token{{
-			Value: "rn-token-xyz", Kind: store.RecurringToken, Page: "1234567890", User: "6783274623",
+			Value: "rn-token-xyz", Kind: store.RecurringKind, Page: "1234567890", User: "6783274623",
 			Topic: "DAILY_DEALS", IssuedAt: at, ExpiresAt: recurringExpiry, MinInterval: 24 * time.Hour, State: store.TokenDead,
 		}}},
 	}

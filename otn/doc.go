@@ -11,9 +11,10 @@
 // its token with the person, the Page, the topic and the expiry. Later, outside the
 // window, [Notifier.Notify] sends one message with that token:
 //
-//	n, _ := otn.New(client, store.NewMemory())
+//	tokens, _ := store.NewMemory()
+//	n, _ := otn.New(client, tokens)
 //	messenger.On(webhook, n.HandleOptin)
-//	n.Request(ctx, page, psid, "Tell me when size 42 is back", "back_in_stock:sku-42")
+//	n.Request(ctx, otn.OptInRequest{Page: page, User: psid, Title: "Tell me when size 42 is back", Topic: "back_in_stock:sku-42"})
 //	// … weeks later
 //	n.Notify(ctx, page, psid, "back_in_stock:sku-42", messenger.Text("Size 42 is back!"))
 //

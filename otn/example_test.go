@@ -23,7 +23,8 @@ func Example() {
 	}))
 	defer graph.Close()
 	client, _ := messenger.New("PAGE_ACCESS_TOKEN", messenger.WithBaseURL(graph.URL))
-	n, _ := otn.New(client, store.NewMemory())
+	tokens, _ := store.NewMemory()
+	n, _ := otn.New(client, tokens)
 	ctx := context.Background()
 
 	// The person tapped "Notify Me": Meta posts this opt-in to the webhook.

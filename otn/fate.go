@@ -39,7 +39,7 @@ type NotifyError struct {
 // token.
 func (e *NotifyError) Error() string {
 	kind := "one-time"
-	if e.Kind == store.RecurringToken {
+	if e.Kind == store.RecurringKind {
 		kind = "recurring"
 	}
 	return fmt.Sprintf("otn: notify user %s of Page %s on topic %q with a %s token: %v (token %s)",

@@ -57,7 +57,7 @@ func TestFateOf(t *testing.T) {
 
 func TestNotifyErrorText(t *testing.T) {
 	t.Parallel()
-	e := &NotifyError{Page: "P", User: "U", Topic: "t", Kind: store.RecurringToken, Fate: TokenDead,
+	e := &NotifyError{Page: "P", User: "U", Topic: "t", Kind: store.RecurringKind, Fate: TokenDead,
 		Err: messenger.NewGraphError(400, 100, 0, "OAuthException", "(#100) Invalid token")}
 	want := `otn: notify user U of Page P on topic "t" with a recurring token: messenger: graph error 100 (HTTP 400): (#100) Invalid token (token dead)`
 	if e.Error() != want {

@@ -10,17 +10,18 @@ import (
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storetest"
 )
 
 func TestHolders(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	st := store.NewMemory(store.WithClock(clock)) // implements store.TopicTokens
+	st := storetest.NewMemory(t, store.WithClock(clock)) // implements store.TopicTokens
 	ctx := t.Context()
 	const topic = "back_in_stock:sku-42"
 	live := func(value, page, user, topic string) store.Token {
-		return store.Token{Value: value, Kind: store.OneTimeToken, Page: page, User: user, Topic: topic,
+		return store.Token{Value: value, Kind: store.OneTimeKind, Page: page, User: user, Topic: topic,
 			IssuedAt: now.AddDate(0, -1, 0), ExpiresAt: now.AddDate(0, 11, 0), State: store.TokenLive}
 	}
 	toks := []store.Token{
@@ -34,7 +35,7 @@ func TestHolders(t *testing.T) {
 	used.State = store.TokenClaimed
 	expired := live("f", "P", "frank", topic)
 	expired.ExpiresAt = now
-	recent := store.Token{Value: "g", Kind: store.RecurringToken, Page: "P", User: "grace", Topic: topic,
+	recent := store.Token{Value: "g", Kind: store.RecurringKind, Page: "P", User: "grace", Topic: topic,
 		ExpiresAt: now.AddDate(0, 6, 0), MinInterval: 24 * time.Hour, LastUsed: now.Add(-time.Hour), State: store.TokenLive}
 	for _, tok := range append(toks, used, expired, recent) {
 		if err := st.PutToken(ctx, tok); err != nil {
@@ -55,7 +56,7 @@ func TestHolders(t *testing.T) {
 
 	// Once alice's tokens are spent she no longer holds one.
 	for range 2 {
-		if _, err := st.ClaimToken(ctx, "P", "alice", topic, store.OneTimeToken, now); err != nil {
+		if _, err := st.ClaimToken(ctx, store.TokenQuery{Page: "P", User: "alice", Topic: topic, Kind: store.OneTimeKind}, now); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -72,7 +73,7 @@ func TestHoldersNeedsTopicTokens(t *testing.T) {
 	t.Parallel()
 	// Embedding only store.Tokens hides the memory store's TokensByTopic, as a
 	// store of another author that lacks it.
-	n, err := New(noSend, struct{ store.Tokens }{store.NewMemory()})
+	n, err := New(noSend, struct{ store.Tokens }{storetest.NewMemory(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

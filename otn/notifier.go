@@ -110,7 +110,7 @@ func (n *Notifier) sender(ctx context.Context, page string) (Sender, error) {
 // claimOrder is the order in which Notify looks for a token: a one-time token
 // answers the one update the person asked for, and leaves the recurring token's
 // frequency budget for the regular cadence.
-var claimOrder = []store.TokenKind{store.OneTimeToken, store.RecurringToken}
+var claimOrder = []store.TokenKind{store.OneTimeKind, store.RecurringKind}
 
 // Notify sends msg to the person user of page with a token they granted for topic
 // (the payload of the opt-in request). It claims the token in the store atomically
@@ -138,9 +138,8 @@ func (n *Notifier) Notify(ctx context.Context, page, user, topic string, msg *me
 	if msg == nil {
 		return nil, &messenger.ValidationError{Field: "message", Limit: "required", Value: "nil"}
 	}
-	// The stand-in token is never sent: this only checks the message before a real
-	// token is put at stake.
-	if err := (messenger.SendRequest{To: messenger.OneTimeToken("validation"), Message: msg}).Validate(); err != nil {
+	// Check the message before a real token is put at stake.
+	if err := msg.Validate(); err != nil {
 		return nil, err
 	}
 	s, err := n.sender(ctx, page)
@@ -148,7 +147,7 @@ func (n *Notifier) Notify(ctx context.Context, page, user, topic string, msg *me
 		return nil, err
 	}
 	for _, kind := range claimOrder {
-		tok, err := n.tokens.ClaimToken(ctx, page, user, topic, kind, n.now())
+		tok, err := n.tokens.ClaimToken(ctx, store.TokenQuery{Page: page, User: user, Topic: topic, Kind: kind}, n.now())
 		if errors.Is(err, store.ErrNoToken) {
 			continue
 		}
@@ -162,7 +161,7 @@ func (n *Notifier) Notify(ctx context.Context, page, user, topic string, msg *me
 
 func (n *Notifier) sendWith(ctx context.Context, s Sender, tok store.Token, msg *messenger.Message) (*messenger.SendResponse, error) {
 	to := messenger.OneTimeToken(tok.Value)
-	if tok.Kind == store.RecurringToken {
+	if tok.Kind == store.RecurringKind {
 		to = messenger.RecurringToken(tok.Value)
 	}
 	// A context that ended while the token was being claimed: nothing has been sent

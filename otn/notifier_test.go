@@ -13,6 +13,7 @@ import (
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storetest"
 )
 
 // issued is the timestamp of optinBody: 2026-03-10T14:25:52.478Z.
@@ -49,7 +50,7 @@ func text(s string) *messenger.Message { return messenger.Text(s) }
 
 func newNotifier(t *testing.T, s Sender, clk *clock) (*Notifier, *store.Memory) {
 	t.Helper()
-	mem := store.NewMemory()
+	mem := storetest.NewMemory(t)
 	n, err := New(s, mem, WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +77,7 @@ func TestCaptureOneTimeOptin(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []store.Token{{
-		Value: "OTN_TOKEN_A", Kind: store.OneTimeToken, Page: "PAGE_ID", User: "PSID_1",
+		Value: "OTN_TOKEN_A", Kind: store.OneTimeKind, Page: "PAGE_ID", User: "PSID_1",
 		Topic: "back_in_stock:sku-42", IssuedAt: issued, ExpiresAt: time.Date(2027, 3, 10, 14, 25, 52, 478e6, time.UTC),
 		State: store.TokenLive,
 	}}
@@ -397,7 +398,7 @@ func TestWithPageSenders(t *testing.T) {
 	g := newFakeGraph(t, nil)
 	root := g.client(t)
 	var pages []string
-	n, err := New(nil, store.NewMemory(), WithClock(newClock(issued).Now),
+	n, err := New(nil, storetest.NewMemory(t), WithClock(newClock(issued).Now),
 		WithPageSenders(func(ctx context.Context, page string) (Sender, error) {
 			pages = append(pages, page)
 			return root, nil
@@ -416,13 +417,13 @@ func TestWithPageSenders(t *testing.T) {
 
 func TestNewErrors(t *testing.T) {
 	t.Parallel()
-	if _, err := New(nil, store.NewMemory()); err == nil {
+	if _, err := New(nil, storetest.NewMemory(t)); err == nil {
 		t.Error("New without a client: no error")
 	}
 	if _, err := New(senderFunc(nil), nil); err == nil {
 		t.Error("New without a store: no error")
 	}
-	if _, err := New(senderFunc(nil), store.NewMemory(), WithClock(nil)); err == nil {
+	if _, err := New(senderFunc(nil), storetest.NewMemory(t), WithClock(nil)); err == nil {
 		t.Error("WithClock(nil): no error")
 	}
 }
@@ -449,8 +450,8 @@ type cancelOnClaim struct {
 	cancel context.CancelFunc
 }
 
-func (c cancelOnClaim) ClaimToken(ctx context.Context, page, user, topic string, kind store.TokenKind, now time.Time) (store.Token, error) {
-	tok, err := c.Memory.ClaimToken(ctx, page, user, topic, kind, now)
+func (c cancelOnClaim) ClaimToken(ctx context.Context, q store.TokenQuery, now time.Time) (store.Token, error) {
+	tok, err := c.Memory.ClaimToken(ctx, q, now)
 	c.cancel()
 	return tok, err
 }
@@ -459,7 +460,7 @@ func TestNotifyContextEndsAfterClaim(t *testing.T) {
 	t.Parallel()
 	g := newFakeGraph(t, nil)
 	ctx, cancel := context.WithCancel(context.Background())
-	mem := store.NewMemory()
+	mem := storetest.NewMemory(t)
 	n, err := New(g.client(t), cancelOnClaim{mem, cancel}, WithClock(newClock(issued).Now))
 	if err != nil {
 		t.Fatal(err)

@@ -21,30 +21,37 @@ func RequestMessage(title, topic string) (*messenger.Message, error) {
 		}
 	}
 	m := messenger.TemplateMessage(messenger.NewOneTimeNotifRequest(title, topic))
-	// A stand-in recipient: only the message is being checked.
-	if err := (messenger.SendRequest{To: messenger.PSID("validation"), Type: messenger.Response, Message: m}).Validate(); err != nil {
+	if err := m.Validate(); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
-// Request asks user, inside the 24-hour window, whether page may notify them once
-// about topic, by sending the request template built by [RequestMessage] as a
-// RESPONSE message.
+// OptInRequest says whom [Notifier.Request] asks, for which Page, and about what.
+type OptInRequest struct {
+	Page  string // the Page that asks and will notify
+	User  string // PSID of the person asked
+	Title string // shown above the "Notify Me" button: 1 to 65 characters
+	Topic string // the opt-in payload that Notify later finds the token by
+}
+
+// Request asks r.User, inside the 24-hour window, whether r.Page may notify them
+// once about r.Topic, by sending the request template built by [RequestMessage] as
+// a RESPONSE message.
 //
 // Graph API docs: https://developers.facebook.com/docs/messenger-platform/send-messages/one-time-notification/
-func (n *Notifier) Request(ctx context.Context, page, user, title, topic string) (*messenger.SendResponse, error) {
-	m, err := RequestMessage(title, topic)
+func (n *Notifier) Request(ctx context.Context, r OptInRequest) (*messenger.SendResponse, error) {
+	m, err := RequestMessage(r.Title, r.Topic)
 	if err != nil {
 		return nil, err
 	}
-	s, err := n.sender(ctx, page)
+	s, err := n.sender(ctx, r.Page)
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.Send(ctx, messenger.SendRequest{To: messenger.PSID(user), Type: messenger.Response, Message: m})
+	res, err := s.Send(ctx, messenger.SendRequest{To: messenger.PSID(r.User), Type: messenger.Response, Message: m})
 	if err != nil {
-		return nil, fmt.Errorf("otn: request a notification from user %s on Page %s: %w", user, page, err)
+		return nil, fmt.Errorf("otn: request a notification from user %s on Page %s: %w", r.User, r.Page, err)
 	}
 	return res, nil
 }

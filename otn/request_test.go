@@ -48,7 +48,7 @@ func TestRequestSendsTemplate(t *testing.T) {
 	t.Parallel()
 	g := newFakeGraph(t, nil)
 	n, _ := newNotifier(t, g.client(t), newClock(issued))
-	if _, err := n.Request(context.Background(), "PAGE_ID", "PSID_1", "Tell me when size 42 is back", "back_in_stock:sku-42"); err != nil {
+	if _, err := n.Request(context.Background(), OptInRequest{Page: "PAGE_ID", User: "PSID_1", Title: "Tell me when size 42 is back", Topic: "back_in_stock:sku-42"}); err != nil {
 		t.Fatal(err)
 	}
 	want := []map[string]any{{
@@ -61,7 +61,7 @@ func TestRequestSendsTemplate(t *testing.T) {
 	if diff := cmp.Diff(want, g.sent()); diff != "" {
 		t.Errorf("sent (-want +got):\n%s", diff)
 	}
-	if _, err := n.Request(context.Background(), "PAGE_ID", "PSID_1", strings.Repeat("x", 66), "t"); !errors.Is(err, messenger.ErrInvalidRequest) {
+	if _, err := n.Request(context.Background(), OptInRequest{Page: "PAGE_ID", User: "PSID_1", Title: strings.Repeat("x", 66), Topic: "t"}); !errors.Is(err, messenger.ErrInvalidRequest) {
 		t.Errorf("Request with a 66-character title: %v", err)
 	}
 	if g.requests.Load() != 1 {

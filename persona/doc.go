@@ -7,9 +7,9 @@
 // their ids: [Client.Ensure] returns the persona with a name, creating it only when
 // the Page has none, and concurrent calls never create duplicates.
 //
-//	personas := persona.New(client)
+//	personas, err := persona.New(client)
 //	anna, err := personas.Ensure(ctx, "Anna", "https://example.com/anna.jpg")
-//	personas.Typing(ctx, anna.ID, messenger.PSID(psid), true)
+//	personas.TypingOn(ctx, anna.ID, messenger.PSID(psid))
 //	personas.SendText(ctx, anna.ID, messenger.PSID(psid), "Hi, I'm Anna from support.")
 //	// a human agent's answer after the 24-hour window:
 //	personas.SendTextAs(ctx, anna.ID, messenger.PSID(psid), messenger.Tagged(tags.HumanAgent), "Sorry for the wait.")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -41,7 +42,10 @@ func ExampleClient_Ensure() {
 	graph := personasAPI(&creates)
 	defer graph.Close()
 	client, _ := messenger.New("PAGE_ACCESS_TOKEN", messenger.WithBaseURL(graph.URL))
-	personas := persona.New(client)
+	personas, err := persona.New(client)
+	if err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 
 	ben, _ := personas.Ensure(ctx, "Ben", "https://example.com/ben.jpg")     // found on page 2
@@ -56,7 +60,11 @@ func ExampleClient_List() {
 	graph := personasAPI(&creates)
 	defer graph.Close()
 	client, _ := messenger.New("PAGE_ACCESS_TOKEN", messenger.WithBaseURL(graph.URL))
-	for p, err := range persona.New(client).List(context.Background()) {
+	personas, err := persona.New(client)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for p, err := range personas.List(context.Background()) {
 		if err != nil {
 			fmt.Println(err)
 			break

@@ -56,6 +56,16 @@ func (f *fakePersonas) client(t *testing.T) *messenger.Client {
 	return c
 }
 
+// newClient is a persona Client on the fake's messenger client.
+func (f *fakePersonas) newClient(t *testing.T, opts ...Option) *Client {
+	t.Helper()
+	p, err := New(f.client(t), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -2,6 +2,7 @@ package persona
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -50,26 +51,38 @@ type flight struct {
 	err  error
 }
 
-// Option configures a [Client].
-type Option func(*Client)
+// Option configures a [Client]. Options check their argument: New fails with an
+// error naming the option instead of building a client that misbehaves later.
+type Option func(*Client) error
 
 // WithPageSize sets how many personas List asks for per request (Graph's limit
-// parameter); values below 1 keep [DefaultPageSize].
+// parameter); it must be at least 1. Without it List asks for [DefaultPageSize].
 func WithPageSize(n int) Option {
-	return func(p *Client) {
-		if n > 0 {
-			p.pageSize = n
+	return func(p *Client) error {
+		if n < 1 {
+			return fmt.Errorf("persona: WithPageSize: size must be at least 1, got %d", n)
 		}
+		p.pageSize = n
+		return nil
 	}
 }
 
-// New returns a Client for the Page c acts as. It never touches the network.
-func New(c *messenger.Client, opts ...Option) *Client {
+// New returns a Client for the Page c acts as, or the error of the first option that
+// rejected its argument. It never touches the network.
+func New(c *messenger.Client, opts ...Option) (*Client, error) {
+	if c == nil {
+		return nil, errors.New("persona: New: client must not be nil")
+	}
 	p := &Client{c: c, pageSize: DefaultPageSize, byName: map[string]Persona{}, flights: map[string]*flight{}}
 	for _, o := range opts {
-		o(p)
+		if o == nil {
+			return nil, errors.New("persona: New: nil Option")
+		}
+		if err := o(p); err != nil {
+			return nil, err
+		}
 	}
-	return p
+	return p, nil
 }
 
 // Create makes a persona named name (1 to [MaxNameLen] characters) with the picture

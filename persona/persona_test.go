@@ -17,7 +17,7 @@ import (
 func TestCreateGetDelete(t *testing.T) {
 	t.Parallel()
 	f := newFakePersonas(t)
-	p := New(f.client(t))
+	p := f.newClient(t)
 	ctx := context.Background()
 
 	anna, err := p.Create(ctx, "Anna", "https://example.com/anna.jpg")
@@ -53,7 +53,7 @@ func TestCreateGetDelete(t *testing.T) {
 func TestValidation(t *testing.T) {
 	t.Parallel()
 	f := newFakePersonas(t)
-	p := New(f.client(t))
+	p := f.newClient(t)
 	ctx := context.Background()
 	tests := []struct {
 		name, pic, wantField string
@@ -94,7 +94,7 @@ func TestListFollowsCursorsAcrossThreePages(t *testing.T) {
 	t.Parallel()
 	names := []string{"Anna", "Ben", "Carla", "Dev", "Emil", "Fay", "Gus"}
 	f := newFakePersonas(t, names...)
-	p := New(f.client(t), WithPageSize(3))
+	p := f.newClient(t, WithPageSize(3))
 	var got []string
 	for per, err := range p.List(context.Background()) {
 		if err != nil {
@@ -134,7 +134,7 @@ func stripAuth(rawQuery string) string {
 func TestListStopsWhenTheLoopBreaks(t *testing.T) {
 	t.Parallel()
 	f := newFakePersonas(t, "Anna", "Ben", "Carla", "Dev")
-	p := New(f.client(t), WithPageSize(2))
+	p := f.newClient(t, WithPageSize(2))
 	for range p.List(context.Background()) {
 		break
 	}
@@ -148,7 +148,11 @@ func TestListYieldsError(t *testing.T) {
 	f := newFakePersonas(t, "Anna")
 	c, _ := messenger.New("wrong-token", messenger.WithBaseURL(f.srv.URL), messenger.WithRetry(messenger.RetryPolicy{MaxAttempts: 1}))
 	var errs []error
-	for _, err := range New(c).List(context.Background()) {
+	p, err := New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, err := range p.List(context.Background()) {
 		errs = append(errs, err)
 	}
 	if len(errs) != 1 || !errors.Is(errs[0], messenger.ErrInvalidToken) {
@@ -159,7 +163,7 @@ func TestListYieldsError(t *testing.T) {
 func TestEnsureFindsExistingPersona(t *testing.T) {
 	t.Parallel()
 	f := newFakePersonas(t, "Anna", "Ben", "Carla", "Dev", "Emil")
-	p := New(f.client(t), WithPageSize(2))
+	p := f.newClient(t, WithPageSize(2))
 	ctx := context.Background()
 	emil, err := p.Ensure(ctx, "Emil", "https://example.com/other.jpg")
 	if err != nil {
@@ -179,7 +183,7 @@ func TestEnsureFindsExistingPersona(t *testing.T) {
 func TestEnsureIdempotentUnderConcurrency(t *testing.T) {
 	t.Parallel()
 	f := newFakePersonas(t, "Ben")
-	p := New(f.client(t))
+	p := f.newClient(t)
 	const callers = 200
 	names := []string{"Anna", "Ben", "Carla"}
 	var (
@@ -220,7 +224,7 @@ func TestEnsureIdempotentUnderConcurrency(t *testing.T) {
 func TestEnsureWaiterOutlivesCancelledLeader(t *testing.T) {
 	t.Parallel()
 	f := newFakePersonas(t)
-	p := New(f.client(t))
+	p := f.newClient(t)
 	// A leader whose context is already cancelled fails; the next caller must not
 	// inherit that failure.
 	cancelled, cancel := context.WithCancel(context.Background())
@@ -236,16 +240,16 @@ func TestEnsureWaiterOutlivesCancelledLeader(t *testing.T) {
 func TestSendAsPersona(t *testing.T) {
 	t.Parallel()
 	f := newFakePersonas(t)
-	p := New(f.client(t))
+	p := f.newClient(t)
 	ctx := context.Background()
 	to := messenger.PSID("PSID_1")
-	if err := p.Typing(ctx, "1001", to, true); err != nil {
+	if err := p.TypingOn(ctx, "1001", to); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := p.SendText(ctx, "1001", to, "Hi, I'm Anna from support."); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Typing(ctx, "1001", to, false); err != nil {
+	if err := p.TypingOff(ctx, "1001", to); err != nil {
 		t.Fatal(err)
 	}
 	want := []map[string]any{
@@ -267,7 +271,7 @@ func TestSendAsPersona(t *testing.T) {
 func TestSendTextAs(t *testing.T) {
 	t.Parallel()
 	f := newFakePersonas(t)
-	p := New(f.client(t))
+	p := f.newClient(t)
 	ctx := t.Context()
 	to := messenger.PSID("PSID_1")
 	if _, err := p.SendTextAs(ctx, "1001", to, messenger.Tagged(tags.HumanAgent), "Sorry for the wait."); err != nil {
@@ -287,5 +291,36 @@ func TestSendTextAs(t *testing.T) {
 	f.mu.Unlock()
 	if _, err := p.SendTextAs(ctx, "1001", to, messenger.MessagingType{}, "x"); !errors.Is(err, messenger.ErrInvalidRequest) {
 		t.Errorf("SendTextAs without a messaging type: %v, want ErrInvalidRequest", err)
+	}
+}
+
+func TestNewRejectsBadOptions(t *testing.T) {
+	t.Parallel()
+	c, err := messenger.New("page-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name   string
+		client *messenger.Client
+		opt    Option
+		want   []string // the option, the limit and the value, in the error
+	}{
+		{"zero page size", c, WithPageSize(0), []string{"WithPageSize", "at least 1", "got 0"}},
+		{"negative page size", c, WithPageSize(-2), []string{"WithPageSize", "at least 1", "got -2"}},
+		{"nil option", c, nil, []string{"nil Option"}},
+		{"nil client", nil, WithPageSize(10), []string{"New", "client must not be nil"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := New(tt.client, tt.opt)
+			if err == nil {
+				t.Fatalf("New returned %v and no error", p)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+		})
 	}
 }

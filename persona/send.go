@@ -46,13 +46,16 @@ func (p *Client) SendTextAs(ctx context.Context, personaID string, to messenger.
 	return p.Send(ctx, personaID, messenger.SendRequest{To: to, Type: typ, Message: messenger.Text(text)})
 }
 
-// Typing turns the typing indicator on or off as the persona personaID; typing_on
-// and typing_off are the only sender actions a persona may send (docs/platform.md, “Personas”).
-func (p *Client) Typing(ctx context.Context, personaID string, to messenger.Recipient, on bool) error {
-	a := messenger.TypingOff
-	if on {
-		a = messenger.TypingOn
-	}
-	_, err := p.Send(ctx, personaID, messenger.SendRequest{To: to, Action: a})
+// TypingOn shows the typing indicator as the persona personaID; typing_on and
+// typing_off are the only sender actions a persona may send (docs/platform.md, “Personas”).
+func (p *Client) TypingOn(ctx context.Context, personaID string, to messenger.Recipient) error {
+	_, err := p.Send(ctx, personaID, messenger.SendRequest{To: to, Action: messenger.TypingOn})
+	return err
+}
+
+// TypingOff hides the typing indicator [Client.TypingOn] showed as the persona
+// personaID.
+func (p *Client) TypingOff(ctx context.Context, personaID string, to messenger.Recipient) error {
+	_, err := p.Send(ctx, personaID, messenger.SendRequest{To: to, Action: messenger.TypingOff})
 	return err
 }

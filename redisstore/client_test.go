@@ -15,7 +15,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/gomessenger/messenger/redisstore"
 	"github.com/gomessenger/messenger/store"
 )
 
@@ -70,7 +69,7 @@ func TestCallsKeepTheirDeadlineWhenRedisStalls(t *testing.T) {
 	srv, addr := ownRedis(t)
 	c := redis.NewClient(&redis.Options{Addr: addr, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second})
 	t.Cleanup(func() { _ = c.Close() })
-	s := redisstore.New(c)
+	s := newStore(t, c)
 	t.Cleanup(func() { _ = s.Close() })
 	now := time.Now()
 	lease := store.Lease{Owner: "a", Until: now.Add(time.Minute)}
@@ -143,7 +142,7 @@ func TestNewKeepsTheClientsOptions(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := redis.NewClient(&tc.opts)
 			t.Cleanup(func() { _ = c.Close() })
-			s := redisstore.New(c)
+			s := newStore(t, c)
 			own, ok := s.Client().(*redis.Client)
 			if !ok || own == c {
 				t.Fatalf("Client() = %T (the caller's: %v), want the store's own *redis.Client", s.Client(), own == c)
@@ -164,7 +163,7 @@ func TestNewKeepsTheClientsOptions(t *testing.T) {
 	t.Run("ContextTimeoutEnabled", func(t *testing.T) {
 		c := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", ContextTimeoutEnabled: true})
 		t.Cleanup(func() { _ = c.Close() })
-		s := redisstore.New(c)
+		s := newStore(t, c)
 		if s.Client() != c {
 			t.Errorf("Client() is a copy, want the caller's client, which honours deadlines already")
 		}
@@ -172,7 +171,7 @@ func TestNewKeepsTheClientsOptions(t *testing.T) {
 	t.Run("Cluster", func(t *testing.T) {
 		c := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{"127.0.0.1:1"}, ReadTimeout: -1, MaxRetries: 2})
 		t.Cleanup(func() { _ = c.Close() })
-		s := redisstore.New(c)
+		s := newStore(t, c)
 		t.Cleanup(func() { _ = s.Close() })
 		own, ok := s.Client().(*redis.ClusterClient)
 		if !ok || own == c {

@@ -2,6 +2,7 @@ package redisstore_test
 
 import (
 	"fmt"
+	"log"
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/redisstore"
@@ -13,7 +14,10 @@ import (
 func ExampleNew() {
 	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
 	defer rdb.Close()
-	st := redisstore.New(rdb, redisstore.WithPrefix("shopbot"))
+	st, err := redisstore.New(rdb, redisstore.WithPrefix("shopbot"))
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	// The webhook's dedupe, windows and inbox, shared by the fleet.
 	wh, err := messenger.NewWebhook("app-secret", "verify-token",

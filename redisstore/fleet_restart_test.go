@@ -57,7 +57,7 @@ func TestBotInstance(t *testing.T) {
 	name, mode := os.Getenv(botNameEnv), os.Getenv(botModeEnv)
 	c := client(t)
 	bg := context.Background()
-	st := redisstore.New(c, redisstore.WithPrefix(prefix))
+	st := newStore(t, c, redisstore.WithPrefix(prefix))
 	shift, _ := time.ParseDuration(os.Getenv(botShiftEnv))
 	work, _ := time.ParseDuration(os.Getenv(botWorkEnv))
 	opts := []messenger.WebhookOption{
@@ -232,7 +232,7 @@ func awaitOK(t *testing.T, c *redis.Client, prefix string, want, seen map[string
 				}
 			}
 			sort.Strings(missing)
-			st := redisstore.New(c, redisstore.WithPrefix(prefix))
+			st := newStore(t, c, redisstore.WithPrefix(prefix))
 			pending, _ := st.Entries(t.Context(), store.InboxPending)
 			dead, _ := st.Entries(t.Context(), store.InboxDead)
 			runs := runsOf(t, c, prefix)
@@ -420,7 +420,7 @@ func TestFleetRestartLosesNothing(t *testing.T) {
 			}
 		}
 	}
-	dead, err := redisstore.New(c, redisstore.WithPrefix(prefix)).Entries(t.Context(), store.InboxDead)
+	dead, err := newStore(t, c, redisstore.WithPrefix(prefix)).Entries(t.Context(), store.InboxDead)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,7 +43,7 @@ func TestFleetInstance(t *testing.T) {
 	}
 	c := client(t)
 	ctx := context.Background()
-	st := redisstore.New(c, redisstore.WithPrefix(prefix))
+	st := newStore(t, c, redisstore.WithPrefix(prefix))
 
 	var dispatched atomic.Int32
 	wh, err := messenger.NewWebhook(fleetSecret, "verify", messenger.WithDedupe(st), messenger.WithWindows(st))
@@ -111,9 +111,9 @@ func TestFleet(t *testing.T) {
 	}))
 	t.Cleanup(graph.Close)
 
-	st := redisstore.New(c, redisstore.WithPrefix(prefix))
+	st := newStore(t, c, redisstore.WithPrefix(prefix))
 	issued := time.Now().Add(-time.Hour)
-	if err := st.PutToken(ctx, store.Token{Value: "otn-1", Kind: store.OneTimeToken, Page: fleetPage, User: fleetUser,
+	if err := st.PutToken(ctx, store.Token{Value: "otn-1", Kind: store.OneTimeKind, Page: fleetPage, User: fleetUser,
 		Topic: "restock", IssuedAt: issued, ExpiresAt: issued.AddDate(1, 0, 0)}); err != nil {
 		t.Fatal(err)
 	}

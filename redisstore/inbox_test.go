@@ -42,7 +42,7 @@ func TestInboxMovesTheOldStream(t *testing.T) {
 		t.Run(first, func(t *testing.T) {
 			c := client(t)
 			prefix := freshPrefix(t, c)
-			s := redisstore.New(c, redisstore.WithPrefix(prefix))
+			s := newStore(t, c, redisstore.WithPrefix(prefix))
 			t.Cleanup(func() { _ = s.Close() })
 			ctx := t.Context()
 			var want []store.InboxEntry
@@ -103,7 +103,7 @@ func TestInboxMovesTheOldStream(t *testing.T) {
 // order; and it finds free entries behind many that are still leased.
 func TestInboxClaimOrderInALargeInbox(t *testing.T) {
 	c := client(t)
-	s := redisstore.New(c, redisstore.WithPrefix(freshPrefix(t, c)))
+	s := newStore(t, c, redisstore.WithPrefix(freshPrefix(t, c)))
 	t.Cleanup(func() { _ = s.Close() })
 	ctx := t.Context()
 	const leased, free = 700, 600
@@ -148,7 +148,7 @@ func TestInboxClaimOrderInALargeInbox(t *testing.T) {
 // one script lists: in order, none lost or repeated at the boundaries.
 func TestInboxManyEntries(t *testing.T) {
 	c := client(t)
-	s := redisstore.New(c, redisstore.WithPrefix(freshPrefix(t, c)))
+	s := newStore(t, c, redisstore.WithPrefix(freshPrefix(t, c)))
 	t.Cleanup(func() { _ = s.Close() })
 	ctx := t.Context()
 	const n = 600
@@ -196,7 +196,7 @@ func TestInboxManyEntries(t *testing.T) {
 func BenchmarkInbox(b *testing.B) {
 	c := client(b)
 	for _, leased := range []int{0, 10000} {
-		s := redisstore.New(c, redisstore.WithPrefix(freshPrefix(b, c)))
+		s := newStore(b, c, redisstore.WithPrefix(freshPrefix(b, c)))
 		b.Cleanup(func() { _ = s.Close() })
 		ctx := b.Context()
 		held := store.Lease{Owner: "a", Until: inboxNow.Add(time.Hour)}

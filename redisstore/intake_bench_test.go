@@ -32,7 +32,7 @@ func BenchmarkWebhookIntake(b *testing.B) {
 	})
 	for _, events := range []int{1, 100} {
 		b.Run(fmt.Sprintf("events=%d", events), func(b *testing.B) {
-			st := redisstore.New(c, redisstore.WithPrefix(freshPrefix(b, c)))
+			st := newStore(b, c, redisstore.WithPrefix(freshPrefix(b, c)))
 			wh, err := messenger.NewWebhook(fleetSecret, "verify",
 				messenger.WithInbox(st), messenger.WithDedupe(st), messenger.WithWindows(st))
 			if err != nil {

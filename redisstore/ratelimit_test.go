@@ -18,11 +18,11 @@ import (
 func TestRateLimiterSharesTheBudget(t *testing.T) {
 	c := client(t)
 	prefix := freshPrefix(t, c)
-	a, err := redisstore.New(c, redisstore.WithPrefix(prefix)).RateLimiter("1001", 1.0/3600, 3) // 3 now, then 1 an hour
+	a, err := newStore(t, c, redisstore.WithPrefix(prefix)).RateLimiter("1001", 1.0/3600, 3) // 3 now, then 1 an hour
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := redisstore.New(c, redisstore.WithPrefix(prefix)).RateLimiter("1001", 1.0/3600, 3)
+	b, err := newStore(t, c, redisstore.WithPrefix(prefix)).RateLimiter("1001", 1.0/3600, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestRateLimiterSharesTheBudget(t *testing.T) {
 	}
 
 	// Another Page's budget is its own.
-	other, err := redisstore.New(c, redisstore.WithPrefix(prefix)).RateLimiter("2002", 1.0/3600, 1)
+	other, err := newStore(t, c, redisstore.WithPrefix(prefix)).RateLimiter("2002", 1.0/3600, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestRateLimiterSharesTheBudget(t *testing.T) {
 func TestRateLimiterPaces(t *testing.T) {
 	c := client(t)
 	prefix := freshPrefix(t, c)
-	l, err := redisstore.New(c, redisstore.WithPrefix(prefix)).RateLimiter("1001", 200, 1)
+	l, err := newStore(t, c, redisstore.WithPrefix(prefix)).RateLimiter("1001", 200, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestRateLimiterPaces(t *testing.T) {
 
 func TestRateLimiterRefusesBadInput(t *testing.T) {
 	c := client(t)
-	s := redisstore.New(c, redisstore.WithPrefix(freshPrefix(t, c)))
+	s := newStore(t, c, redisstore.WithPrefix(freshPrefix(t, c)))
 	for _, tt := range []struct {
 		page  string
 		limit float64
@@ -113,7 +113,7 @@ func TestRateLimiterRefusesBadInput(t *testing.T) {
 func TestRateLimiterWithClient(t *testing.T) {
 	c := client(t)
 	prefix := freshPrefix(t, c)
-	s := redisstore.New(c, redisstore.WithPrefix(prefix))
+	s := newStore(t, c, redisstore.WithPrefix(prefix))
 	var calls atomic.Int32
 	graph := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)

@@ -116,30 +116,37 @@ var (
 	_ store.TopicTokens = (*Store)(nil)
 )
 
-// Option configures [New].
-type Option func(*Store)
+// Option configures [New]. Options check their argument: New fails with an error
+// naming the option instead of building a store that misbehaves later.
+type Option func(*Store) error
 
 // WithPrefix sets the first part of every key (default [DefaultPrefix]), so several
-// bots, or tests, share one Redis. It panics if prefix is empty or contains '{' or
+// bots, or tests, share one Redis. The prefix must not be empty nor contain '{' or
 // '}', which would break the per-Page hash tags.
 func WithPrefix(prefix string) Option {
-	if prefix == "" || strings.ContainsAny(prefix, "{}") {
-		panic(fmt.Sprintf("redisstore: WithPrefix: prefix must be non-empty without '{' or '}', got %q", prefix))
+	return func(s *Store) error {
+		if prefix == "" || strings.ContainsAny(prefix, "{}") {
+			return fmt.Errorf("redisstore: WithPrefix: prefix must be non-empty without '{' or '}', got %q", prefix)
+		}
+		s.prefix = prefix
+		return nil
 	}
-	return func(s *Store) { s.prefix = prefix }
 }
 
 // WithClock sets the clock that decides when dedupe keys and windows expire
 // (default time.Now). Tests pass a fake clock to move time instead of sleeping.
 func WithClock(now func() time.Time) Option {
-	return func(s *Store) {
-		if now != nil {
-			s.now = now
+	return func(s *Store) error {
+		if now == nil {
+			return errors.New("redisstore: WithClock: clock must not be nil")
 		}
+		s.now = now
+		return nil
 	}
 }
 
-// New returns a store on client. It does not touch the network.
+// New returns a store on client, or the error of the first option that rejected its
+// argument. It does not touch the network.
 //
 // Every call of the store honours its context's deadline, which go-redis does only
 // for clients with ContextTimeoutEnabled. When client is a *redis.Client or
@@ -148,13 +155,21 @@ func WithClock(now func() time.Time) Option {
 // hooks added to client (tracing, metrics) do not see the store's calls. Build
 // client with ContextTimeoutEnabled to have the store use it as it is; Close
 // leaves the caller's client open.
-func New(client redis.UniversalClient, opts ...Option) *Store {
-	use, own := deadlineClient(client)
-	s := &Store{rdb: use, own: own, prefix: DefaultPrefix, now: time.Now}
-	for _, o := range opts {
-		o(s)
+func New(client redis.UniversalClient, opts ...Option) (*Store, error) {
+	if client == nil {
+		return nil, errors.New("redisstore: New: client must not be nil")
 	}
-	return s
+	s := &Store{prefix: DefaultPrefix, now: time.Now}
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("redisstore: New: nil Option")
+		}
+		if err := o(s); err != nil {
+			return nil, err
+		}
+	}
+	s.rdb, s.own = deadlineClient(client)
+	return s, nil
 }
 
 // Prefix returns the prefix of the store's keys.

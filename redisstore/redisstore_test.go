@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +38,16 @@ func client(tb testing.TB) *redis.Client {
 }
 
 // freshPrefix returns a prefix no other test uses, and deletes its keys at the end.
+// newStore is a store on c built with opts, failing tb when they are refused.
+func newStore(tb testing.TB, c redis.UniversalClient, opts ...redisstore.Option) *redisstore.Store {
+	tb.Helper()
+	s, err := redisstore.New(c, opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
 func freshPrefix(tb testing.TB, c *redis.Client) string {
 	tb.Helper()
 	b := make([]byte, 8)
@@ -60,11 +71,11 @@ func TestConformance(t *testing.T) {
 	c := client(t)
 	clock := storetest.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC))
 	storetest.Run(t, func(t *testing.T) store.Store {
-		return redisstore.New(c, redisstore.WithPrefix(freshPrefix(t, c)), redisstore.WithClock(clock.Now))
+		return newStore(t, c, redisstore.WithPrefix(freshPrefix(t, c)), redisstore.WithClock(clock.Now))
 	},
 		storetest.WithClock(clock),
 		storetest.WithReopen(func(t *testing.T, closed store.Store) store.Store {
-			return redisstore.New(c, redisstore.WithPrefix(closed.(*redisstore.Store).Prefix()), redisstore.WithClock(clock.Now))
+			return newStore(t, c, redisstore.WithPrefix(closed.(*redisstore.Store).Prefix()), redisstore.WithClock(clock.Now))
 		}),
 	)
 }
@@ -72,6 +83,36 @@ func TestConformance(t *testing.T) {
 func BenchmarkRedis(b *testing.B) {
 	c := client(b)
 	storetest.Bench(b, func(b *testing.B) store.Store {
-		return redisstore.New(c, redisstore.WithPrefix(freshPrefix(b, c)))
+		return newStore(b, c, redisstore.WithPrefix(freshPrefix(b, c)))
 	})
+}
+
+func TestNewRejectsBadOptions(t *testing.T) {
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"}) // never dialled
+	t.Cleanup(func() { _ = rdb.Close() })
+	for _, tt := range []struct {
+		name   string
+		client redis.UniversalClient
+		opt    redisstore.Option
+		want   []string // the option, the limit and the value, in the error
+	}{
+		{"empty prefix", rdb, redisstore.WithPrefix(""), []string{"WithPrefix", "non-empty without '{' or '}'", `got ""`}},
+		{"brace in prefix", rdb, redisstore.WithPrefix("bot{1}"), []string{"WithPrefix", "non-empty without '{' or '}'", `got "bot{1}"`}},
+		{"closing brace in prefix", rdb, redisstore.WithPrefix("x}"), []string{"WithPrefix", "non-empty without '{' or '}'", `got "x}"`}},
+		{"nil clock", rdb, redisstore.WithClock(nil), []string{"WithClock", "must not be nil"}},
+		{"nil option", rdb, nil, []string{"nil Option"}},
+		{"nil client", nil, redisstore.WithPrefix("bot"), []string{"New", "client must not be nil"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := redisstore.New(tt.client, tt.opt)
+			if err == nil {
+				t.Fatalf("New returned %v and no error", s)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+		})
+	}
 }

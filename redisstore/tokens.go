@@ -97,19 +97,19 @@ func (s *Store) PutToken(ctx context.Context, t store.Token) error {
 
 // ClaimToken implements [store.Tokens] in one script: the pick and the update are
 // atomic across every instance sharing the Redis.
-func (s *Store) ClaimToken(ctx context.Context, page, user, topic string, kind store.TokenKind, now time.Time) (store.Token, error) {
+func (s *Store) ClaimToken(ctx context.Context, q store.TokenQuery, now time.Time) (store.Token, error) {
 	if err := s.check(ctx); err != nil {
 		return store.Token{}, err
 	}
-	if err := store.CheckClaim(page, user, kind); err != nil {
+	if err := store.CheckClaim(q); err != nil {
 		return store.Token{}, err
 	}
-	if err := checkPage("ClaimToken", "page", page); err != nil {
+	if err := checkPage("ClaimToken", "page", q.Page); err != nil {
 		return store.Token{}, err
 	}
-	res, err := claimTokenScript.Run(ctx, s.rdb, []string{s.userTokensKey(page, user)},
-		s.tokenPrefix(page), string(kind), topic, secs(now), nanos(now),
-		string(store.OneTimeToken), string(store.TokenClaimed), string(store.TokenLive)).Slice()
+	res, err := claimTokenScript.Run(ctx, s.rdb, []string{s.userTokensKey(q.Page, q.User)},
+		s.tokenPrefix(q.Page), string(q.Kind), q.Topic, secs(now), nanos(now),
+		string(store.OneTimeKind), string(store.TokenClaimed), string(store.TokenLive)).Slice()
 	if errors.Is(err, redis.Nil) {
 		return store.Token{}, store.ErrNoToken
 	}
@@ -149,7 +149,7 @@ func (s *Store) ReleaseToken(ctx context.Context, claimed store.Token) error {
 		luS, luN = secs(claimed.LastUsed), nanos(claimed.LastUsed)
 	}
 	n, err := releaseTokenScript.Run(ctx, s.rdb, []string{s.tokenPrefix(page) + claimed.Value},
-		claimed.Uses, luS, luN, string(store.OneTimeToken), string(store.TokenClaimed),
+		claimed.Uses, luS, luN, string(store.OneTimeKind), string(store.TokenClaimed),
 		string(store.TokenLive), string(store.TokenDead)).Int()
 	if err != nil {
 		return wrap("ReleaseToken", err)
@@ -229,7 +229,7 @@ func (s *Store) PurgeTokens(ctx context.Context, now time.Time) (int, error) {
 	for _, page := range pages {
 		gone, err := purgeTokensScript.Run(ctx, s.rdb, []string{s.pageTokensKey(page)},
 			s.tokenPrefix(page), s.pageKey(page)+"toks:", secs(now), nanos(now),
-			string(store.TokenDead), string(store.TokenClaimed), string(store.OneTimeToken), s.topicPrefix(page)).StringSlice()
+			string(store.TokenDead), string(store.TokenClaimed), string(store.OneTimeKind), s.topicPrefix(page)).StringSlice()
 		if err != nil {
 			return n, wrap("PurgeTokens", err)
 		}

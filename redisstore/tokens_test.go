@@ -14,10 +14,10 @@ import (
 // Kill and Release, which find a token by value, find it on the new one.
 func TestPutTokenMovesBetweenPages(t *testing.T) {
 	c := client(t)
-	s := redisstore.New(c, redisstore.WithPrefix(freshPrefix(t, c)))
+	s := newStore(t, c, redisstore.WithPrefix(freshPrefix(t, c)))
 	ctx := t.Context()
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	tok := store.Token{Value: "tv", Kind: store.OneTimeToken, Page: "p1", User: "u", Topic: "x", IssuedAt: now, ExpiresAt: now.Add(time.Hour)}
+	tok := store.Token{Value: "tv", Kind: store.OneTimeKind, Page: "p1", User: "u", Topic: "x", IssuedAt: now, ExpiresAt: now.Add(time.Hour)}
 	if err := s.PutToken(ctx, tok); err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func TestPutTokenMovesBetweenPages(t *testing.T) {
 	if old, err := s.ListTokens(ctx, "p1", "u"); err != nil || len(old) != 0 {
 		t.Errorf("old Page lists %v, %v; want nothing", old, err)
 	}
-	claimed, err := s.ClaimToken(ctx, "p2", "u", "x", store.OneTimeToken, now)
+	claimed, err := s.ClaimToken(ctx, store.TokenQuery{Page: "p2", User: "u", Topic: "x", Kind: store.OneTimeKind}, now)
 	if err != nil {
 		t.Fatalf("ClaimToken on the new Page: %v", err)
 	}
@@ -53,10 +53,10 @@ func TestPutTokenMovesBetweenPages(t *testing.T) {
 // A token moved to another Page leaves its topic on the old Page too.
 func TestPutTokenMovesTopicBetweenPages(t *testing.T) {
 	c := client(t)
-	s := redisstore.New(c, redisstore.WithPrefix(freshPrefix(t, c)))
+	s := newStore(t, c, redisstore.WithPrefix(freshPrefix(t, c)))
 	ctx := t.Context()
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	tok := store.Token{Value: "tv", Kind: store.OneTimeToken, Page: "p1", User: "u", Topic: "x", IssuedAt: now, State: store.TokenLive}
+	tok := store.Token{Value: "tv", Kind: store.OneTimeKind, Page: "p1", User: "u", Topic: "x", IssuedAt: now, State: store.TokenLive}
 	if err := s.PutToken(ctx, tok); err != nil {
 		t.Fatal(err)
 	}
@@ -83,12 +83,12 @@ func TestPutTokenMovesTopicBetweenPages(t *testing.T) {
 func TestTokensByTopicOlderDataAndExpiredHashes(t *testing.T) {
 	c := client(t)
 	prefix := freshPrefix(t, c)
-	s := redisstore.New(c, redisstore.WithPrefix(prefix))
+	s := newStore(t, c, redisstore.WithPrefix(prefix))
 	ctx := t.Context()
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	var toks []store.Token
 	for i, v := range []string{"a", "b", "c"} {
-		tok := store.Token{Value: v, Kind: store.OneTimeToken, Page: "p", User: "u" + v, Topic: "x", IssuedAt: now.Add(time.Duration(i)), State: store.TokenLive}
+		tok := store.Token{Value: v, Kind: store.OneTimeKind, Page: "p", User: "u" + v, Topic: "x", IssuedAt: now.Add(time.Duration(i)), State: store.TokenLive}
 		if err := s.PutToken(ctx, tok); err != nil {
 			t.Fatal(err)
 		}

@@ -36,10 +36,10 @@ func TestTwoProcessChild(t *testing.T) {
 	}
 	c := client(t)
 	ctx := context.Background()
-	s := redisstore.New(c, redisstore.WithPrefix(prefix))
+	s := newStore(t, c, redisstore.WithPrefix(prefix))
 	awaitStart(t, c, prefix)
 	for i := range twoProcItems {
-		tok, err := s.ClaimToken(ctx, "page", fmt.Sprintf("user-%d", i), "topic", store.OneTimeToken, twoProcNow)
+		tok, err := s.ClaimToken(ctx, store.TokenQuery{Page: "page", User: fmt.Sprintf("user-%d", i), Topic: "topic", Kind: store.OneTimeKind}, twoProcNow)
 		switch {
 		case err == nil:
 			fmt.Printf("token %d %s\n", i, tok.Value)
@@ -62,9 +62,9 @@ func TestTwoProcessesOneWinner(t *testing.T) {
 	c := client(t)
 	prefix := freshPrefix(t, c)
 	ctx := t.Context()
-	s := redisstore.New(c, redisstore.WithPrefix(prefix))
+	s := newStore(t, c, redisstore.WithPrefix(prefix))
 	for i := range twoProcItems {
-		err := s.PutToken(ctx, store.Token{Value: fmt.Sprintf("tok-%d", i), Kind: store.OneTimeToken, Page: "page",
+		err := s.PutToken(ctx, store.Token{Value: fmt.Sprintf("tok-%d", i), Kind: store.OneTimeKind, Page: "page",
 			User: fmt.Sprintf("user-%d", i), Topic: "topic", IssuedAt: twoProcNow, ExpiresAt: twoProcNow.Add(time.Hour)})
 		if err != nil {
 			t.Fatal(err)

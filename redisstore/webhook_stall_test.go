@@ -14,7 +14,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/gomessenger/messenger"
-	"github.com/gomessenger/messenger/redisstore"
 	"github.com/gomessenger/messenger/store"
 )
 
@@ -28,7 +27,7 @@ func TestWebhookAnswersWithinBudgetWhenRedisFreezes(t *testing.T) {
 	srv, addr := ownRedis(t)
 	c := redis.NewClient(&redis.Options{Addr: addr}) // go-redis defaults: deadlines ignored
 	t.Cleanup(func() { _ = c.Close() })
-	st := redisstore.New(c)
+	st := newStore(t, c)
 	t.Cleanup(func() { _ = st.Close() })
 	var mu sync.Mutex
 	runs := map[string]int{}

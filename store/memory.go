@@ -2,7 +2,8 @@ package store
 
 import (
 	"context"
-	"strconv"
+	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -72,32 +73,39 @@ var (
 	_ TopicTokens = (*Memory)(nil)
 )
 
-// MemoryOption configures [NewMemory].
-type MemoryOption func(*Memory)
+// MemoryOption configures [NewMemory]. Options check their argument: NewMemory fails
+// with an error naming the option instead of building a store that misbehaves later.
+type MemoryOption func(*Memory) error
 
 // WithClock sets the clock the store reads to expire dedupe keys and windows
 // (default time.Now). Tests pass a fake clock to move time instead of sleeping.
 func WithClock(now func() time.Time) MemoryOption {
-	return func(m *Memory) {
-		if now != nil {
-			m.now = now
+	return func(m *Memory) error {
+		if now == nil {
+			return errors.New("store: WithClock: clock must not be nil")
 		}
+		m.now = now
+		return nil
 	}
 }
 
 // WithMaxDedupeKeys bounds how many dedupe keys the store holds (default
 // [DefaultMaxDedupeKeys]). When full, the oldest key is evicted first, so only the
-// oldest deliveries lose their protection. It panics if n < 1: a store that
-// holds no key cannot dedupe anything.
+// oldest deliveries lose their protection. n must be at least 1: a store that holds
+// no key cannot dedupe anything.
 func WithMaxDedupeKeys(n int) MemoryOption {
-	if n < 1 {
-		panic("store: WithMaxDedupeKeys: n must be at least 1, got " + strconv.Itoa(n))
+	return func(m *Memory) error {
+		if n < 1 {
+			return fmt.Errorf("store: WithMaxDedupeKeys: n must be at least 1, got %d", n)
+		}
+		m.maxKeys = n
+		return nil
 	}
-	return func(m *Memory) { m.maxKeys = n }
 }
 
-// NewMemory returns an empty in-memory store.
-func NewMemory(opts ...MemoryOption) *Memory {
+// NewMemory returns an empty in-memory store, or the error of the first option that
+// rejected its argument.
+func NewMemory(opts ...MemoryOption) (*Memory, error) {
 	m := &Memory{
 		now:     time.Now,
 		maxKeys: DefaultMaxDedupeKeys,
@@ -109,10 +117,15 @@ func NewMemory(opts ...MemoryOption) *Memory {
 		inbox:   make(map[string]*memEntry),
 	}
 	for _, o := range opts {
-		o(m)
+		if o == nil {
+			return nil, errors.New("store: NewMemory: nil MemoryOption")
+		}
+		if err := o(m); err != nil {
+			return nil, err
+		}
 	}
 	m.dedupe = dedupe.New(m.now, m.maxKeys)
-	return m
+	return m, nil
 }
 
 // check is the common entry test of every method.
@@ -210,19 +223,19 @@ func removeFrom[K comparable](idx map[K]map[string]struct{}, k K, value string) 
 }
 
 // ClaimToken implements [Tokens]: the pick and the update happen under one lock.
-func (m *Memory) ClaimToken(ctx context.Context, page, user, topic string, kind TokenKind, now time.Time) (Token, error) {
+func (m *Memory) ClaimToken(ctx context.Context, q TokenQuery, now time.Time) (Token, error) {
 	if err := m.check(ctx); err != nil {
 		return Token{}, err
 	}
-	if err := CheckClaim(page, user, kind); err != nil {
+	if err := CheckClaim(q); err != nil {
 		return Token{}, err
 	}
 	m.tokMu.Lock()
 	defer m.tokMu.Unlock()
 	var best *memToken
-	for v := range m.byUser[pageUser{page, user}] {
+	for v := range m.byUser[pageUser{q.Page, q.User}] {
 		t := m.tokens[v]
-		if t.Topic != topic || t.Kind != kind || !t.Claimable(now) {
+		if t.Topic != q.Topic || t.Kind != q.Kind || !t.Claimable(now) {
 			continue
 		}
 		if best == nil || ClaimsBefore(t.Token, best.Token) {
@@ -249,7 +262,7 @@ func (m *Memory) ReleaseToken(ctx context.Context, claimed Token) error {
 	if !ok {
 		return ErrNoToken
 	}
-	if u, ok := Unclaim(t.Token, claimed, t.prevLastUsed, t.undoable); ok {
+	if u, ok := Unclaim(t.Token, claimed, ClaimUndo{PrevLastUsed: t.prevLastUsed, Undoable: t.undoable}); ok {
 		t.Token, t.undoable = u, false
 	}
 	return nil

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"log"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,13 +15,13 @@ import (
 func TestMemoryConformance(t *testing.T) {
 	clock := storetest.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC))
 	storetest.Run(t, func(t *testing.T) store.Store {
-		return store.NewMemory(store.WithClock(clock.Now))
+		return storetest.NewMemory(t, store.WithClock(clock.Now))
 	}, storetest.WithClock(clock))
 }
 
 func TestMemoryMaxDedupeKeysEvictsOldest(t *testing.T) {
 	clock := storetest.NewClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
-	m := store.NewMemory(store.WithClock(clock.Now), store.WithMaxDedupeKeys(3))
+	m := storetest.NewMemory(t, store.WithClock(clock.Now), store.WithMaxDedupeKeys(3))
 	ctx := t.Context()
 	seen := func(key string, ttl time.Duration) bool {
 		t.Helper()
@@ -43,7 +45,7 @@ func TestMemoryMaxDedupeKeysEvictsOldest(t *testing.T) {
 
 func TestMemoryStaysBounded(t *testing.T) {
 	clock := storetest.NewClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
-	m := store.NewMemory(store.WithClock(clock.Now), store.WithMaxDedupeKeys(100))
+	m := storetest.NewMemory(t, store.WithClock(clock.Now), store.WithMaxDedupeKeys(100))
 	ctx := t.Context()
 	for i := range 10_000 {
 		if ok, err := m.FirstSeen(ctx, fmt.Sprintf("k%d", i), time.Minute); err != nil || !ok {
@@ -66,18 +68,38 @@ func TestMemoryStaysBounded(t *testing.T) {
 	}
 }
 
-func TestWithMaxDedupeKeysPanicsBelowOne(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Error("WithMaxDedupeKeys(0) did not panic")
-		}
-	}()
-	store.WithMaxDedupeKeys(0)
+func TestNewMemoryRejectsBadOptions(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		opt  store.MemoryOption
+		want []string // the option, the limit and the value, in the error
+	}{
+		{"nil clock", store.WithClock(nil), []string{"WithClock", "must not be nil"}},
+		{"no dedupe keys", store.WithMaxDedupeKeys(0), []string{"WithMaxDedupeKeys", "at least 1", "got 0"}},
+		{"negative dedupe keys", store.WithMaxDedupeKeys(-3), []string{"WithMaxDedupeKeys", "at least 1", "got -3"}},
+		{"nil option", nil, []string{"nil MemoryOption"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := store.NewMemory(tt.opt)
+			if err == nil {
+				m.Close()
+				t.Fatal("NewMemory accepted the option")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+		})
+	}
 }
 
 func ExampleNewMemory() {
 	ctx := context.Background()
-	s := store.NewMemory()
+	s, err := store.NewMemory()
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer s.Close()
 
 	// A webhook delivered twice is handled once.
@@ -88,13 +110,13 @@ func ExampleNewMemory() {
 	// A one-time notification token is used once.
 	issued := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	_ = s.PutToken(ctx, store.Token{
-		Value: "otn-token", Kind: store.OneTimeToken, Page: "1234", User: "5678",
+		Value: "otn-token", Kind: store.OneTimeKind, Page: "1234", User: "5678",
 		Topic: "back-in-stock", IssuedAt: issued, ExpiresAt: issued.AddDate(1, 0, 0),
 	})
 	now := issued.Add(48 * time.Hour)
-	tok, err := s.ClaimToken(ctx, "1234", "5678", "back-in-stock", store.OneTimeToken, now)
+	tok, err := s.ClaimToken(ctx, store.TokenQuery{Page: "1234", User: "5678", Topic: "back-in-stock", Kind: store.OneTimeKind}, now)
 	fmt.Println("claimed:", tok.State, err)
-	_, err = s.ClaimToken(ctx, "1234", "5678", "back-in-stock", store.OneTimeToken, now)
+	_, err = s.ClaimToken(ctx, store.TokenQuery{Page: "1234", User: "5678", Topic: "back-in-stock", Kind: store.OneTimeKind}, now)
 	fmt.Println("second claim:", err)
 	// Output:
 	// first delivery: true redelivery: false
@@ -103,5 +125,5 @@ func ExampleNewMemory() {
 }
 
 func BenchmarkMemory(b *testing.B) {
-	storetest.Bench(b, func(b *testing.B) store.Store { return store.NewMemory() })
+	storetest.Bench(b, func(b *testing.B) store.Store { return storetest.NewMemory(b) })
 }

@@ -64,7 +64,7 @@ func (t Token) Claimable(now time.Time) bool {
 	if !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt) {
 		return false
 	}
-	if t.Kind == RecurringToken && !t.LastUsed.IsZero() && now.Before(t.LastUsed.Add(t.MinInterval)) {
+	if t.Kind == RecurringKind && !t.LastUsed.IsZero() && now.Before(t.LastUsed.Add(t.MinInterval)) {
 		return false
 	}
 	return true
@@ -73,7 +73,7 @@ func (t Token) Claimable(now time.Time) bool {
 // Claim returns t as [Tokens.ClaimToken] stores it when it picks t at now: a
 // one-time token becomes claimed; both kinds get LastUsed = now and one more use.
 func (t Token) Claim(now time.Time) Token {
-	if t.Kind == OneTimeToken {
+	if t.Kind == OneTimeKind {
 		t.State = TokenClaimed
 	}
 	t.LastUsed = now
@@ -117,7 +117,7 @@ func (t Token) Purgeable(now time.Time) bool {
 		return true
 	case t.State == TokenDead:
 		return true
-	case t.Kind == OneTimeToken && t.State == TokenClaimed:
+	case t.Kind == OneTimeKind && t.State == TokenClaimed:
 		return true
 	}
 	return false
@@ -131,8 +131,8 @@ func PrepareToken(t Token) (Token, error) {
 	if err := checkKey(op, "Token.Value", t.Value, MaxKeyLen); err != nil {
 		return t, err
 	}
-	if t.Kind != OneTimeToken && t.Kind != RecurringToken {
-		return t, &InputError{Op: op, Field: "Token.Kind", Limit: fmt.Sprintf("must be %q or %q", OneTimeToken, RecurringToken), Value: strconv.Quote(string(t.Kind))}
+	if t.Kind != OneTimeKind && t.Kind != RecurringKind {
+		return t, &InputError{Op: op, Field: "Token.Kind", Limit: fmt.Sprintf("must be %q or %q", OneTimeKind, RecurringKind), Value: strconv.Quote(string(t.Kind))}
 	}
 	if err := checkKey(op, "Token.Page", t.Page, MaxIDLen); err != nil {
 		return t, err
@@ -156,17 +156,17 @@ func PrepareToken(t Token) (Token, error) {
 	return t, nil
 }
 
-// CheckClaim checks the arguments of [Tokens.ClaimToken].
-func CheckClaim(page, user string, kind TokenKind) error {
+// CheckClaim checks the query of [Tokens.ClaimToken].
+func CheckClaim(q TokenQuery) error {
 	const op = "ClaimToken"
-	if err := checkKey(op, "page", page, MaxIDLen); err != nil {
+	if err := checkKey(op, "page", q.Page, MaxIDLen); err != nil {
 		return err
 	}
-	if err := checkKey(op, "user", user, MaxIDLen); err != nil {
+	if err := checkKey(op, "user", q.User, MaxIDLen); err != nil {
 		return err
 	}
-	if kind != OneTimeToken && kind != RecurringToken {
-		return &InputError{Op: op, Field: "kind", Limit: fmt.Sprintf("must be %q or %q", OneTimeToken, RecurringToken), Value: strconv.Quote(string(kind))}
+	if q.Kind != OneTimeKind && q.Kind != RecurringKind {
+		return &InputError{Op: op, Field: "kind", Limit: fmt.Sprintf("must be %q or %q", OneTimeKind, RecurringKind), Value: strconv.Quote(string(q.Kind))}
 	}
 	return nil
 }
@@ -229,26 +229,33 @@ func checkKey(op, field, value string, max int) error {
 	return nil
 }
 
+// ClaimUndo is what a store keeps beside each token so that [Unclaim] can undo its
+// latest claim.
+type ClaimUndo struct {
+	// PrevLastUsed is the LastUsed the token had before its latest claim.
+	PrevLastUsed time.Time
+	// Undoable is set by a claim and cleared by a release or a PutToken.
+	Undoable bool
+}
+
 // Unclaim returns stored with the claim undone, for [Tokens.ReleaseToken], and
-// whether it undid anything. Stores keep beside each token the LastUsed it had
-// before its latest claim (prevLastUsed) and whether that claim can still be undone
-// (undoable: set by a claim, cleared by a release or a PutToken). Only the latest
-// claim can be undone: if the stored token was claimed again, released already or
-// killed since, Unclaim changes nothing, so releasing twice is harmless and a dead
-// token stays dead.
-func Unclaim(stored, claimed Token, prevLastUsed time.Time, undoable bool) (Token, bool) {
-	if !undoable || stored.State == TokenDead || stored.Uses != claimed.Uses || stored.Uses == 0 ||
+// whether it undid anything, from the [ClaimUndo] the store kept beside the token.
+// Only the latest claim can be undone: if the stored token was claimed again,
+// released already or killed since, Unclaim changes nothing, so releasing twice is
+// harmless and a dead token stays dead.
+func Unclaim(stored, claimed Token, undo ClaimUndo) (Token, bool) {
+	if !undo.Undoable || stored.State == TokenDead || stored.Uses != claimed.Uses || stored.Uses == 0 ||
 		!stored.LastUsed.Equal(claimed.LastUsed) {
 		return stored, false
 	}
-	if stored.Kind == OneTimeToken {
+	if stored.Kind == OneTimeKind {
 		if stored.State != TokenClaimed {
 			return stored, false
 		}
 		stored.State = TokenLive
 	}
 	stored.Uses--
-	stored.LastUsed = prevLastUsed
+	stored.LastUsed = undo.PrevLastUsed
 	return stored, true
 }
 

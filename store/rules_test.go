@@ -54,8 +54,8 @@ func TestWindowApply(t *testing.T) {
 }
 
 func TestTokenClaimable(t *testing.T) {
-	otn := store.Token{Kind: store.OneTimeToken, State: store.TokenLive, ExpiresAt: t0.Add(time.Hour)}
-	rec := store.Token{Kind: store.RecurringToken, State: store.TokenLive, MinInterval: time.Hour, LastUsed: t0}
+	otn := store.Token{Kind: store.OneTimeKind, State: store.TokenLive, ExpiresAt: t0.Add(time.Hour)}
+	rec := store.Token{Kind: store.RecurringKind, State: store.TokenLive, MinInterval: time.Hour, LastUsed: t0}
 	with := func(tok store.Token, f func(*store.Token)) store.Token { f(&tok); return tok }
 	tests := []struct {
 		name string
@@ -83,7 +83,7 @@ func TestTokenClaimable(t *testing.T) {
 }
 
 func TestUnclaim(t *testing.T) {
-	live := store.Token{Value: "v", Kind: store.OneTimeToken, State: store.TokenLive}
+	live := store.Token{Value: "v", Kind: store.OneTimeKind, State: store.TokenLive}
 	claimed := live.Claim(t0)
 	tests := []struct {
 		name     string
@@ -95,12 +95,12 @@ func TestUnclaim(t *testing.T) {
 		{"latest claim", claimed, true, live, true},
 		{"already released", claimed, false, claimed, false},
 		{"claimed again since", claimed.Claim(t0.Add(time.Second)), true, claimed.Claim(t0.Add(time.Second)), false},
-		{"dead", store.Token{Value: "v", Kind: store.OneTimeToken, State: store.TokenDead, Uses: 1, LastUsed: t0}, true,
-			store.Token{Value: "v", Kind: store.OneTimeToken, State: store.TokenDead, Uses: 1, LastUsed: t0}, false},
+		{"dead", store.Token{Value: "v", Kind: store.OneTimeKind, State: store.TokenDead, Uses: 1, LastUsed: t0}, true,
+			store.Token{Value: "v", Kind: store.OneTimeKind, State: store.TokenDead, Uses: 1, LastUsed: t0}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, ok := store.Unclaim(tc.stored, claimed, time.Time{}, tc.undoable)
+			got, ok := store.Unclaim(tc.stored, claimed, store.ClaimUndo{Undoable: tc.undoable})
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("Unclaim (-want +got):\n%s", diff)
 			}
@@ -129,7 +129,7 @@ func TestClaimsBefore(t *testing.T) {
 }
 
 func TestInputErrorNamesFieldLimitValue(t *testing.T) {
-	_, err := store.PrepareToken(store.Token{Value: "secret-" + strings.Repeat("x", store.MaxKeyLen), Kind: store.OneTimeToken, Page: "p", User: "u"})
+	_, err := store.PrepareToken(store.Token{Value: "secret-" + strings.Repeat("x", store.MaxKeyLen), Kind: store.OneTimeKind, Page: "p", User: "u"})
 	if !errors.Is(err, store.ErrInvalidInput) {
 		t.Fatalf("err = %v, want ErrInvalidInput", err)
 	}
@@ -144,7 +144,7 @@ func TestInputErrorNamesFieldLimitValue(t *testing.T) {
 }
 
 func TestPrepareTokenDefaultsToLive(t *testing.T) {
-	got, err := store.PrepareToken(store.Token{Value: "v", Kind: store.RecurringToken, Page: "p", User: "u"})
+	got, err := store.PrepareToken(store.Token{Value: "v", Kind: store.RecurringKind, Page: "p", User: "u"})
 	if err != nil {
 		t.Fatal(err)
 	}

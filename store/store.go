@@ -77,11 +77,11 @@ type TokenKind string
 // The two kinds of notification token, named as the Send API's recipient fields
 // (docs/platform.md, “Recipients”, “One-time notifications”, “Recurring notifications”).
 const (
-	// OneTimeToken is a one-time notification token: one send, within a year.
-	OneTimeToken TokenKind = "one_time_notif_token"
-	// RecurringToken is a recurring notification (marketing messages) token: a send
+	// OneTimeKind is a one-time notification token: one send, within a year.
+	OneTimeKind TokenKind = "one_time_notif_token"
+	// RecurringKind is a recurring notification (marketing messages) token: a send
 	// per MinInterval until it expires.
-	RecurringToken TokenKind = "notification_messages_token"
+	RecurringKind TokenKind = "notification_messages_token"
 )
 
 // TokenState is where a token is in its life.
@@ -115,18 +115,28 @@ type Token struct {
 	Uses int
 }
 
+// TokenQuery names the tokens [Tokens.ClaimToken] picks from: the tokens one person
+// granted one Page for one topic, of one kind.
+type TokenQuery struct {
+	Page  string
+	User  string // PSID of the person who opted in
+	Topic string // the opt-in payload
+	Kind  TokenKind
+}
+
 // Tokens stores notification tokens.
 //
-// ClaimToken is the single-use contract: among the live tokens of (page, user, topic,
-// kind) that have not expired at now (and, for recurring tokens, whose MinInterval has
-// passed since LastUsed), it picks the one that expires first and, atomically with the
-// pick, marks a one-time token claimed or stamps a recurring token's LastUsed and Uses.
+// ClaimToken is the single-use contract: among the live tokens that match the
+// [TokenQuery] (page, user, topic, kind) and have not expired at now (and, for
+// recurring tokens, whose MinInterval has passed since LastUsed), it picks the one
+// that expires first and, atomically with the pick, marks a one-time token claimed
+// or stamps a recurring token's LastUsed and Uses.
 // Concurrent claimers never get the same one-time token; when none qualifies it returns
 // ErrNoToken.
 type Tokens interface {
 	// PutToken inserts or replaces a token by its Value.
 	PutToken(ctx context.Context, t Token) error
-	ClaimToken(ctx context.Context, page, user, topic string, kind TokenKind, now time.Time) (Token, error)
+	ClaimToken(ctx context.Context, q TokenQuery, now time.Time) (Token, error)
 	// ReleaseToken undoes a claim that provably sent nothing: a one-time token becomes
 	// live again, a recurring token gets back the LastUsed and Uses it had before.
 	ReleaseToken(ctx context.Context, claimed Token) error

@@ -132,10 +132,10 @@ or a bad audience.`)
 		if err != nil {
 			return usagef("--tag: %v", err)
 		}
-		b.Ways = append(b.Ways, broadcast.WithTag(t))
+		b.Ways = append(b.Ways, broadcast.ByTag(t))
 	}
 	if *topic != "" {
-		b.Ways = append(b.Ways, broadcast.OneTimeToken(*topic))
+		b.Ways = append(b.Ways, broadcast.ByOneTimeToken(*topic))
 	}
 	b.Expected = expected
 	if *auditPath != "" {
@@ -269,7 +269,11 @@ func newBroadcastEnv(ctx context.Context, token, storePath string, start time.Ti
 	if err != nil {
 		return nil, err
 	}
-	st := store.NewMemory(store.WithClock(srv.Now))
+	st, err := store.NewMemory(store.WithClock(srv.Now))
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
 	if err := seedFake(ctx, srv, st, aud); err != nil {
 		srv.Close()
 		return nil, err
@@ -307,7 +311,7 @@ func seedFake(ctx context.Context, srv *messengertest.Server, st *store.Memory, 
 			if err != nil && tok == "" {
 				return err
 			}
-			if err := st.PutToken(ctx, store.Token{Value: tok, Kind: store.OneTimeToken, Page: srv.PageID(), User: r.PSID,
+			if err := st.PutToken(ctx, store.Token{Value: tok, Kind: store.OneTimeKind, Page: srv.PageID(), User: r.PSID,
 				Topic: topic, IssuedAt: now, ExpiresAt: now.AddDate(1, 0, 0), State: store.TokenLive}); err != nil {
 				return err
 			}

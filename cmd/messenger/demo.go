@@ -69,7 +69,10 @@ func newDemo(out io.Writer) (*demo, error) {
 	if err != nil {
 		return nil, err
 	}
-	windows := store.NewMemory()
+	windows, err := store.NewMemory()
+	if err != nil {
+		return nil, err
+	}
 	client := srv.Client()
 	guarded := srv.Client(messenger.WithPageID(srv.PageID()),
 		messenger.WithPolicyGuard(windows, messenger.GuardHumanAgentApproved()))
@@ -154,7 +157,7 @@ func (d *demo) run(ctx context.Context) error {
 
 func (d *demo) arrive(ctx context.Context) error {
 	d.section("1. A customer arrives from an m.me link")
-	err := d.client.SetProfile(ctx, messenger.MessengerProfile{
+	err := d.client.SetProfile(ctx, messenger.PageProfile{
 		GetStarted: &messenger.GetStarted{Payload: "GET_STARTED"},
 		Greeting:   []messenger.Greeting{{Locale: messenger.DefaultLocale, Text: "Hats and scarves, answered by a bot and by Sam."}},
 	})
@@ -222,7 +225,10 @@ func (d *demo) windowCloses(ctx context.Context) error {
 
 func (d *demo) humanAgent(ctx context.Context) error {
 	d.section("3. A human agent answers as a persona with HUMAN_AGENT")
-	personas := persona.New(d.client)
+	personas, err := persona.New(d.client)
+	if err != nil {
+		return err
+	}
 	sam, err := personas.Ensure(ctx, "Sam from support", "https://fakeshop.example/sam.png")
 	d.check(err == nil && sam.ID != "", `persona.Ensure created "Sam from support"`)
 	req := policy.Request{MessagingType: policy.MessageTag, Tag: tags.HumanAgent, Recipient: policy.PSID, HumanAgentApproved: true}
@@ -471,7 +477,7 @@ func (b *shopBot) onMessage(ctx context.Context, ev *messenger.MessageEvent) err
 		)
 		return b.reply(ctx, psid, messenger.TemplateMessage(hats))
 	case strings.Contains(strings.ToLower(ev.Message.Text), "blue hat"):
-		_, err := b.notifier.Request(ctx, b.page, psid, "Blue hat back in stock?", "blue-hat")
+		_, err := b.notifier.Request(ctx, otn.OptInRequest{Page: b.page, User: psid, Title: "Blue hat back in stock?", Topic: "blue-hat"})
 		return err
 	}
 	return nil

@@ -47,7 +47,7 @@ func demo(ctx context.Context, srv *messengertest.Server, outDir string, logger 
 		return err
 	}
 	client := srv.Client()
-	if err := client.SetProfile(ctx, messenger.MessengerProfile{GetStarted: &messenger.GetStarted{Payload: getStarted}}); err != nil {
+	if err := client.SetProfile(ctx, messenger.PageProfile{GetStarted: &messenger.GetStarted{Payload: getStarted}}); err != nil {
 		return err
 	}
 	g := &greeter{client: client, counts: referral.NewAttribution(0)}

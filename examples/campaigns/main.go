@@ -60,7 +60,7 @@ func run(ctx context.Context, env func(string) string, stdout io.Writer) error {
 		return err
 	}
 	// A ref reaches a new conversation only through the Get Started button.
-	if err := client.SetProfile(ctx, messenger.MessengerProfile{GetStarted: &messenger.GetStarted{Payload: getStarted}}); err != nil {
+	if err := client.SetProfile(ctx, messenger.PageProfile{GetStarted: &messenger.GetStarted{Payload: getStarted}}); err != nil {
 		return fmt.Errorf("set Get Started: %w", err)
 	}
 	g := &greeter{client: client, counts: referral.NewAttribution(0)}

@@ -35,7 +35,10 @@ func runDemo(ctx context.Context, logger *log.Logger) error {
 // sharing one store, and prints what the people see.
 func demo(ctx context.Context, srv *messengertest.Server, logger *log.Logger) error {
 	client := srv.Client()
-	shared := store.NewMemory(store.WithClock(srv.Now))
+	shared, err := store.NewMemory(store.WithClock(srv.Now))
+	if err != nil {
+		return err
+	}
 	// Two instances behind one load balancer: each webhook remembers only its own
 	// deliveries, the store of comments answered is shared.
 	one, err := newWebhook(newReplier(client, shared, logger), srv.AppSecret(), "demo-verify-token", logger)

@@ -55,7 +55,11 @@ func run(ctx context.Context, env func(string) string, stdout io.Writer) error {
 	}
 	// In memory, "once" holds within this process. Several instances must share
 	// the store (redisstore) for it to hold across them.
-	r := newReplier(client, store.NewMemory(), logger)
+	st, err := store.NewMemory()
+	if err != nil {
+		return err
+	}
+	r := newReplier(client, st, logger)
 	wh, err := newWebhook(r, cfg.appSecret, cfg.verifyToken, logger)
 	if err != nil {
 		return err

@@ -56,7 +56,7 @@ func (r *replier) onFeed(ctx context.Context, ev *messenger.FeedEvent) error {
 	// A comment allows one private reply within 7 days of being written; a
 	// delivery delayed by an outage may come too late. Asking the rules first
 	// avoids a call Graph would refuse.
-	d := policy.Check(messenger.PolicyRequest(req), policy.Conversation{CommentCreated: ev.CreatedTime}, r.client.Now())
+	d := policy.Check(req.PolicyRequest(), policy.Conversation{CommentCreated: ev.CreatedTime}, r.client.Now())
 	if !d.Allowed {
 		r.log.Printf("(no private reply to comment %s: %s)", ev.CommentID, d.Reason)
 		return nil

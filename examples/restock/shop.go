@@ -81,7 +81,7 @@ func (s *shop) onMessage(ctx context.Context, m *messenger.MessageEvent) error {
 	// A one-time notification request: a tap on "Notify Me" grants the Page one
 	// message about this topic within a year, window or not.
 	title := "The " + p.name + " is back in stock"
-	_, err := s.notifier.Request(ctx, page, psid, title, topic(p.sku))
+	_, err := s.notifier.Request(ctx, otn.OptInRequest{Page: page, User: psid, Title: title, Topic: topic(p.sku)})
 	return err
 }
 

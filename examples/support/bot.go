@@ -77,10 +77,14 @@ type bot struct {
 	inInbox map[string]bool
 }
 
-func newBot(client *messenger.Client, st store.Store, team hours, humanApp string, logger *log.Logger) *bot {
+func newBot(client *messenger.Client, st store.Store, team hours, humanApp string, logger *log.Logger) (*bot, error) {
+	personas, err := persona.New(client)
+	if err != nil {
+		return nil, err
+	}
 	return &bot{
 		client:    client,
-		personas:  persona.New(client),
+		personas:  personas,
 		store:     st,
 		team:      team,
 		humanApp:  humanApp,
@@ -89,18 +93,18 @@ func newBot(client *messenger.Client, st store.Store, team hours, humanApp strin
 		nameOf:    func(psid string) string { return psid },
 		withHuman: map[string]bool{},
 		inInbox:   map[string]bool{},
-	}
+	}, nil
 }
 
 // profile is the Page's Messenger Profile: the Get Started button and the ice
 // breakers a person sees before writing anything.
-func (b *bot) profile() messenger.MessengerProfile {
+func (b *bot) profile() messenger.PageProfile {
 	ib := messenger.IceBreakers{Locale: messenger.DefaultLocale}
 	for _, f := range faqs {
 		ib.CallToActions = append(ib.CallToActions, messenger.IceBreaker{Question: f.question, Payload: f.payload})
 	}
 	ib.CallToActions = append(ib.CallToActions, messenger.IceBreaker{Question: "I'd like to talk to a person", Payload: payloadHuman})
-	return messenger.MessengerProfile{
+	return messenger.PageProfile{
 		GetStarted:  &messenger.GetStarted{Payload: "GET_STARTED"},
 		IceBreakers: []messenger.IceBreakers{ib},
 	}
@@ -230,7 +234,7 @@ func (b *bot) agentReply(ctx context.Context, agent, psid, text string) error {
 	if err != nil {
 		return err
 	}
-	ask := messenger.PolicyRequest(req)
+	ask := req.PolicyRequest()
 	ask.HumanAgentApproved = true // as declared to the guard: App Review granted Human Agent
 	if d := policy.Check(ask, conv, b.client.Now()); !d.Allowed {
 		return &messenger.PolicyError{Decision: d}

@@ -37,12 +37,18 @@ const (
 // demo plays two customers, a bot and an agent through srv and prints what
 // each person sees.
 func demo(ctx context.Context, srv *messengertest.Server, team hours, logger *log.Logger) error {
-	st := store.NewMemory(store.WithClock(srv.Now))
+	st, err := store.NewMemory(store.WithClock(srv.Now))
+	if err != nil {
+		return err
+	}
 	client := srv.Client(
 		messenger.WithPageID(srv.PageID()),
 		messenger.WithPolicyGuard(st, messenger.GuardHumanAgentApproved()),
 	)
-	b := newBot(client, st, team, messenger.PageInboxAppID, logger)
+	b, err := newBot(client, st, team, messenger.PageInboxAppID, logger)
+	if err != nil {
+		return err
+	}
 	wh, err := newWebhook(b, srv.AppSecret(), "demo-verify-token", st, logger)
 	if err != nil {
 		return err

@@ -68,7 +68,10 @@ func run(ctx context.Context, env func(string) string, stdout io.Writer) error {
 	// One store for the webhook (redeliveries, people's messaging windows) and
 	// the bot (who was greeted). It lives in memory; use store/filestore or
 	// redisstore to keep it across restarts or share it between instances.
-	st := store.NewMemory()
+	st, err := store.NewMemory()
+	if err != nil {
+		return err
+	}
 	client, err := messenger.New(cfg.token,
 		messenger.WithAppSecret(cfg.appSecret),
 		messenger.WithPageID(cfg.pageID),
@@ -80,7 +83,10 @@ func run(ctx context.Context, env func(string) string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	b := newBot(client, st, team, cfg.humanApp, logger)
+	b, err := newBot(client, st, team, cfg.humanApp, logger)
+	if err != nil {
+		return err
+	}
 	wh, err := newWebhook(b, cfg.appSecret, cfg.verifyToken, st, logger)
 	if err != nil {
 		return err

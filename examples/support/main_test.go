@@ -15,6 +15,7 @@ import (
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/messengertest"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storetest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -109,9 +110,12 @@ func TestDemoSends(t *testing.T) {
 func TestDesk(t *testing.T) {
 	monday := time.Date(2026, 7, 6, 10, 0, 0, 0, time.UTC)
 	srv := messengertest.NewServer(t, messengertest.WithNow(monday))
-	st := store.NewMemory(store.WithClock(srv.Now))
+	st := storetest.NewMemory(t, store.WithClock(srv.Now))
 	client := srv.Client(messenger.WithPageID(srv.PageID()), messenger.WithPolicyGuard(st, messenger.GuardHumanAgentApproved()))
-	b := newBot(client, st, berlinHours(t), messenger.PageInboxAppID, log.New(io.Discard, "", 0))
+	b, err := newBot(client, st, berlinHours(t), messenger.PageInboxAppID, log.New(io.Discard, "", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
 	wh, err := newWebhook(b, srv.AppSecret(), "verify", st, log.New(io.Discard, "", 0))
 	if err != nil {
 		t.Fatal(err)

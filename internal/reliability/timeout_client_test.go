@@ -156,8 +156,8 @@ func TestLargeUploadUnderDefaultAttemptTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := c.Upload(context.Background(), messenger.AttachmentFile,
-		io.LimitReader(zeroReader{}, messenger.MaxUploadBytes), "big.bin", "application/octet-stream")
+	id, err := c.Upload(context.Background(), messenger.UploadFile{Type: messenger.AttachmentFile,
+		Body: io.LimitReader(zeroReader{}, messenger.MaxUploadBytes), Name: "big.bin", ContentType: "application/octet-stream"})
 	if err != nil || id != "1" {
 		t.Fatalf("Upload = %q, %v", id, err)
 	}

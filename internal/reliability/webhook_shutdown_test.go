@@ -14,6 +14,7 @@ import (
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storetest"
 )
 
 // shutdownRun posts n one-event deliveries to a webhook whose handlers take a
@@ -110,7 +111,7 @@ func TestWebhookShutdownWithoutInboxCountsDrops(t *testing.T) {
 // exactly what was left, once.
 func TestWebhookShutdownWithInboxLosesNothing(t *testing.T) {
 	const n = 3000
-	mem := store.NewMemory()
+	mem := storetest.NewMemory(t)
 	opts := []messenger.WebhookOption{messenger.WithInbox(mem), messenger.WithDedupe(mem)}
 	st, reported, ran := shutdownRun(t, n, opts...)
 	next, err := messenger.NewWebhook(secAppSecret, secVerifyTok, append(opts, messenger.WithWebhookLogger(newSecretSink(t).logger()))...)

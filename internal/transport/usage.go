@@ -14,9 +14,6 @@ type AppUsage struct {
 	TotalTime    int `json:"total_time"`
 }
 
-// Max is the highest of the three percentages.
-func (u AppUsage) Max() int { return max(u.CallCount, u.TotalCPUTime, u.TotalTime) }
-
 // BusinessUsage is one item of the X-Business-Use-Case-Usage header.
 type BusinessUsage struct {
 	// ObjectID is the business object the budget belongs to, usually the Page id.
@@ -30,18 +27,13 @@ type BusinessUsage struct {
 	EstimatedTimeToRegainAccess time.Duration `json:"-"`
 }
 
-// Max is the highest of the three percentages.
-func (u BusinessUsage) Max() int { return max(u.CallCount, u.TotalCPUTime, u.TotalTime) }
-
-// Usage is what Graph said about rate-limit budgets on one response.
+// Usage is what Graph said about rate-limit budgets on one response. The root
+// package turns it into its exported messenger.Usage.
 type Usage struct {
 	App      *AppUsage       // X-App-Usage, nil when absent
 	Page     *AppUsage       // X-Page-Usage, nil when absent
 	Business []BusinessUsage // X-Business-Use-Case-Usage, flattened
 }
-
-// Empty reports whether the response carried no usage header.
-func (u Usage) Empty() bool { return u.App == nil && u.Page == nil && len(u.Business) == 0 }
 
 // RegainAccessIn is the longest estimated_time_to_regain_access in the usage, zero
 // when none is throttled.

@@ -95,7 +95,7 @@ func TestCrashChild(t *testing.T) {
 			}
 			fmt.Printf("release %s\n", id)
 		}
-		tok, err := s.ClaimToken(ctx, "page", "user", "topic", store.OneTimeToken, crashNow)
+		tok, err := s.ClaimToken(ctx, store.TokenQuery{Page: "page", User: "user", Topic: "topic", Kind: store.OneTimeKind}, crashNow)
 		if err == nil {
 			fmt.Printf("token %s\n", tok.Value)
 		}
@@ -114,7 +114,7 @@ func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error { // one transaction: quicker than one PutToken each
 		for i := range crashTokens {
-			tok := store.Token{Value: fmt.Sprintf("tok-%04d", i), Kind: store.OneTimeToken, Page: "page", User: "user",
+			tok := store.Token{Value: fmt.Sprintf("tok-%04d", i), Kind: store.OneTimeKind, Page: "page", User: "user",
 				Topic: "topic", IssuedAt: crashNow, ExpiresAt: crashNow.Add(time.Hour), State: store.TokenLive}
 			if err := putToken(tx.Bucket(bucketTokens), &tokenRecord{Token: tok}); err != nil {
 				return err

@@ -50,8 +50,9 @@ var (
 	_ store.TopicTokens = (*Store)(nil)
 )
 
-// Option configures [Open].
-type Option func(*config)
+// Option configures [Open]. Options check their argument: Open fails with an error
+// naming the option instead of opening a store that misbehaves later.
+type Option func(*config) error
 
 type config struct {
 	now         func() time.Time
@@ -62,23 +63,38 @@ type config struct {
 // WithClock sets the clock the store reads to expire dedupe keys and windows
 // (default time.Now). Tests pass a fake clock to move time instead of sleeping.
 func WithClock(now func() time.Time) Option {
-	return func(c *config) {
-		if now != nil {
-			c.now = now
+	return func(c *config) error {
+		if now == nil {
+			return errors.New("filestore: WithClock: clock must not be nil")
 		}
+		c.now = now
+		return nil
 	}
 }
 
 // WithLockTimeout sets how long Open waits for another process to release the file
-// (default 1 s) before it fails. Zero fails at once.
+// (default 1 s) before it fails. Zero fails at once; a negative wait is an error.
 func WithLockTimeout(d time.Duration) Option {
-	return func(c *config) { c.lockTimeout = d }
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("filestore: WithLockTimeout: timeout must be at least 0, got %v", d)
+		}
+		c.lockTimeout = d
+		return nil
+	}
 }
 
 // WithFileMode sets the permissions of a file Open creates (default 0600: the file
-// holds notification tokens and message bodies).
+// holds notification tokens and message bodies). The mode must be permission bits
+// only (within 0777) and let the owner read and write.
 func WithFileMode(mode os.FileMode) Option {
-	return func(c *config) { c.mode = mode }
+	return func(c *config) error {
+		if mode&^os.ModePerm != 0 || mode&0o600 != 0o600 {
+			return fmt.Errorf("filestore: WithFileMode: mode must be permission bits within 0777 with owner read and write, got %#o", uint32(mode))
+		}
+		c.mode = mode
+		return nil
+	}
 }
 
 // Open opens the store in the file at path, creating it if needed. Everything a
@@ -86,7 +102,12 @@ func WithFileMode(mode os.FileMode) Option {
 func Open(path string, opts ...Option) (*Store, error) {
 	cfg := config{now: time.Now, lockTimeout: time.Second, mode: 0o600}
 	for _, o := range opts {
-		o(&cfg)
+		if o == nil {
+			return nil, errors.New("filestore: Open: nil Option")
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
 	}
 	if path == "" {
 		return nil, &store.InputError{Op: "Open", Field: "path", Limit: "must not be empty", Value: `""`}

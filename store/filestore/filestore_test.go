@@ -110,3 +110,34 @@ func BenchmarkFileStore(b *testing.B) {
 		return s
 	})
 }
+
+func TestOpenRejectsBadOptions(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		opt  filestore.Option
+		want []string // the option, the limit and the value, in the error
+	}{
+		{"nil clock", filestore.WithClock(nil), []string{"WithClock", "must not be nil"}},
+		{"negative lock timeout", filestore.WithLockTimeout(-time.Second), []string{"WithLockTimeout", "at least 0", "got -1s"}},
+		{"mode with type bits", filestore.WithFileMode(os.ModeDir | 0o600), []string{"WithFileMode", "within 0777", "got 020000000600"}},
+		{"mode the owner cannot write", filestore.WithFileMode(0o400), []string{"WithFileMode", "owner read and write", "got 0400"}},
+		{"nil option", nil, []string{"nil Option"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "store.db")
+			s, err := filestore.Open(path, tt.opt)
+			if err == nil {
+				s.Close()
+				t.Fatal("Open accepted the option")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+			if _, statErr := os.Stat(path); !errors.Is(statErr, os.ErrNotExist) {
+				t.Errorf("Open with a refused option created the file (stat: %v)", statErr)
+			}
+		})
+	}
+}

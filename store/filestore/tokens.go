@@ -94,14 +94,14 @@ func (s *Store) PutToken(ctx context.Context, t store.Token) error {
 // ClaimToken implements [store.Tokens]: the pick and the update are one write
 // transaction; bbolt runs one at a time, so no two claimers see the same live
 // token. A claim that finds nothing rolls back without touching the disk.
-func (s *Store) ClaimToken(ctx context.Context, page, user, topic string, kind store.TokenKind, now time.Time) (store.Token, error) {
-	if err := store.CheckClaim(page, user, kind); err != nil {
+func (s *Store) ClaimToken(ctx context.Context, q store.TokenQuery, now time.Time) (store.Token, error) {
+	if err := store.CheckClaim(q); err != nil {
 		return store.Token{}, err
 	}
 	var got store.Token
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		var best *tokenRecord
-		err := eachToken(tx, tokenIndexPrefix(page, user, kind, topic), func(rec *tokenRecord) error {
+		err := eachToken(tx, tokenIndexPrefix(q.Page, q.User, q.Kind, q.Topic), func(rec *tokenRecord) error {
 			t := rec.Token
 			if t.Claimable(now) && (best == nil || store.ClaimsBefore(t, best.Token)) {
 				best = rec
@@ -137,7 +137,7 @@ func (s *Store) ReleaseToken(ctx context.Context, claimed store.Token) error {
 		if rec == nil {
 			return store.ErrNoToken
 		}
-		t, ok := store.Unclaim(rec.Token, claimed, rec.PrevLastUsed, rec.Undoable)
+		t, ok := store.Unclaim(rec.Token, claimed, store.ClaimUndo{PrevLastUsed: rec.PrevLastUsed, Undoable: rec.Undoable})
 		if !ok {
 			return errUnchanged
 		}

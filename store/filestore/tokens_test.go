@@ -18,21 +18,21 @@ func TestClaimReadsOnlyItsTopic(t *testing.T) {
 		value, topic string
 		kind         store.TokenKind
 	}{
-		{"a", "sale", store.OneTimeToken},
-		{"b", "sale", store.RecurringToken},
-		{"c", "salez", store.OneTimeToken},
-		{"d", "sal", store.OneTimeToken},
+		{"a", "sale", store.OneTimeKind},
+		{"b", "sale", store.RecurringKind},
+		{"c", "salez", store.OneTimeKind},
+		{"d", "sal", store.OneTimeKind},
 	} {
 		tok := store.Token{Value: tc.value, Kind: tc.kind, Page: "p", User: "u", Topic: tc.topic, IssuedAt: now}
 		if err := s.PutToken(ctx, tok); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got, err := s.ClaimToken(ctx, "p", "u", "sale", store.OneTimeToken, now)
+	got, err := s.ClaimToken(ctx, store.TokenQuery{Page: "p", User: "u", Topic: "sale", Kind: store.OneTimeKind}, now)
 	if err != nil || got.Value != "a" {
 		t.Errorf("ClaimToken = %q, %v; want a", got.Value, err)
 	}
-	if _, err := s.ClaimToken(ctx, "p", "u", "sale", store.OneTimeToken, now); !errors.Is(err, store.ErrNoToken) {
+	if _, err := s.ClaimToken(ctx, store.TokenQuery{Page: "p", User: "u", Topic: "sale", Kind: store.OneTimeKind}, now); !errors.Is(err, store.ErrNoToken) {
 		t.Errorf("second ClaimToken = %v, want ErrNoToken", err)
 	}
 	all, err := s.ListTokens(ctx, "p", "u")

@@ -16,9 +16,9 @@ import (
 func TestTopicIndexBuiltOnOpen(t *testing.T) {
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	toks := []store.Token{
-		{Value: "a", Kind: store.OneTimeToken, Page: "p", User: "u1", Topic: "sale", IssuedAt: now, State: store.TokenLive},
-		{Value: "b", Kind: store.RecurringToken, Page: "p", User: "u2", Topic: "sale", IssuedAt: now.Add(time.Second), State: store.TokenDead},
-		{Value: "c", Kind: store.OneTimeToken, Page: "p", User: "u1", Topic: "salez", IssuedAt: now, State: store.TokenLive},
+		{Value: "a", Kind: store.OneTimeKind, Page: "p", User: "u1", Topic: "sale", IssuedAt: now, State: store.TokenLive},
+		{Value: "b", Kind: store.RecurringKind, Page: "p", User: "u2", Topic: "sale", IssuedAt: now.Add(time.Second), State: store.TokenDead},
+		{Value: "c", Kind: store.OneTimeKind, Page: "p", User: "u1", Topic: "salez", IssuedAt: now, State: store.TokenLive},
 	}
 	tests := []struct {
 		name   string

@@ -44,7 +44,7 @@ func benchClaim(b *testing.B, open func(b *testing.B) store.Store, parallel bool
 		}
 	}
 	op := func() {
-		if _, err := st.ClaimToken(ctx, page, user, topic, store.RecurringToken, now); err != nil {
+		if _, err := st.ClaimToken(ctx, store.TokenQuery{Page: page, User: user, Topic: topic, Kind: store.RecurringKind}, now); err != nil {
 			b.Error(err)
 		}
 	}

@@ -3,6 +3,7 @@ package storetest_test
 import (
 	"context"
 	"fmt"
+	"log"
 	"time"
 
 	"github.com/gomessenger/messenger/store"
@@ -17,7 +18,10 @@ import (
 //	}
 func ExampleClock() {
 	clock := storetest.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
-	mem := store.NewMemory(store.WithClock(clock.Now))
+	mem, err := store.NewMemory(store.WithClock(clock.Now))
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer mem.Close()
 	ctx := context.Background()
 

@@ -24,9 +24,12 @@ func (s *suite) closed(t *testing.T) {
 		"RecordAction": func() error {
 			return st.RecordAction(ctx, page, user, store.Action{Kind: store.ActionMessage, At: now})
 		},
-		"Window":       func() error { _, err := st.Window(ctx, page, user); return err },
-		"PutToken":     func() error { return st.PutToken(ctx, oneTime("otn-1", now)) },
-		"ClaimToken":   func() error { _, err := st.ClaimToken(ctx, page, user, topic, store.OneTimeToken, now); return err },
+		"Window":   func() error { _, err := st.Window(ctx, page, user); return err },
+		"PutToken": func() error { return st.PutToken(ctx, oneTime("otn-1", now)) },
+		"ClaimToken": func() error {
+			_, err := st.ClaimToken(ctx, store.TokenQuery{Page: page, User: user, Topic: topic, Kind: store.OneTimeKind}, now)
+			return err
+		},
 		"ReleaseToken": func() error { return st.ReleaseToken(ctx, oneTime("otn-1", now)) },
 		"KillToken":    func() error { return st.KillToken(ctx, "otn-1") },
 		"ListTokens":   func() error { _, err := st.ListTokens(ctx, page, user); return err },
@@ -72,11 +75,11 @@ func (s *suite) reopen(t *testing.T) {
 		}
 	}
 	put(t, st, oneTime("otn-1", now), oneTime("otn-2", now.Add(time.Minute)), recurring("rec-1", now))
-	claimed, ok := claim(t, st, store.OneTimeToken, now)
+	claimed, ok := claim(t, st, store.OneTimeKind, now)
 	if !ok {
 		t.Fatal("claim failed")
 	}
-	rec, ok := claim(t, st, store.RecurringToken, now)
+	rec, ok := claim(t, st, store.RecurringKind, now)
 	if !ok {
 		t.Fatal("recurring claim failed")
 	}
@@ -123,7 +126,7 @@ func (s *suite) reopen(t *testing.T) {
 	if diff := cmp.Diff(wantTokens, list(t, st)); diff != "" {
 		t.Errorf("tokens after reopen (-want +got):\n%s", diff)
 	}
-	if tok, ok := claim(t, st, store.OneTimeToken, now); ok {
+	if tok, ok := claim(t, st, store.OneTimeKind, now); ok {
 		t.Errorf("claimed %q after reopen; every one-time token was claimed or dead", tok.Value)
 	}
 	// The claims can still be undone after a restart.
@@ -133,10 +136,10 @@ func (s *suite) reopen(t *testing.T) {
 	if err := st.ReleaseToken(ctx, rec); err != nil {
 		t.Fatalf("ReleaseToken(recurring): %v", err)
 	}
-	if _, ok := claim(t, st, store.OneTimeToken, now); !ok {
+	if _, ok := claim(t, st, store.OneTimeKind, now); !ok {
 		t.Error("released one-time token not claimable after reopen")
 	}
-	if _, ok := claim(t, st, store.RecurringToken, now); !ok {
+	if _, ok := claim(t, st, store.RecurringKind, now); !ok {
 		t.Error("released recurring token not claimable after reopen")
 	}
 	if firstSeen(t, st, "mid.kept", time.Hour) {

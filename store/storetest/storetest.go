@@ -20,14 +20,16 @@
 package storetest
 
 import (
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/gomessenger/messenger/store"
 )
 
-// Option configures [Run].
-type Option func(*config)
+// Option configures [Run]. A bad argument fails the test that passed it, naming the
+// option.
+type Option func(*config) error
 
 type config struct {
 	clock  *Clock
@@ -38,13 +40,27 @@ type config struct {
 // clock (dedupe TTLs, window retention). The suite then moves c to test expiry;
 // without it those tests are skipped. Since the clock is shared, the suite's tests
 // run one after another.
-func WithClock(c *Clock) Option { return func(cfg *config) { cfg.clock = c } }
+func WithClock(c *Clock) Option {
+	return func(cfg *config) error {
+		if c == nil {
+			return errors.New("storetest: WithClock: clock must not be nil")
+		}
+		cfg.clock = c
+		return nil
+	}
+}
 
 // WithReopen marks the store as durable: reopen gets a store the suite has closed
 // and must open the same data again (the same file, the same Redis prefix). The
 // suite then checks that everything written before Close is there after reopen.
 func WithReopen(reopen func(t *testing.T, closed store.Store) store.Store) Option {
-	return func(cfg *config) { cfg.reopen = reopen }
+	return func(cfg *config) error {
+		if reopen == nil {
+			return errors.New("storetest: WithReopen: reopen must not be nil")
+		}
+		cfg.reopen = reopen
+		return nil
+	}
 }
 
 // Run runs the conformance suite as subtests of t. open must return a new, empty
@@ -53,7 +69,12 @@ func Run(t *testing.T, open func(t *testing.T) store.Store, opts ...Option) {
 	t.Helper()
 	cfg := &config{}
 	for _, o := range opts {
-		o(cfg)
+		if o == nil {
+			t.Fatal("storetest: Run: nil Option")
+		}
+		if err := o(cfg); err != nil {
+			t.Fatal(err)
+		}
 	}
 	s := &suite{cfg: cfg, open: open}
 	for _, tc := range []struct {

@@ -12,13 +12,11 @@ import (
 // tests that need none still run and the others skip cleanly.
 func TestRunOnMemory(t *testing.T) {
 	clock := storetest.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
-	storetest.Run(t, func(t *testing.T) store.Store {
-		return store.NewMemory(store.WithClock(clock.Now))
-	}, storetest.WithClock(clock))
+	storetest.Run(t, func(t *testing.T) store.Store { return storetest.NewMemory(t, store.WithClock(clock.Now)) }, storetest.WithClock(clock))
 }
 
 func TestRunWithoutClock(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store { return store.NewMemory() })
+	storetest.Run(t, func(t *testing.T) store.Store { return storetest.NewMemory(t) })
 }
 
 func TestClock(t *testing.T) {

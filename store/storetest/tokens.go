@@ -18,7 +18,7 @@ import (
 func oneTime(value string, now time.Time) store.Token {
 	return store.Token{
 		Value:     value,
-		Kind:      store.OneTimeToken,
+		Kind:      store.OneTimeKind,
 		Page:      page,
 		User:      user,
 		Topic:     topic,
@@ -32,7 +32,7 @@ func oneTime(value string, now time.Time) store.Token {
 func recurring(value string, now time.Time) store.Token {
 	return store.Token{
 		Value:       value,
-		Kind:        store.RecurringToken,
+		Kind:        store.RecurringKind,
 		Page:        page,
 		User:        user,
 		Topic:       topic,
@@ -65,7 +65,7 @@ func list(t *testing.T, st store.Store) []store.Token {
 // but ErrNoToken, which it reports as ok == false.
 func claim(t *testing.T, st store.Store, kind store.TokenKind, now time.Time) (store.Token, bool) {
 	t.Helper()
-	tok, err := st.ClaimToken(t.Context(), page, user, topic, kind, now)
+	tok, err := st.ClaimToken(t.Context(), store.TokenQuery{Page: page, User: user, Topic: topic, Kind: kind}, now)
 	if errors.Is(err, store.ErrNoToken) {
 		return store.Token{}, false
 	}
@@ -103,7 +103,7 @@ func (s *suite) tokensOneWinner(t *testing.T) {
 	var wins []store.Token
 	var errs []error
 	race(n, func(int) {
-		tok, err := st.ClaimToken(t.Context(), page, user, topic, store.OneTimeToken, now)
+		tok, err := st.ClaimToken(t.Context(), store.TokenQuery{Page: page, User: user, Topic: topic, Kind: store.OneTimeKind}, now)
 		mu.Lock()
 		defer mu.Unlock()
 		switch {
@@ -140,7 +140,7 @@ func (s *suite) tokensEachOnce(t *testing.T) {
 	won := map[string]int{}
 	var errs []error
 	race(claimers, func(int) {
-		tok, err := st.ClaimToken(t.Context(), page, user, topic, store.OneTimeToken, now)
+		tok, err := st.ClaimToken(t.Context(), store.TokenQuery{Page: page, User: user, Topic: topic, Kind: store.OneTimeKind}, now)
 		mu.Lock()
 		defer mu.Unlock()
 		switch {
@@ -177,7 +177,7 @@ func (s *suite) tokensSoonestFirst(t *testing.T) {
 	put(t, st, mk("c-3h", 3*time.Hour), mk("a-never", 0), mk("d-1h", time.Hour), mk("b-2h", 2*time.Hour), mk("e-2h", 2*time.Hour))
 	var got []string
 	for range 10 { // bounded, so a store that never runs out cannot hang the suite
-		tok, ok := claim(t, st, store.OneTimeToken, now)
+		tok, ok := claim(t, st, store.OneTimeKind, now)
 		if !ok {
 			break
 		}
@@ -202,25 +202,25 @@ func (s *suite) tokensMatching(t *testing.T) {
 		page, user, topc string
 		kind             store.TokenKind
 	}{
-		{"other page", "page-2", user, topic, store.OneTimeToken},
-		{"other user", page, "user-2", topic, store.OneTimeToken},
-		{"other topic", page, user, "other", store.OneTimeToken},
-		{"empty topic", page, user, "", store.OneTimeToken},
-		{"other kind", page, user, topic, store.RecurringToken},
+		{"other page", "page-2", user, topic, store.OneTimeKind},
+		{"other user", page, "user-2", topic, store.OneTimeKind},
+		{"other topic", page, user, "other", store.OneTimeKind},
+		{"empty topic", page, user, "", store.OneTimeKind},
+		{"other kind", page, user, topic, store.RecurringKind},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := st.ClaimToken(t.Context(), tc.page, tc.user, tc.topc, tc.kind, now)
+			_, err := st.ClaimToken(t.Context(), store.TokenQuery{Page: tc.page, User: tc.user, Topic: tc.topc, Kind: tc.kind}, now)
 			if !errors.Is(err, store.ErrNoToken) {
 				t.Errorf("ClaimToken = %v, want ErrNoToken", err)
 			}
 		})
 	}
-	tok, ok := claim(t, st, store.OneTimeToken, now)
+	tok, ok := claim(t, st, store.OneTimeKind, now)
 	if !ok || tok.Value != "live" {
 		t.Fatalf("ClaimToken = %q, %v; want the live token", tok.Value, ok)
 	}
-	if tok, ok := claim(t, st, store.OneTimeToken, now); ok {
+	if tok, ok := claim(t, st, store.OneTimeKind, now); ok {
 		t.Errorf("ClaimToken picked %q; dead and claimed tokens must not be claimable", tok.Value)
 	}
 }
@@ -230,10 +230,10 @@ func (s *suite) tokensExpiryNanosecond(t *testing.T) {
 	now := s.now()
 	tok := oneTime("otn-1", now)
 	put(t, st, tok)
-	if got, ok := claim(t, st, store.OneTimeToken, tok.ExpiresAt); ok {
+	if got, ok := claim(t, st, store.OneTimeKind, tok.ExpiresAt); ok {
 		t.Fatalf("claimed %q at ExpiresAt; a token is usable only strictly before it", got.Value)
 	}
-	got, ok := claim(t, st, store.OneTimeToken, tok.ExpiresAt.Add(-time.Nanosecond))
+	got, ok := claim(t, st, store.OneTimeKind, tok.ExpiresAt.Add(-time.Nanosecond))
 	if !ok {
 		t.Fatal("no token at ExpiresAt-1ns; it must still be usable")
 	}
@@ -243,10 +243,10 @@ func (s *suite) tokensExpiryNanosecond(t *testing.T) {
 
 	rec := recurring("rec-1", now)
 	put(t, st, rec)
-	if _, ok := claim(t, st, store.RecurringToken, rec.ExpiresAt); ok {
+	if _, ok := claim(t, st, store.RecurringKind, rec.ExpiresAt); ok {
 		t.Error("claimed a recurring token at its ExpiresAt")
 	}
-	if _, ok := claim(t, st, store.RecurringToken, rec.ExpiresAt.Add(-time.Nanosecond)); !ok {
+	if _, ok := claim(t, st, store.RecurringKind, rec.ExpiresAt.Add(-time.Nanosecond)); !ok {
 		t.Error("no recurring token at ExpiresAt-1ns")
 	}
 }
@@ -256,7 +256,7 @@ func (s *suite) tokensRecurring(t *testing.T) {
 	now := s.now()
 	rec := recurring("rec-1", now)
 	put(t, st, rec)
-	first, ok := claim(t, st, store.RecurringToken, now)
+	first, ok := claim(t, st, store.RecurringKind, now)
 	if !ok {
 		t.Fatal("first claim of a fresh recurring token failed")
 	}
@@ -265,10 +265,10 @@ func (s *suite) tokensRecurring(t *testing.T) {
 	if diff := cmp.Diff(want, first); diff != "" {
 		t.Errorf("first claim (-want +got):\n%s", diff)
 	}
-	if _, ok := claim(t, st, store.RecurringToken, now.Add(rec.MinInterval-time.Nanosecond)); ok {
+	if _, ok := claim(t, st, store.RecurringKind, now.Add(rec.MinInterval-time.Nanosecond)); ok {
 		t.Fatal("claimed again 1ns before MinInterval passed")
 	}
-	second, ok := claim(t, st, store.RecurringToken, now.Add(rec.MinInterval))
+	second, ok := claim(t, st, store.RecurringKind, now.Add(rec.MinInterval))
 	if !ok {
 		t.Fatal("no claim once MinInterval passed")
 	}
@@ -289,7 +289,7 @@ func (s *suite) tokensRecurringOneWinner(t *testing.T) {
 	wins := 0
 	var errs []error
 	race(200, func(int) {
-		_, err := st.ClaimToken(t.Context(), page, user, topic, store.RecurringToken, now)
+		_, err := st.ClaimToken(t.Context(), store.TokenQuery{Page: page, User: user, Topic: topic, Kind: store.RecurringKind}, now)
 		mu.Lock()
 		defer mu.Unlock()
 		switch {
@@ -312,7 +312,7 @@ func (s *suite) tokensRelease(t *testing.T) {
 	now := s.now()
 	tok := oneTime("otn-1", now)
 	put(t, st, tok)
-	claimed, ok := claim(t, st, store.OneTimeToken, now)
+	claimed, ok := claim(t, st, store.OneTimeKind, now)
 	if !ok {
 		t.Fatal("claim failed")
 	}
@@ -324,7 +324,7 @@ func (s *suite) tokensRelease(t *testing.T) {
 			t.Errorf("token after release (-want +got):\n%s", diff)
 		}
 	}
-	again, ok := claim(t, st, store.OneTimeToken, now.Add(time.Second))
+	again, ok := claim(t, st, store.OneTimeKind, now.Add(time.Second))
 	if !ok {
 		t.Fatal("a released one-time token must be claimable again")
 	}
@@ -357,11 +357,11 @@ func (s *suite) tokensReleaseRecurring(t *testing.T) {
 	t2 := t1.Add(25 * time.Hour)
 	rec := recurring("rec-1", t1)
 	put(t, st, rec)
-	first, ok := claim(t, st, store.RecurringToken, t1)
+	first, ok := claim(t, st, store.RecurringKind, t1)
 	if !ok {
 		t.Fatal("first claim failed")
 	}
-	second, ok := claim(t, st, store.RecurringToken, t2)
+	second, ok := claim(t, st, store.RecurringKind, t2)
 	if !ok {
 		t.Fatal("second claim failed")
 	}
@@ -384,7 +384,7 @@ func (s *suite) tokensReleaseRecurring(t *testing.T) {
 	if diff := cmp.Diff([]store.Token{first}, list(t, st)); diff != "" {
 		t.Errorf("releasing an older claim after a release changed the token (-want +got):\n%s", diff)
 	}
-	if _, ok := claim(t, st, store.RecurringToken, t2); !ok {
+	if _, ok := claim(t, st, store.RecurringKind, t2); !ok {
 		t.Error("released recurring token is not claimable at the released claim's time")
 	}
 }
@@ -398,7 +398,7 @@ func (s *suite) tokensKill(t *testing.T) {
 			t.Fatalf("KillToken(%s): %v", v, err)
 		}
 	}
-	for _, k := range []store.TokenKind{store.OneTimeToken, store.RecurringToken} {
+	for _, k := range []store.TokenKind{store.OneTimeKind, store.RecurringKind} {
 		if tok, ok := claim(t, st, k, now); ok {
 			t.Errorf("claimed killed token %q", tok.Value)
 		}
@@ -433,7 +433,7 @@ func (s *suite) tokensPutReplaces(t *testing.T) {
 	if diff := cmp.Diff([]store.Token{moved}, got); diff != "" {
 		t.Errorf("replaced token (-want +got):\n%s", diff)
 	}
-	if _, err := st.ClaimToken(t.Context(), page, "user-2", "other", store.OneTimeToken, now); err != nil {
+	if _, err := st.ClaimToken(t.Context(), store.TokenQuery{Page: page, User: "user-2", Topic: "other", Kind: store.OneTimeKind}, now); err != nil {
 		t.Errorf("claim of the replaced token: %v", err)
 	}
 }
@@ -532,9 +532,9 @@ func (s *suite) tokensInvalid(t *testing.T) {
 			}
 		})
 	}
-	_, err := st.ClaimToken(t.Context(), page, user, topic, "weekly", now)
+	_, err := st.ClaimToken(t.Context(), store.TokenQuery{Page: page, User: user, Topic: topic, Kind: store.TokenKind("weekly")}, now)
 	checkInputError(t, err, "kind")
-	_, err = st.ClaimToken(t.Context(), "", user, topic, store.OneTimeToken, now)
+	_, err = st.ClaimToken(t.Context(), store.TokenQuery{Page: "", User: user, Topic: topic, Kind: store.OneTimeKind}, now)
 	checkInputError(t, err, "page")
 	_, err = st.ListTokens(t.Context(), page, "")
 	checkInputError(t, err, "user")

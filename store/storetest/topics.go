@@ -136,11 +136,11 @@ func (s *suite) topicsFollowChanges(t *testing.T) {
 	put(t, st, a, b, r)
 	checkAll("after PutToken")
 
-	claimed, ok := claim(t, st, store.OneTimeToken, now)
+	claimed, ok := claim(t, st, store.OneTimeKind, now)
 	if !ok {
 		t.Fatal("claim failed")
 	}
-	recClaimed, err := st.ClaimToken(ctx, page, "user-3", topic, store.RecurringToken, now)
+	recClaimed, err := st.ClaimToken(ctx, store.TokenQuery{Page: page, User: "user-3", Topic: topic, Kind: store.RecurringKind}, now)
 	if err != nil {
 		t.Fatalf("ClaimToken(recurring): %v", err)
 	}
@@ -203,7 +203,7 @@ func (s *suite) topicsReopen(t *testing.T) {
 	c := oneTime("otn-c", now)
 	c.Topic = "other"
 	put(t, st, a, b, c)
-	if _, ok := claim(t, st, store.OneTimeToken, now); !ok {
+	if _, ok := claim(t, st, store.OneTimeKind, now); !ok {
 		t.Fatal("claim failed")
 	}
 	if err := st.KillToken(ctx, b.Value); err != nil {
