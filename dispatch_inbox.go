@@ -313,7 +313,6 @@ func (c *webhookCore) completer() {
 	defer c.wg.Done()
 	t := time.NewTimer(completeDelay)
 	defer t.Stop()
-	var spare []string
 	for {
 		select {
 		case <-c.sweepStop:
@@ -324,17 +323,17 @@ func (c *webhookCore) completer() {
 		t.Reset(completeDelay)
 		<-t.C
 		for {
+			// Take the list (at most completeBatch of it) and leave the rest;
+			// complete appends to a list the completer no longer reads.
 			c.complMu.Lock()
-			ids := c.complIDs
-			if len(ids) > completeBatch {
-				ids = ids[:completeBatch]
+			n := min(len(c.complIDs), completeBatch)
+			ids, dones := c.complIDs[:n:n], c.complDone[:n:n]
+			c.complIDs, c.complDone = c.complIDs[n:], c.complDone[n:]
+			if len(c.complIDs) == 0 {
+				c.complIDs, c.complDone = nil, nil
 			}
-			rest := c.complIDs[len(ids):]
-			c.complIDs = append(spare[:0], rest...)
-			dones := c.complDone[:len(ids)]
-			c.complDone = append([]chan struct{}(nil), c.complDone[len(ids):]...)
 			c.complMu.Unlock()
-			if len(ids) == 0 {
+			if n == 0 {
 				break
 			}
 			if err := c.intake.Complete(c.storeCtx, ids); err != nil {
@@ -346,10 +345,9 @@ func (c *webhookCore) completer() {
 				}
 			}
 			c.mu.Lock()
-			c.unsettled -= len(ids)
+			c.unsettled -= n
 			c.broadcast()
 			c.mu.Unlock()
-			spare = ids
 		}
 	}
 }
