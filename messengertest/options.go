@@ -43,6 +43,12 @@ type config struct {
 	requireProof bool
 	sentWait     time.Duration // WaitForSent's wait for a context without a deadline
 	version      string        // "" serves every vNN.N
+	// versions is the schedule of Graph versions; appVersion the app's default
+	// version ("" until Start settles it); unknownVersion what a version outside
+	// the schedule gets.
+	versions       versionTable
+	appVersion     string
+	unknownVersion UnknownVersion
 	start        time.Time
 	hook         http.Handler
 	hookURL      string
@@ -64,6 +70,7 @@ func defaultConfig() config {
 		secondary:  []App{{ID: PageInboxAppID, Name: "Page Inbox"}},
 		humanAgent: true,
 		sentWait:   DefaultSentWait,
+		versions:   versionTable(GraphVersions()),
 	}
 }
 
@@ -168,14 +175,56 @@ func WithSentWait(d time.Duration) Option {
 
 var graphVersion = regexp.MustCompile(`^v[0-9]+\.[0-9]+$`)
 
-// WithGraphVersion makes the server answer only calls under /<version>/ (e.g. "v25.0");
-// a call under any other version fails loudly. By default every vNN.N is served.
+// WithGraphVersion makes the server answer only calls under /<version>/ (e.g. "v25.0")
+// and calls without a version, which run as it unless WithAppGraphVersion says
+// otherwise; a call under any other version fails loudly. By default every version
+// of the schedule is served (see GraphVersions).
 func WithGraphVersion(version string) Option {
 	return func(c *config) error {
 		if !graphVersion.MatchString(version) {
 			return fmt.Errorf("messengertest: WithGraphVersion: want a version like v25.0, got %q", version)
 		}
 		c.version = version
+		return nil
+	}
+}
+
+// WithGraphVersions adds versions to the fake's schedule of Graph versions (see
+// GraphVersions), or replaces the dates of one it knows by name: a version Meta
+// released after this package, or an expiry date Meta announced later.
+func WithGraphVersions(versions ...GraphVersion) Option {
+	return func(c *config) error {
+		merged := c.versions.merge(versions)
+		if err := checkVersionTable(merged); err != nil {
+			return err
+		}
+		c.versions = merged
+		return nil
+	}
+}
+
+// WithAppGraphVersion sets the app's default Graph version, which Graph uses for a
+// call whose path names no version (the app's "Upgrade API Version" setting). The
+// default is the version given to WithGraphVersion, else v25.0. It must be a
+// version of the schedule.
+func WithAppGraphVersion(version string) Option {
+	return func(c *config) error {
+		if !graphVersion.MatchString(version) {
+			return fmt.Errorf("messengertest: WithAppGraphVersion: want a version like v25.0, got %q", version)
+		}
+		c.appVersion = version
+		return nil
+	}
+}
+
+// WithUnknownVersions sets what a call under a version Graph never released gets
+// (default RefuseUnknownVersion).
+func WithUnknownVersions(u UnknownVersion) Option {
+	return func(c *config) error {
+		if u != RefuseUnknownVersion && u != ServeUnknownAsDefault {
+			return fmt.Errorf("messengertest: WithUnknownVersions: unknown mode %d", u)
+		}
+		c.unknownVersion = u
 		return nil
 	}
 }

@@ -44,7 +44,7 @@ See the messengertest package documentation for every field.`)
 	secret := fs.String("app-secret", messengertest.DefaultAppSecret, "app `secret`: signs webhooks and checks appsecret_proof")
 	requireProof := fs.Bool("require-proof", false, "refuse Graph calls without an appsecret_proof (Graph's \"Require App Secret\")")
 	webhook := fs.String("webhook", "", "`URL` that receives the simulated users' signed webhooks")
-	version := fs.String("graph-version", "", "serve only this Graph `version` (e.g. v25.0); default: every vNN.N")
+	version := fs.String("graph-version", "", "serve only this Graph `version` (e.g. v25.0) and unversioned calls; default: every version")
 	token := fs.String("token", messengertest.DefaultPageToken, "Page access `token` the server accepts")
 	pageID := fs.String("page-id", messengertest.DefaultPageID, "`id` of the fake Page")
 	echoes := fs.Bool("echoes", false, "deliver a message_echoes webhook for every accepted message send (needs --webhook)")
@@ -85,6 +85,9 @@ See the messengertest package documentation for every field.`)
 		if !graphVersion.MatchString(*version) {
 			return usagef("--graph-version: want a version like v25.0, got %q", *version)
 		}
+		if !knownGraphVersion(*version) {
+			return usagef("--graph-version: %q is not a Graph version (v1.0 to %s)", *version, latestGraphVersion())
+		}
 		opts = append(opts, messengertest.WithGraphVersion(*version))
 	}
 	if *now != "" {
@@ -107,4 +110,19 @@ See the messengertest package documentation for every field.`)
 	<-ctx.Done()
 	fmt.Fprintln(stderr, "messenger fake: stopping")
 	return nil
+}
+
+// knownGraphVersion reports whether v is a Graph version the fake's schedule holds.
+func knownGraphVersion(v string) bool {
+	for _, gv := range messengertest.GraphVersions() {
+		if gv.Version == v {
+			return true
+		}
+	}
+	return false
+}
+
+func latestGraphVersion() string {
+	vs := messengertest.GraphVersions()
+	return vs[len(vs)-1].Version
 }
