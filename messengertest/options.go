@@ -43,12 +43,6 @@ type config struct {
 	requireProof bool
 	sentWait     time.Duration // WaitForSent's wait for a context without a deadline
 	version      string        // "" serves every vNN.N
-	// versions is the schedule of Graph versions; appVersion the app's default
-	// version ("" until Start settles it); unknownVersion what a version outside
-	// the schedule gets.
-	versions       versionTable
-	appVersion     string
-	unknownVersion UnknownVersion
 	start        time.Time
 	hook         http.Handler
 	hookURL      string
@@ -57,6 +51,13 @@ type config struct {
 	humanAgent   bool
 	// recurringExempt: people are in a region where recurring notifications go on
 	recurringExempt bool
+
+	// versions is the schedule of Graph versions; appVersion the app's default
+	// version ("" until Start settles it); unknownVersion what a version outside
+	// the schedule gets.
+	versions       versionTable
+	appVersion     string
+	unknownVersion UnknownVersion
 }
 
 func defaultConfig() config {

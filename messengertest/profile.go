@@ -202,7 +202,7 @@ func checkGreeting(v json.RawMessage, _ map[string]json.RawMessage) *graphError 
 func checkPersistentMenu(v json.RawMessage, all map[string]json.RawMessage) *graphError {
 	var menus []struct {
 		Locale                string       `json:"locale"`
-		ComposerInputDisabled *bool        `json:"composer_input_disabled"`
+		ComposerInputDisabled *flexBool    `json:"composer_input_disabled"`
 		DisabledSurfaces      []string     `json:"disabled_surfaces"`
 		CallToActions         []wireButton `json:"call_to_actions"`
 	}
