@@ -21,6 +21,7 @@ const (
 	EndpointThreadOwner          = "thread_owner"
 	EndpointSecondaryReceivers   = "secondary_receivers"
 	EndpointMessengerProfile     = "messenger_profile"
+	EndpointSubscribedApps       = "subscribed_apps"
 	EndpointObject               = "object" // GET or DELETE /{id}: a persona, a user profile, the Page
 	EndpointBatch                = "batch"
 )
@@ -47,6 +48,11 @@ var pageEdges = map[string]route{
 		http.MethodPost:   (*Server).handleSetProfile,
 		http.MethodGet:    (*Server).handleGetProfile,
 		http.MethodDelete: (*Server).handleDeleteProfile,
+	}},
+	EndpointSubscribedApps: {EndpointSubscribedApps, map[string]graphHandler{
+		http.MethodPost:   (*Server).handleSubscribe,
+		http.MethodGet:    (*Server).handleListSubscribed,
+		http.MethodDelete: (*Server).handleUnsubscribe,
 	}},
 }
 

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gomessenger/messenger"
@@ -58,6 +60,13 @@ type config struct {
 	versions       versionTable
 	appVersion     string
 	unknownVersion UnknownVersion
+
+	// webhookFields are the names subscribed_apps accepts; subscribeDefault, when
+	// not nil, the fields a POST without subscribed_fields subscribes.
+	webhookFields    []string
+	subscribeDefault []string
+	// profileFields are the user-profile fields answered when a call names none.
+	profileFields []string
 }
 
 func defaultConfig() config {
@@ -72,6 +81,9 @@ func defaultConfig() config {
 		humanAgent: true,
 		sentWait:   DefaultSentWait,
 		versions:   versionTable(GraphVersions()),
+
+		webhookFields: slices.Clone(pageWebhookFields),
+		profileFields: slices.Clone(defaultProfileFields),
 	}
 }
 
@@ -226,6 +238,58 @@ func WithUnknownVersions(u UnknownVersion) Option {
 			return fmt.Errorf("messengertest: WithUnknownVersions: unknown mode %d", u)
 		}
 		c.unknownVersion = u
+		return nil
+	}
+}
+
+// WithWebhookFields adds Page webhook fields that POST /{page}/subscribed_apps
+// accepts besides the Messenger fields, feed and group_feed.
+func WithWebhookFields(fields ...string) Option {
+	return func(c *config) error {
+		if err := checkFieldNames("WithWebhookFields", fields); err != nil {
+			return err
+		}
+		for _, f := range fields {
+			if !slices.Contains(c.webhookFields, f) {
+				c.webhookFields = append(c.webhookFields, f)
+			}
+		}
+		return nil
+	}
+}
+
+// WithSubscribeDefaultFields makes POST /{page}/subscribed_apps without
+// subscribed_fields subscribe these fields, as calls written for Graph versions
+// that took no fields expect. By default such a call fails with code 100, as
+// current Graph answers it.
+func WithSubscribeDefaultFields(fields ...string) Option {
+	return func(c *config) error {
+		if len(fields) == 0 {
+			return errors.New("messengertest: WithSubscribeDefaultFields: no fields")
+		}
+		if err := checkFieldNames("WithSubscribeDefaultFields", fields); err != nil {
+			return err
+		}
+		c.subscribeDefault = slices.Clone(fields)
+		return nil
+	}
+}
+
+// WithProfileDefaultFields sets the user-profile fields GET /{psid} answers when
+// the call names none (default: name, first_name, last_name, profile_pic); id is
+// always answered. Each must be one of id, name, first_name, last_name,
+// profile_pic, locale, timezone, gender.
+func WithProfileDefaultFields(fields ...string) Option {
+	return func(c *config) error {
+		if len(fields) == 0 {
+			return errors.New("messengertest: WithProfileDefaultFields: no fields")
+		}
+		for _, f := range fields {
+			if !slices.Contains(userFields, f) {
+				return fmt.Errorf("messengertest: WithProfileDefaultFields: %q is not a user profile field (%s)", f, strings.Join(userFields, ", "))
+			}
+		}
+		c.profileFields = slices.Clone(fields)
 		return nil
 	}
 }
