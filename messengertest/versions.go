@@ -16,7 +16,7 @@ import (
 type GraphVersion struct {
 	// Version is the path segment, "v25.0".
 	Version string
-	// Released is the day the version became callable (00:00 UTC).
+	// Released is the day Meta released the version (00:00 UTC).
 	Released time.Time
 	// Expires is the day it stopped being usable (00:00 UTC); zero while Meta has
 	// announced no date.
