@@ -319,6 +319,35 @@ func describeJSON(v []byte) string {
 	return "number " + string(t)
 }
 
+// list reads a parameter holding names: a JSON array, a string holding one, or a
+// comma-separated string; ok is false when the parameter is absent.
+func (p *params) list(name string) ([]string, bool, *graphError) {
+	v, ok := p.values[name]
+	if !ok {
+		return nil, false, nil
+	}
+	var out []string
+	if json.Unmarshal(v, &out) == nil {
+		return out, true, nil
+	}
+	s, err := flexString(v)
+	if err != nil {
+		return nil, true, errParam("Param %s must be a list of names, comma separated or a JSON array", name)
+	}
+	if strings.HasPrefix(strings.TrimSpace(s), "[") {
+		if json.Unmarshal([]byte(s), &out) != nil {
+			return nil, true, errParam("Param %s must be a list of names, comma separated or a JSON array", name)
+		}
+		return out, true, nil
+	}
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out, true, nil
+}
+
 // boolean reads a top-level parameter that is a flexBool; ok is false when absent.
 func (p *params) boolean(name string) (value, ok bool, gerr *graphError) {
 	v, ok := p.values[name]

@@ -1,7 +1,6 @@
 package messengertest
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -79,24 +78,15 @@ func (s *Server) handleUnsubscribe(c *call, r *http.Request) (any, *graphError) 
 }
 
 func (s *Server) subscribedFields(p *params) ([]string, *graphError) {
-	v, ok := p.values["subscribed_fields"]
+	list, ok, gerr := p.list("subscribed_fields")
+	if gerr != nil {
+		return nil, gerr
+	}
 	if !ok {
 		if s.cfg.subscribeDefault != nil {
 			return slices.Clone(s.cfg.subscribeDefault), nil
 		}
 		return nil, errParam("The parameter subscribed_fields is required")
-	}
-	var list []string
-	if json.Unmarshal(v, &list) != nil {
-		str, err := flexString(v)
-		if err != nil {
-			return nil, errParam("Param subscribed_fields must be a list of webhook fields, comma separated or a JSON array")
-		}
-		for _, f := range strings.Split(str, ",") {
-			if f = strings.TrimSpace(f); f != "" {
-				list = append(list, f)
-			}
-		}
 	}
 	if len(list) == 0 {
 		return nil, errParam("Param subscribed_fields must name at least one webhook field")
