@@ -31,7 +31,7 @@ type batchResult struct {
 	Body    string        `json:"body"`
 }
 
-// handleBatch serves POST /vNN.N/ with a batch parameter: each operation is served as
+// handleBatch serves POST /vNN.N/ (or /) with a batch parameter: each operation is served as
 // if called alone, with the batch's credentials unless it carries its own.
 func (s *Server) handleBatch(c *call, r *http.Request) (any, *graphError) {
 	if c.inBatch {

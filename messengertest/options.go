@@ -44,7 +44,7 @@ type config struct {
 	appSecret    string
 	requireProof bool
 	sentWait     time.Duration // WaitForSent's wait for a context without a deadline
-	version      string        // "" serves every vNN.N
+	version      string        // "" serves every version of the schedule
 	start        time.Time
 	hook         http.Handler
 	hookURL      string
