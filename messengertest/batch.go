@@ -11,13 +11,13 @@ import (
 const maxBatch = 50
 
 type batchOp struct {
-	Method                string `json:"method"`
-	RelativeURL           string `json:"relative_url"`
-	Body                  string `json:"body"`
-	Name                  string `json:"name"`
-	DependsOn             string `json:"depends_on"`
-	OmitResponseOnSuccess *bool  `json:"omit_response_on_success"`
-	AttachedFiles         string `json:"attached_files"`
+	Method                string    `json:"method"`
+	RelativeURL           string    `json:"relative_url"`
+	Body                  string    `json:"body"`
+	Name                  string    `json:"name"`
+	DependsOn             string    `json:"depends_on"`
+	OmitResponseOnSuccess *flexBool `json:"omit_response_on_success"`
+	AttachedFiles         string    `json:"attached_files"`
 }
 
 type batchHeader struct {
@@ -31,7 +31,7 @@ type batchResult struct {
 	Body    string        `json:"body"`
 }
 
-// handleBatch serves POST /vNN.N/ with a batch parameter: each operation is served as
+// handleBatch serves POST /vNN.N/ (or /) with a batch parameter: each operation is served as
 // if called alone, with the batch's credentials unless it carries its own.
 func (s *Server) handleBatch(c *call, r *http.Request) (any, *graphError) {
 	if c.inBatch {
@@ -54,10 +54,11 @@ func (s *Server) handleBatch(c *call, r *http.Request) (any, *graphError) {
 	if len(ops) > maxBatch {
 		return nil, errParam("Too many requests in batch message. Maximum batch size is %d; got %d", maxBatch, len(ops))
 	}
-	includeHeaders := true
-	if v, ok, _ := c.params.str("include_headers"); ok && v == "false" {
-		includeHeaders = false
+	includeHeaders, ok, gerr := c.params.boolean("include_headers")
+	if gerr != nil {
+		return nil, gerr
 	}
+	includeHeaders = includeHeaders || !ok
 	token, _, _ := c.params.str("access_token")
 	if token == "" {
 		if h := r.Header.Get("Authorization"); len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {

@@ -1,10 +1,14 @@
 package messengertest
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
+	"slices"
 	"strings"
 	"time"
 )
@@ -44,7 +48,10 @@ var userActions = map[string]func(u *User, body []byte) (map[string]any, *contro
 		return withHookErr(map[string]any{"mid": mid}, err), nil
 	},
 	"postback": func(u *User, body []byte) (map[string]any, *controlError) {
-		var in struct{ Title, Payload string }
+		var in struct {
+			Title   string `json:"title"`
+			Payload string `json:"payload"`
+		}
 		if cerr := decodeControl(body, &in); cerr != nil {
 			return nil, cerr
 		}
@@ -84,7 +91,10 @@ var userActions = map[string]func(u *User, body []byte) (map[string]any, *contro
 		return withHookErr(map[string]any{}, err), nil
 	},
 	"ice_breaker": func(u *User, body []byte) (map[string]any, *controlError) {
-		var in struct{ Question, Payload string }
+		var in struct {
+			Question string `json:"question"`
+			Payload  string `json:"payload"`
+		}
 		if cerr := decodeControl(body, &in); cerr != nil {
 			return nil, cerr
 		}
@@ -134,7 +144,9 @@ var userActions = map[string]func(u *User, body []byte) (map[string]any, *contro
 		return withHookErr(map[string]any{"comment_id": id, "post_id": in.PostID}, err), nil
 	},
 	"post": func(u *User, body []byte) (map[string]any, *controlError) {
-		var in struct{ Message string }
+		var in struct {
+			Message string `json:"message"`
+		}
 		if cerr := decodeControl(body, &in); cerr != nil {
 			return nil, cerr
 		}
@@ -142,7 +154,10 @@ var userActions = map[string]func(u *User, body []byte) (map[string]any, *contro
 		return withHookErr(map[string]any{"post_id": id}, err), nil
 	},
 	"reaction": func(u *User, body []byte) (map[string]any, *controlError) {
-		var in struct{ MID, Reaction string }
+		var in struct {
+			MID      string `json:"mid"`
+			Reaction string `json:"reaction"`
+		}
 		if cerr := decodeControl(body, &in); cerr != nil {
 			return nil, cerr
 		}
@@ -155,6 +170,9 @@ var userActions = map[string]func(u *User, body []byte) (map[string]any, *contro
 		return withHookErr(map[string]any{}, u.Reacts(in.MID, in.Reaction)), nil
 	},
 	"read": func(u *User, body []byte) (map[string]any, *controlError) {
+		if cerr := decodeControl(body, &struct{}{}); cerr != nil {
+			return nil, cerr
+		}
 		return withHookErr(map[string]any{}, u.Reads()), nil
 	},
 	"handover": func(u *User, body []byte) (map[string]any, *controlError) {
@@ -211,14 +229,45 @@ func withHookErr(out map[string]any, err error) map[string]any {
 	return out
 }
 
+// decodeControl decodes a control call's JSON body into dst (a pointer to a struct).
+// An empty body leaves dst as it is; a field dst does not have is refused by name,
+// so a misspelled field fails instead of being ignored.
 func decodeControl(body []byte, dst any) *controlError {
-	if len(strings.TrimSpace(string(body))) == 0 {
+	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
-	if err := json.Unmarshal(body, dst); err != nil {
+	if err := strictUnmarshal(body, dst); err != nil {
+		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			fields := controlFields(reflect.TypeOf(dst).Elem())
+			if len(fields) == 0 {
+				return badRequest("unknown field %s: this call takes no fields", name)
+			}
+			return badRequest("unknown field %s: this call takes %s", name, strings.Join(fields, ", "))
+		}
 		return badRequest("body must be a JSON object: %s", jsonProblem(err))
 	}
 	return nil
+}
+
+// controlFields lists the JSON names of a struct's fields, embedded ones included.
+func controlFields(t reflect.Type) []string {
+	var out []string
+	for f := range t.Fields() {
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			out = append(out, controlFields(f.Type)...)
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		out = append(out, cmp.Or(name, f.Name))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // faultJSON is a Fault on the control API, with latency as a Go duration string.
@@ -298,17 +347,23 @@ func (s *Server) control(r *http.Request, path string) (any, *controlError) {
 		}
 		out := []json.RawMessage{}
 		for _, rec := range s.Sent() {
-			out = append(out, withTime(rec.Body, rec.Time))
+			out = append(out, sentJSON(rec))
 		}
 		return out, nil
 	case path == "reset":
 		if cerr := method(http.MethodPost); cerr != nil {
 			return nil, cerr
 		}
+		if cerr := decodeControl(body, &struct{}{}); cerr != nil {
+			return nil, cerr
+		}
 		s.Reset()
-		return map[string]any{}, nil
+		return map[string]string{"now": s.Now().Format(time.RFC3339Nano)}, nil
 	case path == "flush":
 		if cerr := method(http.MethodPost); cerr != nil {
+			return nil, cerr
+		}
+		if cerr := decodeControl(body, &struct{}{}); cerr != nil {
 			return nil, cerr
 		}
 		return withHookErr(map[string]any{}, s.Flush()), nil
@@ -371,14 +426,22 @@ func (s *Server) control(r *http.Request, path string) (any, *controlError) {
 	return nil, &controlError{http.StatusNotFound, fmt.Sprintf("no control endpoint /_fake/%s (users/{psid}/{action}, clock, sent, reset, flush, delivery, faults, webhooks)", path)}
 }
 
-// withTime adds "time" to a JSON object.
-func withTime(body json.RawMessage, t time.Time) json.RawMessage {
+// sentJSON is a send as GET /_fake/sent lists it: the call's wire JSON plus "time"
+// and what the fake answered, "message_id" and "attachment_id" (when it answered
+// them).
+func sentJSON(rec SendRecord) json.RawMessage {
 	var obj map[string]json.RawMessage
-	if json.Unmarshal(body, &obj) != nil || obj == nil {
-		obj = map[string]json.RawMessage{"body": body}
+	if json.Unmarshal(rec.Body, &obj) != nil || obj == nil {
+		obj = map[string]json.RawMessage{"body": rec.Body}
 	}
-	ts, _ := json.Marshal(t.Format(time.RFC3339Nano))
-	obj["time"] = ts
+	add := func(k, v string) {
+		if v != "" {
+			obj[k], _ = json.Marshal(v)
+		}
+	}
+	add("time", rec.Time.Format(time.RFC3339Nano))
+	add("message_id", rec.MessageID)
+	add("attachment_id", rec.AttachmentID)
 	b, _ := json.Marshal(obj)
 	return b
 }

@@ -11,20 +11,37 @@
 //
 // # Strict like Graph
 //
-// The server serves the Graph endpoints the SDK uses under /vNN.N/ (any version,
-// or only the one given to WithGraphVersion): me/messages (every recipient kind,
-// message kind and sender action), message_attachments (JSON and multipart),
+// The server serves the Graph endpoints the SDK uses: me/messages (every recipient
+// kind, message kind and sender action), message_attachments (JSON and multipart),
 // personas (create, list with cursor paging, get, delete), pass_thread_control,
 // take_thread_control, request_thread_control, release_thread_control, thread_owner,
-// secondary_receivers, messenger_profile (set, get, delete), the user profile
-// (GET /{psid}) and batch requests (POST /vNN.N/ with batch=[...], at most 50).
-// The Page may be addressed as "me" or by its id. A path without a version fails
-// loudly.
+// secondary_receivers, messenger_profile (set, get, delete), subscribed_apps
+// (subscribe with subscribed_fields, list, delete; see SubscribedFields), the user
+// profile (GET /{psid}; name, first_name, last_name and profile_pic when no fields
+// are named) and batch requests (POST / with batch=[...], at most 50). The Page may
+// be addressed as "me" or by its id.
+//
+// Versions follow Meta's published schedule (GraphVersions): a call under /vNN.N/
+// runs as that version until the version expires on the fake clock's date, and
+// then as the oldest version still usable, as Graph runs it; a call without a
+// version runs as the app's default version (WithAppGraphVersion, default v25.0).
+// The version a call ran as is in its Facebook-API-Version response header, and
+// version-gated features (the product template needs v8.0) follow it.
+// WithGraphVersion serves one version only.
 //
 // Every call needs the Page token (query access_token, form field, or
 // "Authorization: Bearer"): none answers 104, a wrong one 190. appsecret_proof is
 // verified against the app secret whenever it is sent, and required only with
 // WithRequireProof, as Graph requires it only of an app with "Require App Secret" on.
+// Errors are worded as Graph words them: most messages start with "(#code) ", the
+// token errors (104, 190) do not, and unsupported requests (100/33) and
+// appsecret_proof errors are typed GraphMethodException, the others OAuthException.
+//
+// Parameters are read as Graph reads them whatever the encoding (JSON, form fields
+// holding JSON, multipart, query): ids and payloads may be strings or numbers, and
+// booleans and integers may be sent as strings ("is_reusable": "true",
+// "expires_in_days": "3"), as form-style clients send every value. A misspelled
+// field of a message is refused, naming it.
 //
 // Sends are decoded from the wire by the server itself, independently of the SDK's
 // encoder, and checked against the platform's documented rules: exactly one recipient
@@ -103,9 +120,12 @@
 //
 // Sent returns every accepted send, typed and raw; WaitForSent waits for n of them
 // without polling, at most DefaultSentWait (WithSentWait) when its context has no
-// deadline, and fails with a list of what was sent; Reset empties the state. InjectFault makes matching calls fail by
-// endpoint, recipient, count or seeded probability, with a Graph error, a bare HTTP
-// status, latency or a dropped connection.
+// deadline, and fails with a list of what was sent. Reset empties the state the
+// Page learned (people, sends, tokens, personas, profile, subscription, faults,
+// webhook history) and keeps the clock, the configuration and the delivery
+// settings. InjectFault makes matching calls fail by endpoint, recipient, count or
+// seeded probability, with a Graph error, a bare HTTP status, latency or a dropped
+// connection.
 //
 // Sends to these magic PSIDs fail without any setup:
 //
@@ -137,12 +157,38 @@
 //	POST /_fake/users/{psid}/block     {"blocked": true}
 //	POST /_fake/users/{psid}/name      {"first_name": "...", "last_name": "..."}
 //	POST /_fake/clock                  {"advance": "25h"} or {"now": "<RFC 3339>"} → {"now": "..."}
-//	GET  /_fake/sent                   accepted sends, oldest first: wire JSON plus "time"
-//	POST /_fake/reset                  empty state
+//	GET  /_fake/sent                   accepted sends, oldest first: wire JSON plus "time", "message_id" and "attachment_id" answered
+//	POST /_fake/reset                  {} → {"now": "..."}: empty state; the clock, configuration and delivery settings stay
 //	POST /_fake/faults                 a Fault as JSON ("latency": "250ms"); DELETE clears them
 //	POST /_fake/delivery               a Delivery as JSON ("echoes": true turns echoes on); POST /_fake/flush delivers held webhooks
 //	GET  /_fake/webhooks               webhook POSTs made: time, body, status, error
 //
 // A user action whose webhook delivery failed still happened; its answer then carries
-// "webhook_error". Bad control calls answer 4xx with {"error": "..."}.
+// "webhook_error". Bad control calls answer 4xx with {"error": "..."}; a field a call
+// does not take is refused with its name and the fields the call takes.
+//
+// # Choices where Graph's documents are silent
+//
+// Where Meta documents no answer, the fake makes a choice, and an option changes it:
+//
+//   - a version missing from the schedule (/v99.0/) is refused with code 100 naming
+//     the usable versions; WithUnknownVersions(ServeUnknownAsDefault) runs it as the
+//     app's default version instead;
+//   - version dates take effect at 00:00 UTC; a version without an announced expiry
+//     (v26.0) never expires; a version of the schedule released after the fake
+//     clock's date runs as itself, so moving the clock back keeps the client's
+//     version working; WithGraphVersions adds versions and dates;
+//   - the app's default version is v25.0 (WithAppGraphVersion); Graph's rule that an
+//     app may call only versions from the one current when it was created is not
+//     modelled: every version of the schedule is callable;
+//   - POST subscribed_apps without subscribed_fields is refused with code 100, as
+//     current Graph answers it (WithSubscribeDefaultFields accepts it); a second POST
+//     replaces the subscribed fields; the field names accepted are the Messenger
+//     fields, feed and group_feed (WithWebhookFields adds more); the subscription
+//     does not gate webhook delivery;
+//   - GET /{psid} without fields answers name, first_name, last_name and profile_pic,
+//     with id (WithProfileDefaultFields);
+//   - a boolean sent as a string is read in any case ("True"); "1" and "0" are
+//     refused;
+//   - the chat-plugin and ice-breaker event shapes described above.
 package messengertest

@@ -170,7 +170,9 @@ func (f *Fault) graphError() *graphError {
 	case f.Code == 10900:
 		e = errAlreadyReplied()
 	case f.Code == 190:
-		e = errf(190, 0, "Invalid OAuth access token - Cannot parse access token")
+		e = errBadToken()
+	case f.Code == 104:
+		e = errNoToken()
 	default:
 		e = errf(f.Code, f.Subcode, "messengertest: injected fault")
 	}

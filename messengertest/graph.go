@@ -21,6 +21,7 @@ const (
 	EndpointThreadOwner          = "thread_owner"
 	EndpointSecondaryReceivers   = "secondary_receivers"
 	EndpointMessengerProfile     = "messenger_profile"
+	EndpointSubscribedApps       = "subscribed_apps"
 	EndpointObject               = "object" // GET or DELETE /{id}: a persona, a user profile, the Page
 	EndpointBatch                = "batch"
 )
@@ -47,6 +48,11 @@ var pageEdges = map[string]route{
 		http.MethodPost:   (*Server).handleSetProfile,
 		http.MethodGet:    (*Server).handleGetProfile,
 		http.MethodDelete: (*Server).handleDeleteProfile,
+	}},
+	EndpointSubscribedApps: {EndpointSubscribedApps, map[string]graphHandler{
+		http.MethodPost:   (*Server).handleSubscribe,
+		http.MethodGet:    (*Server).handleListSubscribed,
+		http.MethodDelete: (*Server).handleUnsubscribe,
 	}},
 }
 
@@ -159,20 +165,20 @@ func (s *Server) authenticate(r *http.Request, p *params) *graphError {
 		}
 	}
 	if token == "" {
-		return errf(104, 0, "An access token is required to request this resource.")
+		return errNoToken()
 	}
 	if !hmac.Equal([]byte(token), []byte(s.cfg.token)) {
-		return &graphError{code: 190, message: "Invalid OAuth access token - Cannot parse access token"}
+		return errBadToken()
 	}
 	proof, has, _ := p.str("appsecret_proof")
 	if !has {
 		if s.cfg.requireProof {
-			return errParam("API calls from the server require an appsecret_proof argument")
+			return errMethod("API calls from the server require an appsecret_proof argument")
 		}
 		return nil
 	}
 	if !hmac.Equal([]byte(strings.ToLower(proof)), []byte(appSecretProof(s.cfg.appSecret, token))) {
-		return errParam("Invalid appsecret_proof provided in the API argument")
+		return errMethod("Invalid appsecret_proof provided in the API argument")
 	}
 	return nil
 }

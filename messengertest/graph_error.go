@@ -14,6 +14,7 @@ type graphError struct {
 	subcode   int
 	typ       string
 	message   string // without the "(#code) " prefix
+	bare      bool   // Graph sends the message without the "(#code) " prefix
 	transient bool
 	header    http.Header // extra response headers, e.g. usage headers for throttling
 }
@@ -44,8 +45,12 @@ func (e *graphError) envelope(trace string) errorEnvelope {
 	if typ == "" {
 		typ = "OAuthException"
 	}
+	msg := e.message
+	if !e.bare {
+		msg = fmt.Sprintf("(#%d) %s", e.code, e.message)
+	}
 	return errorEnvelope{Error: errorBody{
-		Message:     fmt.Sprintf("(#%d) %s", e.code, e.message),
+		Message:     msg,
 		Type:        typ,
 		Code:        e.code,
 		Subcode:     e.subcode,
@@ -142,6 +147,25 @@ func errAmbiguous() *graphError {
 	return errf(1, 1357046, "Received Invalid JSON reply.")
 }
 
+// Graph words these errors without the "(#code) " prefix; the token errors are typed
+// OAuthException, the others GraphMethodException.
+
+func errNoToken() *graphError {
+	return &graphError{code: 104, bare: true, message: "An access token is required to request this resource."}
+}
+
+func errBadToken() *graphError {
+	return &graphError{code: 190, bare: true, message: "Invalid OAuth access token - Cannot parse access token"}
+}
+
+func errMethod(format string, args ...any) *graphError {
+	e := errParam(format, args...)
+	e.typ, e.bare = "GraphMethodException", true
+	return e
+}
+
 func errUnsupported(method, id string) *graphError {
-	return errf(100, 33, "Unsupported %s request. Object with ID '%s' does not exist, cannot be loaded due to missing permissions, or does not support this operation.", method, id)
+	e := errMethod("Unsupported %s request. Object with ID '%s' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api", method, id)
+	e.subcode = 33
+	return e
 }

@@ -8,6 +8,10 @@ import (
 // userFields are the user profile fields the fake answers (Meta's User Profile API).
 var userFields = []string{"id", "name", "first_name", "last_name", "profile_pic", "locale", "timezone", "gender"}
 
+// defaultProfileFields are answered when a profile call names no fields
+// (WithProfileDefaultFields changes them).
+var defaultProfileFields = []string{"name", "first_name", "last_name", "profile_pic"}
+
 // handleGetObject serves GET /{id}: the Page, a persona or a user profile.
 func (s *Server) handleGetObject(c *call, r *http.Request) (any, *graphError) {
 	id := c.path
@@ -23,7 +27,7 @@ func (s *Server) handleGetObject(c *call, r *http.Request) (any, *graphError) {
 	if !ok {
 		return nil, errUnsupported("get", id)
 	}
-	fields := []string{"first_name", "last_name", "profile_pic"}
+	fields := s.cfg.profileFields
 	if v, ok, _ := c.params.str("fields"); ok && v != "" {
 		fields = strings.Split(v, ",")
 	}

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gomessenger/messenger"
@@ -42,7 +44,7 @@ type config struct {
 	appSecret    string
 	requireProof bool
 	sentWait     time.Duration // WaitForSent's wait for a context without a deadline
-	version      string        // "" serves every vNN.N
+	version      string        // "" serves every version of the schedule
 	start        time.Time
 	hook         http.Handler
 	hookURL      string
@@ -51,6 +53,20 @@ type config struct {
 	humanAgent   bool
 	// recurringExempt: people are in a region where recurring notifications go on
 	recurringExempt bool
+
+	// versions is the schedule of Graph versions; appVersion the app's default
+	// version ("" until Start settles it); unknownVersion what a version outside
+	// the schedule gets.
+	versions       versionTable
+	appVersion     string
+	unknownVersion UnknownVersion
+
+	// webhookFields are the names subscribed_apps accepts; subscribeDefault, when
+	// not nil, the fields a POST without subscribed_fields subscribes.
+	webhookFields    []string
+	subscribeDefault []string
+	// profileFields are the user-profile fields answered when a call names none.
+	profileFields []string
 }
 
 func defaultConfig() config {
@@ -64,6 +80,10 @@ func defaultConfig() config {
 		secondary:  []App{{ID: PageInboxAppID, Name: "Page Inbox"}},
 		humanAgent: true,
 		sentWait:   DefaultSentWait,
+		versions:   versionTable(GraphVersions()),
+
+		webhookFields: slices.Clone(pageWebhookFields),
+		profileFields: slices.Clone(defaultProfileFields),
 	}
 }
 
@@ -168,14 +188,108 @@ func WithSentWait(d time.Duration) Option {
 
 var graphVersion = regexp.MustCompile(`^v[0-9]+\.[0-9]+$`)
 
-// WithGraphVersion makes the server answer only calls under /<version>/ (e.g. "v25.0");
-// a call under any other version fails loudly. By default every vNN.N is served.
+// WithGraphVersion makes the server answer only calls under /<version>/ (e.g. "v25.0")
+// and calls without a version, which run as it unless WithAppGraphVersion says
+// otherwise; a call under any other version fails loudly. By default every version
+// of the schedule is served (see GraphVersions).
 func WithGraphVersion(version string) Option {
 	return func(c *config) error {
 		if !graphVersion.MatchString(version) {
 			return fmt.Errorf("messengertest: WithGraphVersion: want a version like v25.0, got %q", version)
 		}
 		c.version = version
+		return nil
+	}
+}
+
+// WithGraphVersions adds versions to the fake's schedule of Graph versions (see
+// GraphVersions), or replaces the dates of one it knows by name: a version Meta
+// released after this package, or an expiry date Meta announced later.
+func WithGraphVersions(versions ...GraphVersion) Option {
+	return func(c *config) error {
+		merged := c.versions.merge(versions)
+		if err := checkVersionTable(merged); err != nil {
+			return err
+		}
+		c.versions = merged
+		return nil
+	}
+}
+
+// WithAppGraphVersion sets the app's default Graph version, which Graph uses for a
+// call whose path names no version (the app's "Upgrade API Version" setting). The
+// default is the version given to WithGraphVersion, else v25.0. It must be a
+// version of the schedule.
+func WithAppGraphVersion(version string) Option {
+	return func(c *config) error {
+		if !graphVersion.MatchString(version) {
+			return fmt.Errorf("messengertest: WithAppGraphVersion: want a version like v25.0, got %q", version)
+		}
+		c.appVersion = version
+		return nil
+	}
+}
+
+// WithUnknownVersions sets what a call under a version Graph never released gets
+// (default RefuseUnknownVersion).
+func WithUnknownVersions(u UnknownVersion) Option {
+	return func(c *config) error {
+		if u != RefuseUnknownVersion && u != ServeUnknownAsDefault {
+			return fmt.Errorf("messengertest: WithUnknownVersions: unknown mode %d", u)
+		}
+		c.unknownVersion = u
+		return nil
+	}
+}
+
+// WithWebhookFields adds Page webhook fields that POST /{page}/subscribed_apps
+// accepts besides the Messenger fields, feed and group_feed.
+func WithWebhookFields(fields ...string) Option {
+	return func(c *config) error {
+		if err := checkFieldNames("WithWebhookFields", fields); err != nil {
+			return err
+		}
+		for _, f := range fields {
+			if !slices.Contains(c.webhookFields, f) {
+				c.webhookFields = append(c.webhookFields, f)
+			}
+		}
+		return nil
+	}
+}
+
+// WithSubscribeDefaultFields makes POST /{page}/subscribed_apps without
+// subscribed_fields subscribe these fields, as calls written for Graph versions
+// that took no fields expect. By default such a call fails with code 100, as
+// current Graph answers it.
+func WithSubscribeDefaultFields(fields ...string) Option {
+	return func(c *config) error {
+		if len(fields) == 0 {
+			return errors.New("messengertest: WithSubscribeDefaultFields: no fields")
+		}
+		if err := checkFieldNames("WithSubscribeDefaultFields", fields); err != nil {
+			return err
+		}
+		c.subscribeDefault = slices.Clone(fields)
+		return nil
+	}
+}
+
+// WithProfileDefaultFields sets the user-profile fields GET /{psid} answers when
+// the call names none (default: name, first_name, last_name, profile_pic); id is
+// always answered. Each must be one of id, name, first_name, last_name,
+// profile_pic, locale, timezone, gender.
+func WithProfileDefaultFields(fields ...string) Option {
+	return func(c *config) error {
+		if len(fields) == 0 {
+			return errors.New("messengertest: WithProfileDefaultFields: no fields")
+		}
+		for _, f := range fields {
+			if !slices.Contains(userFields, f) {
+				return fmt.Errorf("messengertest: WithProfileDefaultFields: %q is not a user profile field (%s)", f, strings.Join(userFields, ", "))
+			}
+		}
+		c.profileFields = slices.Clone(fields)
 		return nil
 	}
 }

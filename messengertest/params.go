@@ -9,7 +9,9 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -243,6 +245,120 @@ func (s *idString) UnmarshalJSON(b []byte) error {
 	}
 	*s = idString(v)
 	return nil
+}
+
+// Graph reads form-style scalars: a parameter sent as the string "true" is the
+// boolean true, and "5" is the number 5, whatever the encoding of the call, since
+// form fields carry no types and many clients stringify every value. flexBool and
+// flexInt take those strings where the platform documents a boolean or an integer;
+// any other value is refused, naming the field.
+
+// flexBool is a JSON boolean that also accepts the strings "true" and "false" in
+// any case. Other strings, including "1" and "0", are refused.
+type flexBool bool
+
+func (b *flexBool) UnmarshalJSON(v []byte) error {
+	var x bool
+	if err := json.Unmarshal(v, &x); err == nil {
+		*b = flexBool(x)
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(v, &s); err == nil {
+		switch strings.ToLower(s) {
+		case "true":
+			*b = true
+			return nil
+		case "false":
+			*b = false
+			return nil
+		}
+	}
+	return &json.UnmarshalTypeError{Value: describeJSON(v), Type: reflect.TypeFor[bool]()}
+}
+
+// flexInt is a JSON integer that also accepts a string holding one ("5").
+type flexInt int
+
+func (n *flexInt) UnmarshalJSON(v []byte) error {
+	var x int
+	if err := json.Unmarshal(v, &x); err == nil {
+		*n = flexInt(x)
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(v, &s); err == nil {
+		if x, err := strconv.Atoi(strings.TrimSpace(s)); err == nil {
+			*n = flexInt(x)
+			return nil
+		}
+	}
+	return &json.UnmarshalTypeError{Value: describeJSON(v), Type: reflect.TypeFor[int]()}
+}
+
+// describeJSON names a JSON value for an error: its kind, and a string's text.
+func describeJSON(v []byte) string {
+	t := bytes.TrimSpace(v)
+	switch {
+	case len(t) == 0:
+		return "empty value"
+	case t[0] == '"':
+		if len(t) > 40 {
+			return "string"
+		}
+		return "string " + string(t)
+	case t[0] == '{':
+		return "object"
+	case t[0] == '[':
+		return "array"
+	case t[0] == 't' || t[0] == 'f':
+		return "bool"
+	case t[0] == 'n':
+		return "null"
+	}
+	return "number " + string(t)
+}
+
+// list reads a parameter holding names: a JSON array, a string holding one, or a
+// comma-separated string; ok is false when the parameter is absent.
+func (p *params) list(name string) ([]string, bool, *graphError) {
+	v, ok := p.values[name]
+	if !ok {
+		return nil, false, nil
+	}
+	var out []string
+	if json.Unmarshal(v, &out) == nil {
+		return out, true, nil
+	}
+	s, err := flexString(v)
+	if err != nil {
+		return nil, true, errParam("Param %s must be a list of names, comma separated or a JSON array", name)
+	}
+	if strings.HasPrefix(strings.TrimSpace(s), "[") {
+		if json.Unmarshal([]byte(s), &out) != nil {
+			return nil, true, errParam("Param %s must be a list of names, comma separated or a JSON array", name)
+		}
+		return out, true, nil
+	}
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out, true, nil
+}
+
+// boolean reads a top-level parameter that is a flexBool; ok is false when absent.
+func (p *params) boolean(name string) (value, ok bool, gerr *graphError) {
+	v, ok := p.values[name]
+	if !ok {
+		return false, false, nil
+	}
+	var b flexBool
+	if err := json.Unmarshal(v, &b); err != nil {
+		return false, true, errParam("Param %s must be a boolean (true or false); got %s", name, describeJSON(v))
+	}
+	return bool(b), true, nil
 }
 
 // strictUnmarshal decodes v into dst rejecting fields dst does not know, so a

@@ -90,27 +90,12 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // profileFields reads the fields to get or delete: a comma list or a JSON array.
 func profileFields(p *params) ([]string, *graphError) {
-	v, ok := p.values["fields"]
+	list, ok, gerr := p.list("fields")
+	if gerr != nil {
+		return nil, gerr
+	}
 	if !ok {
 		return nil, errParam("The parameter fields is required: the Messenger Profile properties to act on")
-	}
-	var list []string
-	if json.Unmarshal(v, &list) != nil {
-		s, err := flexString(v)
-		if err != nil {
-			return nil, errParam("Param fields must be a list of property names")
-		}
-		if strings.HasPrefix(strings.TrimSpace(s), "[") {
-			if json.Unmarshal([]byte(s), &list) != nil {
-				return nil, errParam("Param fields must be a list of property names")
-			}
-		} else {
-			for _, f := range strings.Split(s, ",") {
-				if f = strings.TrimSpace(f); f != "" {
-					list = append(list, f)
-				}
-			}
-		}
 	}
 	if len(list) == 0 {
 		return nil, errParam("Param fields must name at least one property")
@@ -202,7 +187,7 @@ func checkGreeting(v json.RawMessage, _ map[string]json.RawMessage) *graphError 
 func checkPersistentMenu(v json.RawMessage, all map[string]json.RawMessage) *graphError {
 	var menus []struct {
 		Locale                string       `json:"locale"`
-		ComposerInputDisabled *bool        `json:"composer_input_disabled"`
+		ComposerInputDisabled *flexBool    `json:"composer_input_disabled"`
 		DisabledSurfaces      []string     `json:"disabled_surfaces"`
 		CallToActions         []wireButton `json:"call_to_actions"`
 	}

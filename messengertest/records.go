@@ -223,9 +223,11 @@ func (s *Server) recordLocked(r SendRecord) {
 }
 
 // Reset forgets everything the fake learned: sends, users and their windows, tokens,
-// personas, comments, saved attachments, the Messenger Profile, faults, webhook
-// history and held webhooks. Configuration (token, Page, app secret, webhook target)
-// and the clock stay.
+// personas, comments, saved attachments, the Messenger Profile, the subscribed_apps
+// subscription, faults, webhook history and held webhooks. It keeps the clock where
+// it is (SetNow moves it back), the configuration (token, Page, app, app secret,
+// webhook target, versions and every other option), the delivery settings of
+// SetDelivery, and the id counter, so ids stay unique across resets.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()

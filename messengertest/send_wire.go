@@ -41,9 +41,9 @@ type wireQuickReply struct {
 
 // wireMediaPayload is the payload of an image, audio, video or file attachment.
 type wireMediaPayload struct {
-	URL          string   `json:"url"`
-	IsReusable   *bool    `json:"is_reusable"`
-	AttachmentID idString `json:"attachment_id"`
+	URL          string    `json:"url"`
+	IsReusable   *flexBool `json:"is_reusable"`
+	AttachmentID idString  `json:"attachment_id"`
 }
 
 type wireTemplateHead struct {
@@ -56,16 +56,16 @@ type wireButton struct {
 	URL                 string          `json:"url"`
 	Payload             json.RawMessage `json:"payload"`
 	WebviewHeightRatio  string          `json:"webview_height_ratio"`
-	MessengerExtensions *bool           `json:"messenger_extensions"`
+	MessengerExtensions *flexBool       `json:"messenger_extensions"`
 	FallbackURL         string          `json:"fallback_url"`
 	WebviewShareButton  string          `json:"webview_share_button"`
 	GameMetadata        json.RawMessage `json:"game_metadata"`
 }
 
 type wireGeneric struct {
-	TemplateType     string `json:"template_type"`
-	Sharable         *bool  `json:"sharable"`
-	ImageAspectRatio string `json:"image_aspect_ratio"`
+	TemplateType     string    `json:"template_type"`
+	Sharable         *flexBool `json:"sharable"`
+	ImageAspectRatio string    `json:"image_aspect_ratio"`
 	Elements         []struct {
 		Title         *string      `json:"title"`
 		Subtitle      *string      `json:"subtitle"`
@@ -79,12 +79,12 @@ type wireButtonTemplate struct {
 	TemplateType string       `json:"template_type"`
 	Text         *string      `json:"text"`
 	Buttons      []wireButton `json:"buttons"`
-	Sharable     *bool        `json:"sharable"`
+	Sharable     *flexBool    `json:"sharable"`
 }
 
 type wireMediaTemplate struct {
-	TemplateType string `json:"template_type"`
-	Sharable     *bool  `json:"sharable"`
+	TemplateType string    `json:"template_type"`
+	Sharable     *flexBool `json:"sharable"`
 	Elements     []struct {
 		MediaType    string       `json:"media_type"`
 		AttachmentID idString     `json:"attachment_id"`
@@ -95,7 +95,7 @@ type wireMediaTemplate struct {
 
 type wireReceipt struct {
 	TemplateType  string          `json:"template_type"`
-	Sharable      *bool           `json:"sharable"`
+	Sharable      *flexBool       `json:"sharable"`
 	RecipientName *string         `json:"recipient_name"`
 	MerchantName  string          `json:"merchant_name"`
 	OrderNumber   *idString       `json:"order_number"`
@@ -139,7 +139,7 @@ type wireCustomerFeedback struct {
 	BusinessPrivacy *struct {
 		URL string `json:"url"`
 	} `json:"business_privacy"`
-	ExpiresInDays *int `json:"expires_in_days"`
+	ExpiresInDays *flexInt `json:"expires_in_days"`
 }
 
 type wireOTNRequest struct {

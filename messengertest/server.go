@@ -1,6 +1,7 @@
 package messengertest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -16,8 +17,8 @@ import (
 // concurrent use. Build one with NewServer in tests or Start elsewhere.
 type Server struct {
 	// URL is the server's base URL, "http://127.0.0.1:port", without a Graph version:
-	// the Graph API is under URL + "/v25.0/" (or any other vNN.N) and the control API
-	// under URL + "/_fake/".
+	// the Graph API is under URL + "/v25.0/" (or any other version, or none) and the
+	// control API under URL + "/_fake/".
 	URL string
 
 	cfg  config
@@ -64,6 +65,12 @@ func Start(opts ...Option) (*Server, error) {
 	}
 	if cfg.start.IsZero() {
 		cfg.start = time.Now().UTC().Truncate(time.Millisecond)
+	}
+	cfg.appVersion = cmp.Or(cfg.appVersion, cfg.version, defaultGraphVersion)
+	for _, v := range []struct{ option, version string }{{"WithAppGraphVersion", cfg.appVersion}, {"WithGraphVersion", cfg.version}} {
+		if _, ok := cfg.versions.find(v.version); v.version != "" && !ok {
+			return nil, fmt.Errorf("messengertest: %s: %s is not a version of the schedule (WithGraphVersions adds one)", v.option, v.version)
+		}
 	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -130,14 +137,10 @@ func (s *Server) AppID() string { return s.cfg.appID }
 // GraphURL is the versioned base of the Graph API on this server, e.g.
 // "http://127.0.0.1:4321/v25.0".
 func (s *Server) GraphURL() string {
-	v := s.cfg.version
-	if v == "" {
-		v = defaultGraphVersion
-	}
-	return s.URL + "/" + v
+	return s.URL + "/" + cmp.Or(s.cfg.version, s.cfg.appVersion)
 }
 
-// defaultGraphVersion is the version GraphURL names when the server serves them all.
+// defaultGraphVersion is the app's default version unless an option sets one.
 const defaultGraphVersion = "v25.0"
 
 // Now is the time on the fake clock.
@@ -167,24 +170,29 @@ func (s *Server) SetNow(t time.Time) {
 }
 
 // ServeHTTP routes a request: the control API under /_fake/, the Graph API under
-// /vNN.N/. Anything else fails loudly with a Graph error, so a client that dropped
-// its version prefix notices.
+// /vNN.N/ and, as Graph serves them, under paths without a version. Every Graph
+// answer carries a Facebook-API-Version header naming the version the call ran as.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	if strings.HasPrefix(path, "_fake/") || path == "_fake" {
 		s.serveControl(w, r, strings.TrimPrefix(strings.TrimPrefix(path, "_fake"), "/"))
 		return
 	}
-	version, rest, _ := strings.Cut(path, "/")
+	asked, rest := "", path
+	if v, after, _ := strings.Cut(path, "/"); graphVersion.MatchString(v) {
+		asked, rest = v, after
+	}
 	trace := s.traceID()
-	if !graphVersion.MatchString(version) {
-		s.writeError(w, errf(100, 0, "messengertest: path %q has no Graph version; call /vNN.N/%s (for example %s/%s)", r.URL.Path, path, s.GraphURL(), path), trace)
+	if s.cfg.version != "" && asked != "" && asked != s.cfg.version {
+		s.writeError(w, errf(100, 0, "messengertest: this server serves Graph %s only; the call used %s", s.cfg.version, asked), trace)
 		return
 	}
-	if s.cfg.version != "" && version != s.cfg.version {
-		s.writeError(w, errf(100, 0, "messengertest: this server serves Graph %s only; the call used %s", s.cfg.version, version), trace)
+	version, gerr := s.effectiveVersion(asked, s.Now())
+	if gerr != nil {
+		s.writeError(w, gerr, trace)
 		return
 	}
+	w.Header().Set("Facebook-API-Version", version)
 	s.serveGraph(w, r, &call{version: version, path: strings.Trim(rest, "/"), trace: trace})
 	s.deliverEchoes(w)
 }

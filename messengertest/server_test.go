@@ -26,7 +26,7 @@ func TestRoutingAndAuth(t *testing.T) {
 		wantCode    int
 		wantSub     int
 	}{
-		{"no version", "GET", srv.URL + "/me/personas?access_token=" + tok, "", "", nil, 400, 100, 0},
+		{"no version", "GET", srv.URL + "/me/personas?access_token=" + tok, "", "", nil, 200, 0, 0},
 		{"unknown edge", "GET", srv.URL + "/v25.0/me/nothing?access_token=" + tok, "", "", nil, 400, 100, 33},
 		{"other page", "GET", srv.URL + "/v25.0/42/personas?access_token=" + tok, "", "", nil, 400, 100, 33},
 		{"wrong method", "DELETE", srv.URL + "/v25.0/me/messages?access_token=" + tok, "", "", nil, 400, 100, 33},

@@ -24,6 +24,8 @@ type state struct {
 	webhooks    []Webhook
 	pending     []pendingEvent
 	faults      []*faultState
+
+	subscription subscription // the app's installation on the Page (subscribed_apps)
 }
 
 func newState(start time.Time) *state {

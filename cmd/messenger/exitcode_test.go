@@ -57,6 +57,7 @@ func TestExitCodes(t *testing.T) {
 		{"fake addr", []string{"fake", "--addr", "nonsense"}, 2, []string{"--addr", "nonsense"}},
 		{"fake port", []string{"fake", "--addr", "127.0.0.1:70000"}, 2, []string{"--addr", "70000"}},
 		{"fake graph version", []string{"fake", "--graph-version", "25"}, 2, []string{"--graph-version", `"25"`}},
+		{"fake graph version never released", []string{"fake", "--graph-version", "v99.0"}, 2, []string{"--graph-version", `"v99.0"`}},
 		{"fake webhook", []string{"fake", "--webhook", "not-a-url"}, 2, []string{"--webhook", "not-a-url"}},
 		{"fake echoes without webhook", []string{"fake", "--echoes"}, 2, []string{"--echoes", "--webhook"}},
 		{"fake page id", []string{"fake", "--page-id", "me"}, 2, []string{"--page-id", `"me"`}},

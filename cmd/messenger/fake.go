@@ -18,8 +18,12 @@ interrupted. The first line printed is
 Point the bot's Graph client at base_url with the token, and verify the webhooks
 it receives (X-Hub-Signature-256) with app_secret. appsecret_proof is checked when
 a call carries one and required only with --require-proof, as Graph requires it
-only of apps with "Require App Secret" on. The Graph API is under <base_url>/<version>/ and a JSON control API under
-<base_url>/_fake/ drives simulated users, the clock and the records:
+only of apps with "Require App Secret" on. The Graph API is under <base_url>/<version>/
+(an expired version runs as the oldest usable one, as Graph runs it) and, as Graph
+serves them, under paths without a version, which run as the app's default version;
+the Facebook-API-Version response header names the version a call ran as. A JSON
+control API under <base_url>/_fake/ drives simulated users, the clock and the
+records; a field a call does not take is refused with a 400 naming it:
 
   POST /_fake/users/{psid}/message   {"text": "..."}      -> {"mid": "..."}
   POST /_fake/users/{psid}/optin     {"payload": "..."}   -> {"one_time_notif_token": "..."}
@@ -31,8 +35,11 @@ only of apps with "Require App Secret" on. The Graph API is under <base_url>/<ve
   POST /_fake/users/{psid}/ice_breaker {"question": "...", "payload": "..."} -> {"mid": "..."}
   POST /_fake/users/{psid}/postback|referral|reaction|read|handover|block|post|name
   POST /_fake/clock                  {"advance": "25h"} or {"now": "<RFC 3339>"} -> {"now": "..."}
-  GET  /_fake/sent                   accepted sends, oldest first, wire JSON plus "time"
-  POST /_fake/reset                  empty state
+  GET  /_fake/sent                   accepted sends, oldest first: wire JSON plus "time",
+                                     and the "message_id" and "attachment_id" answered
+  POST /_fake/reset                  -> {"now": "..."}: forgets users, sends, tokens, faults
+                                     and webhook history; keeps the clock, the flags and
+                                     the delivery settings
   POST /_fake/delivery               {"echoes": true, "batch_size": 2, ...}: how webhooks go
   POST /_fake/faults, DELETE /_fake/faults, POST /_fake/flush, GET /_fake/webhooks
 
@@ -44,7 +51,7 @@ See the messengertest package documentation for every field.`)
 	secret := fs.String("app-secret", messengertest.DefaultAppSecret, "app `secret`: signs webhooks and checks appsecret_proof")
 	requireProof := fs.Bool("require-proof", false, "refuse Graph calls without an appsecret_proof (Graph's \"Require App Secret\")")
 	webhook := fs.String("webhook", "", "`URL` that receives the simulated users' signed webhooks")
-	version := fs.String("graph-version", "", "serve only this Graph `version` (e.g. v25.0); default: every vNN.N")
+	version := fs.String("graph-version", "", "serve only this Graph `version` (e.g. v25.0) and unversioned calls; default: every version")
 	token := fs.String("token", messengertest.DefaultPageToken, "Page access `token` the server accepts")
 	pageID := fs.String("page-id", messengertest.DefaultPageID, "`id` of the fake Page")
 	echoes := fs.Bool("echoes", false, "deliver a message_echoes webhook for every accepted message send (needs --webhook)")
@@ -85,6 +92,9 @@ See the messengertest package documentation for every field.`)
 		if !graphVersion.MatchString(*version) {
 			return usagef("--graph-version: want a version like v25.0, got %q", *version)
 		}
+		if !knownGraphVersion(*version) {
+			return usagef("--graph-version: %q is not a Graph version (v1.0 to %s)", *version, latestGraphVersion())
+		}
 		opts = append(opts, messengertest.WithGraphVersion(*version))
 	}
 	if *now != "" {
@@ -107,4 +117,19 @@ See the messengertest package documentation for every field.`)
 	<-ctx.Done()
 	fmt.Fprintln(stderr, "messenger fake: stopping")
 	return nil
+}
+
+// knownGraphVersion reports whether v is a Graph version the fake's schedule holds.
+func knownGraphVersion(v string) bool {
+	for _, gv := range messengertest.GraphVersions() {
+		if gv.Version == v {
+			return true
+		}
+	}
+	return false
+}
+
+func latestGraphVersion() string {
+	vs := messengertest.GraphVersions()
+	return vs[len(vs)-1].Version
 }

@@ -158,9 +158,49 @@ func TestFakeHelpNamesControlActions(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"CUSTOMER_CHAT_PLUGIN", "ice_breaker", "notification_messages", "--echoes", `"echoes": true`} {
+	for _, want := range []string{"CUSTOMER_CHAT_PLUGIN", "ice_breaker", "notification_messages", "--echoes", `"echoes": true`,
+		"Facebook-API-Version", "without a version", `"message_id"`, "keeps the clock", "400 naming it"} {
 		if !strings.Contains(out, strings.TrimPrefix(want, "-")) {
 			t.Errorf("fake --help does not mention %s", want)
+		}
+	}
+}
+
+// TestFakeServesWhatOtherLanguagesCall runs, in order, calls that client libraries
+// in other languages make against Graph and checks what the fake process answers.
+func TestFakeServesWhatOtherLanguagesCall(t *testing.T) {
+	bin := buildMessenger(t)
+	t.Parallel()
+	base, token, _ := startFake(t, bin, "--now", "2026-07-01")
+	q := "?access_token=" + token
+	send := `{"recipient":{"id":"42"},"messaging_type":"RESPONSE","message":{"attachment":{"type":"image","payload":{"url":"https://e.com/a.png","is_reusable":"true"}}}}`
+	steps := []struct {
+		name, method, path, body string
+		wantStatus               int
+		wantIn                   []string
+	}{
+		{"user writes", "POST", "/_fake/users/42/message", `{"text":"hello"}`, 200, []string{`"mid"`}},
+		{"misnamed control field", "POST", "/_fake/users/42/message", `{"text":"hello","quick_reply":"X"}`, 400, []string{`unknown field \"quick_reply\"`, "quick_reply_payload"}},
+		{"subscribe the app", "POST", "/v2.6/me/subscribed_apps" + q + "&subscribed_fields=messages,messaging_postbacks", "", 200, []string{`{"success":true}`}},
+		{"list the subscription", "GET", "/me/subscribed_apps" + q, "", 200, []string{`"subscribed_fields":["messages","messaging_postbacks"]`}},
+		{"unversioned send with a string boolean", "POST", "/me/messages" + q, send, 200, []string{`"message_id"`, `"attachment_id"`}},
+		{"expired version", "POST", "/v2.6/me/messages" + q, send, 200, []string{`"message_id"`}},
+		{"version never released", "POST", "/v99.0/me/messages" + q, send, 400, []string{"v99.0"}},
+		{"profile with name", "GET", "/v25.0/42" + q, "", 200, []string{`"name":"Test User 42"`}},
+		{"wrong token", "GET", "/v25.0/me/personas?access_token=nope", "", 400, []string{`"message":"Invalid OAuth access token`, `"code":190`}},
+		{"sent carries message ids", "GET", "/_fake/sent", "", 200, []string{`"message_id":"m_`, `"attachment_id"`}},
+		{"reset keeps the clock", "POST", "/_fake/reset", "", 200, []string{`{"now":"2026-07-01T00:00:00Z"}`}},
+	}
+	for _, st := range steps {
+		status, body := callFake(t, st.method, base+st.path, st.body)
+		if status != st.wantStatus {
+			t.Errorf("%s: %d %s, want %d", st.name, status, body, st.wantStatus)
+			continue
+		}
+		for _, w := range st.wantIn {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s: body %s lacks %s", st.name, body, w)
+			}
 		}
 	}
 }
