@@ -9,7 +9,7 @@ import (
 
 // pageWebhookFields are the fields a Page may subscribe the app to with
 // POST /{page}/subscribed_apps: the Messenger webhook fields and the Page feed
-// (reference §3.2). WithWebhookFields adds others.
+// (docs/platform.md, “Webhook subscription”). WithWebhookFields adds others.
 var pageWebhookFields = []string{
 	"feed", "group_feed",
 	"message_deliveries", "message_echoes", "message_edits", "message_reactions", "message_reads", "messages",

@@ -1,7 +1,9 @@
 // Echo is the smallest complete Messenger bot: it answers Meta's webhook
 // handshake, verifies every delivery, answers each message with its own text
-// after a typing indicator, and on SIGINT or SIGTERM shuts down without losing
-// a message it has acknowledged.
+// after a typing indicator, and on SIGINT or SIGTERM shuts down letting the
+// handlers of the messages it acknowledged finish (for up to 10 seconds; it keeps no
+// inbox, so what is still queued then is reported and lost — the restock example
+// shows the inbox that keeps it).
 //
 // With PAGE_ACCESS_TOKEN, APP_SECRET and VERIFY_TOKEN set it serves the webhook
 // at /webhook on $PORT (default 8080). Without them it talks to an in-process
@@ -157,9 +159,9 @@ func echoText(m messenger.ReceivedMessage) string {
 }
 
 // serve answers webhooks on ln until ctx is cancelled, then shuts down in the
-// order that loses nothing: stop taking new deliveries (Meta retries those),
-// finish the requests in flight, then let the handlers of every event already
-// acknowledged send their replies.
+// order that loses least: stop taking new deliveries (Meta retries those), finish
+// the requests in flight, then let the handlers of the events already
+// acknowledged send their replies, until the drain deadline.
 func serve(ctx context.Context, ln net.Listener, wh *messenger.Webhook, logger *log.Logger) error {
 	mux := http.NewServeMux()
 	mux.Handle("/webhook", wh)
