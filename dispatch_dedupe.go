@@ -71,7 +71,7 @@ func fnv64a(h uint64, s string) uint64 {
 
 // newMemoryDedupe returns the default dedupe store: keys held in process memory,
 // at most max of them, the oldest record dropped first (see [dedupe.Memory]; the
-// in-memory [store.Memory] keeps its keys the same way). It does not survive a
+// memory store of store/memstore keeps its keys the same way). It does not survive a
 // restart; use a durable store.Dedupe (with an inbox) for that.
 func newMemoryDedupe(clock func() time.Time, max int) *dedupe.Memory {
 	return dedupe.New(clock, max)

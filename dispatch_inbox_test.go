@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 	"github.com/gomessenger/messenger/store/storetest"
 )
 
@@ -59,7 +60,7 @@ func (f *flaky) snapshot() (map[string]int, []string) {
 
 type inboxRig struct {
 	clock *fakeClock
-	inbox *store.Memory
+	inbox *memstore.Store
 	w     *Webhook
 	errs  *sink
 }
@@ -75,10 +76,10 @@ func newInboxRig(t *testing.T, opts ...WebhookOption) *inboxRig {
 func newInboxRigWith(t *testing.T, intake bool, opts ...WebhookOption) *inboxRig {
 	t.Helper()
 	r := &inboxRig{clock: &fakeClock{now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}, errs: &sink{}}
-	r.inbox = storetest.NewMemory(t, store.WithClock(r.clock.Now))
+	r.inbox = storetest.NewMemory(t, memstore.WithClock(r.clock.Now))
 	var dedupe store.Dedupe = r.inbox
 	if !intake {
-		dedupe = storetest.NewMemory(t, store.WithClock(r.clock.Now))
+		dedupe = storetest.NewMemory(t, memstore.WithClock(r.clock.Now))
 	}
 	opts = append([]WebhookOption{
 		WithInbox(r.inbox), WithDedupe(dedupe), WithWindows(r.inbox), WithWebhookClock(r.clock.Now), WithErrorHandler(r.errs.onError),
@@ -415,7 +416,7 @@ func TestHandlerRetryWait(t *testing.T) {
 
 // callCounter counts the calls made of a memory store.
 type callCounter struct {
-	*store.Memory
+	*memstore.Store
 	mu    sync.Mutex
 	calls map[string]int
 }
@@ -438,32 +439,32 @@ func (c *callCounter) snapshot() map[string]int {
 
 func (c *callCounter) Admit(ctx context.Context, d store.Delivery) (store.Admitted, error) {
 	c.count("Admit")
-	return c.Memory.Admit(ctx, d)
+	return c.Store.Admit(ctx, d)
 }
 
 func (c *callCounter) Complete(ctx context.Context, ids []string) error {
 	c.count("Complete")
-	return c.Memory.Complete(ctx, ids)
+	return c.Store.Complete(ctx, ids)
 }
 
 func (c *callCounter) FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error) {
 	c.count("FirstSeen")
-	return c.Memory.FirstSeen(ctx, key, ttl)
+	return c.Store.FirstSeen(ctx, key, ttl)
 }
 
 func (c *callCounter) RecordAction(ctx context.Context, page, user string, a store.Action) error {
 	c.count("RecordAction")
-	return c.Memory.RecordAction(ctx, page, user, a)
+	return c.Store.RecordAction(ctx, page, user, a)
 }
 
 func (c *callCounter) Append(ctx context.Context, body []byte, at time.Time, l store.Lease) (string, error) {
 	c.count("Append")
-	return c.Memory.Append(ctx, body, at, l)
+	return c.Store.Append(ctx, body, at, l)
 }
 
 func (c *callCounter) Done(ctx context.Context, id string) error {
 	c.count("Done")
-	return c.Memory.Done(ctx, id)
+	return c.Store.Done(ctx, id)
 }
 
 // With one store as inbox, dedupe and window store, a delivery costs one Admit
@@ -471,7 +472,7 @@ func (c *callCounter) Done(ctx context.Context, id string) error {
 // redelivery costs the Admit alone and runs nothing.
 func TestWebhookIntakeOneCallPerDelivery(t *testing.T) {
 	t.Parallel()
-	st := &callCounter{Memory: storetest.NewMemory(t), calls: map[string]int{}}
+	st := &callCounter{Store: storetest.NewMemory(t), calls: map[string]int{}}
 	w := newTestWebhook(t, WithInbox(st), WithDedupe(st), WithWindows(st))
 	var runs atomic.Int32
 	w.OnEvent(func(context.Context, Event) error { runs.Add(1); return nil })

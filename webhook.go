@@ -154,7 +154,7 @@ func WithWindows(w store.Windows) WebhookOption {
 // durable [WithDedupe] store (the same Redis, the same file) so that events finished
 // before a crash are not handled again.
 //
-// With the memory store ([store.NewMemory]) the retries work, but nothing survives a
+// With the memory store (store/memstore) the retries work, but nothing survives a
 // restart; use store/filestore for one instance and redisstore for a fleet.
 func WithInbox(in store.Inbox) WebhookOption {
 	return func(c *webhookConfig) error {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 	"github.com/gomessenger/messenger/store/storetest"
 )
 
@@ -129,14 +130,14 @@ func TestWebhookBodyReadEndsAtAckBudget(t *testing.T) {
 
 // stuckInbox is an inbox whose Append ignores its context and waits for the test.
 type stuckInbox struct {
-	*store.Memory
+	*memstore.Store
 	unblock  chan struct{}
 	appended chan string
 }
 
 func (s *stuckInbox) Append(_ context.Context, body []byte, received time.Time, l store.Lease) (string, error) {
 	<-s.unblock
-	id, err := s.Memory.Append(context.Background(), body, received, l)
+	id, err := s.Store.Append(context.Background(), body, received, l)
 	s.appended <- id
 	return id, err
 }
@@ -146,7 +147,7 @@ func (s *stuckInbox) Append(_ context.Context, body []byte, received time.Time, 
 func TestWebhookAnswersWithinBudgetWhenInboxStalls(t *testing.T) {
 	t.Parallel()
 	budget := 100 * time.Millisecond
-	in := &stuckInbox{Memory: storetest.NewMemory(t), unblock: make(chan struct{}), appended: make(chan string, 1)}
+	in := &stuckInbox{Store: storetest.NewMemory(t), unblock: make(chan struct{}), appended: make(chan string, 1)}
 	var errs sink
 	w := newTestWebhook(t, WithInbox(in), WithAckBudget(budget), WithErrorHandler(errs.onError))
 	var runs atomic.Int32
@@ -163,7 +164,7 @@ func TestWebhookAnswersWithinBudgetWhenInboxStalls(t *testing.T) {
 	if err := w.Shutdown(context.Background()); err != nil { // waits for the late append's clean-up
 		t.Fatal(err)
 	}
-	if es, _ := in.Memory.Entries(context.Background(), store.InboxPending); len(es) != 0 {
+	if es, _ := in.Store.Entries(context.Background(), store.InboxPending); len(es) != 0 {
 		t.Errorf("inbox holds %d entries for a POST answered 503", len(es))
 	}
 	if runs.Load() != 0 {

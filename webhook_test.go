@@ -21,6 +21,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 	"github.com/gomessenger/messenger/store/storetest"
 )
 
@@ -541,7 +542,7 @@ func TestWebhookBackPressure(t *testing.T) {
 
 // failingInbox is the memory store's inbox with an Append that fails.
 type failingInbox struct {
-	*store.Memory
+	*memstore.Store
 	fail error
 }
 
@@ -550,7 +551,7 @@ func (f *failingInbox) Append(context.Context, []byte, time.Time, store.Lease) (
 }
 
 // inboxLen counts the pending entries of a memory store.
-func inboxLen(t *testing.T, m *store.Memory) int {
+func inboxLen(t *testing.T, m *memstore.Store) int {
 	t.Helper()
 	es, err := m.Entries(context.Background(), store.InboxPending)
 	if err != nil {
@@ -580,7 +581,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 func TestWebhookInboxReplayAfterCrash(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		clock := &fakeClock{now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}
-		inbox := storetest.NewMemory(t, store.WithClock(clock.Now))
+		inbox := storetest.NewMemory(t, memstore.WithClock(clock.Now))
 		dedupe := newMemoryDedupe(clock.Now, 1000) // stands for a durable store shared across restarts
 		opts := []WebhookOption{WithInbox(inbox), WithDedupe(dedupe), WithWebhookClock(clock.Now)}
 
@@ -654,7 +655,7 @@ func TestWebhookReplaySkipsFinishedEvents(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	clock := &fakeClock{now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}
-	inbox := storetest.NewMemory(t, store.WithClock(clock.Now))
+	inbox := storetest.NewMemory(t, memstore.WithClock(clock.Now))
 	dedupe := newMemoryDedupe(clock.Now, 1000)
 	body := messageBody(t, "p", "a/m1/1", "b/m2/2", "c/m3/3")
 	// Leased to a process that died: the lease has run out by the time of Replay.

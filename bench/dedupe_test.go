@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 )
 
 // dedupeSizes are the numbers of keys the dedupe store holds while it is measured;
@@ -35,11 +35,11 @@ func dedupeKeys(n int) []string {
 	return keys
 }
 
-// newFullDedupe returns the in-memory dedupe store (store.Memory's, the same one the
+// newFullDedupe returns the in-memory dedupe store (memstore.Store's, the same one the
 // webhook uses by default) holding its limit of n keys, and 2n keys whose first n it
 // holds.
-func newFullDedupe(b *testing.B, n int, keys []string) *store.Memory {
-	m, err := store.NewMemory(store.WithMaxDedupeKeys(n))
+func newFullDedupe(b *testing.B, n int, keys []string) *memstore.Store {
+	m, err := memstore.New(memstore.WithMaxDedupeKeys(n))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/gomessenger/messenger/broadcast"
 	"github.com/gomessenger/messenger/messengertest"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 	"github.com/gomessenger/messenger/store/storetest"
 )
 
@@ -148,7 +149,7 @@ func BenchmarkRateAccuracy(b *testing.B) {
 		b.Run(fmt.Sprintf("rate=%v", rate), func(b *testing.B) {
 			n := int(rate * 3)
 			srv := messengertest.NewServer(b)
-			st := storetest.NewMemory(b, store.WithClock(srv.Now))
+			st := storetest.NewMemory(b, memstore.WithClock(srv.Now))
 			ids := make([]string, n)
 			for i := range ids {
 				ids[i] = strconv.Itoa(4000000000000000 + i)

@@ -72,7 +72,8 @@ type Broadcast struct {
 	Ways []Way
 	// Windows tells when each person last acted (the webhook records it); needed by
 	// ways that send to the PSID. Tokens holds the notification tokens; needed by
-	// token ways. store.NewMemory and store/filestore provide both.
+	// token ways. The stores of store/memstore, store/filestore and redisstore
+	// provide both.
 	Windows store.Windows
 	Tokens  store.Tokens
 	// Rules judges each send; nil means policy.Default().

@@ -12,6 +12,7 @@ import (
 	"github.com/gomessenger/messenger/broadcast"
 	"github.com/gomessenger/messenger/messengertest"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 )
 
 // Plan says who a broadcast would reach and how, before anything is sent.
@@ -19,7 +20,7 @@ func ExampleBroadcast_Plan() {
 	ctx := context.Background()
 	const page = "1000000000000001"
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	st, _ := store.NewMemory(store.WithClock(func() time.Time { return now }))
+	st, _ := memstore.New(memstore.WithClock(func() time.Time { return now }))
 
 	// Ada wrote an hour ago. Grace wrote two days ago but asked to be told once
 	// when the kettle is back. Linus never wrote.
@@ -57,7 +58,7 @@ func ExampleBroadcast_Plan_audit() {
 	ctx := context.Background()
 	const page = "1000000000000001"
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	st, _ := store.NewMemory(store.WithClock(func() time.Time { return now }))
+	st, _ := memstore.New(memstore.WithClock(func() time.Time { return now }))
 	st.RecordAction(ctx, page, "1001", store.Action{Kind: store.ActionMessage, At: now.Add(-time.Hour)})
 
 	b := &broadcast.Broadcast{
@@ -100,7 +101,7 @@ func ExampleBroadcast_Send() {
 		return
 	}
 	defer srv.Close()
-	windows, _ := store.NewMemory(store.WithClock(srv.Now))
+	windows, _ := memstore.New(memstore.WithClock(srv.Now))
 	hook, err := messenger.NewWebhook(srv.AppSecret(), "verify-token",
 		messenger.WithWindows(windows), messenger.WithWebhookClock(srv.Now),
 		messenger.WithWebhookLogger(slog.New(slog.DiscardHandler)))

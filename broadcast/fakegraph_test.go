@@ -21,6 +21,7 @@ import (
 	"github.com/gomessenger/messenger/broadcast"
 	"github.com/gomessenger/messenger/messengertest"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 	"github.com/gomessenger/messenger/store/storetest"
 )
 
@@ -31,10 +32,10 @@ import (
 
 // onFake is a mixed audience of n people on a messengertest server and a store
 // that knows what its webhook would have recorded: the groups of mixed.
-func onFake(t *testing.T, n int) (*messengertest.Server, *store.Memory, []string, map[string]string) {
+func onFake(t *testing.T, n int) (*messengertest.Server, *memstore.Store, []string, map[string]string) {
 	t.Helper()
 	srv := messengertest.NewServer(t, messengertest.WithNow(testNow), messengertest.WithPageID(testPage))
-	st := storetest.NewMemory(t, store.WithClock(srv.Now))
+	st := storetest.NewMemory(t, memstore.WithClock(srv.Now))
 	ctx := context.Background()
 	says := func(id string, ago time.Duration) {
 		srv.SetNow(testNow.Add(-ago))
@@ -146,7 +147,7 @@ func checkFakeSends(t *testing.T, srv *messengertest.Server, want map[string]str
 	}
 }
 
-func fakeBroadcast(srv *messengertest.Server, st *store.Memory, ids []string) *broadcast.Broadcast {
+func fakeBroadcast(srv *messengertest.Server, st *memstore.Store, ids []string) *broadcast.Broadcast {
 	return &broadcast.Broadcast{Page: testPage, Audience: broadcast.PSIDs(ids...), Message: messenger.Text("It is back in stock"),
 		Ways: broadcast.Auto(topic), Windows: st, Tokens: st, Rate: broadcast.MaxRate}
 }

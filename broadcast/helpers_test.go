@@ -16,6 +16,7 @@ import (
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 	"github.com/gomessenger/messenger/store/storetest"
 )
 
@@ -24,8 +25,8 @@ const testPage = "1000000000000001"
 
 // newStore is the in-memory store, on the tests' clock (it forgets windows a
 // week after their last action by its own clock).
-func newStore(t *testing.T, now time.Time) *store.Memory {
-	return storetest.NewMemory(t, store.WithClock(func() time.Time { return now }))
+func newStore(t *testing.T, now time.Time) *memstore.Store {
+	return storetest.NewMemory(t, memstore.WithClock(func() time.Time { return now }))
 }
 
 // tokenState is the state of the token with value in st.

@@ -17,6 +17,7 @@ import (
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/broadcast"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 	"github.com/gomessenger/messenger/tags"
 )
 
@@ -41,28 +42,28 @@ func TestPlanJudgesEachWay(t *testing.T) {
 	tests := []struct {
 		name  string
 		now   time.Time
-		setup func(st *store.Memory, now time.Time)
+		setup func(st *memstore.Store, now time.Time)
 		b     broadcast.Broadcast
 		want  broadcast.Entry // At, Reason ignored
 	}{
 		{
 			name:  "inside the window",
 			now:   after2026,
-			setup: func(st *store.Memory, now time.Time) { message(st, "1", now.Add(-3*time.Hour)) },
+			setup: func(st *memstore.Store, now time.Time) { message(st, "1", now.Add(-3*time.Hour)) },
 			b:     broadcast.Broadcast{Ways: []broadcast.Way{broadcast.InWindow()}},
 			want:  broadcast.Entry{PSID: "1", State: broadcast.StateSendable, Way: "UPDATE", Until: after2026.Add(21 * time.Hour)},
 		},
 		{
 			name:  "never messaged",
 			now:   after2026,
-			setup: func(*store.Memory, time.Time) {},
+			setup: func(*memstore.Store, time.Time) {},
 			b:     broadcast.Broadcast{Ways: []broadcast.Way{broadcast.InWindow()}},
 			want:  broadcast.Entry{PSID: "1", State: broadcast.StateSkipped, Rule: "UPDATE: window.standard"},
 		},
 		{
 			name:  "a tag before its retirement lasts until it",
 			now:   before2026,
-			setup: func(st *store.Memory, now time.Time) { message(st, "1", now.Add(-48*time.Hour)) },
+			setup: func(st *memstore.Store, now time.Time) { message(st, "1", now.Add(-48*time.Hour)) },
 			b:     broadcast.Broadcast{Ways: broadcast.Auto("", tags.ConfirmedEventUpdate)},
 			want: broadcast.Entry{PSID: "1", State: broadcast.StateSendable, Way: "MESSAGE_TAG/CONFIRMED_EVENT_UPDATE",
 				Until: time.Date(2026, 4, 27, 0, 0, 0, 0, time.UTC)},
@@ -70,7 +71,7 @@ func TestPlanJudgesEachWay(t *testing.T) {
 		{
 			name:  "the same tag after its retirement",
 			now:   after2026,
-			setup: func(st *store.Memory, now time.Time) { message(st, "1", now.Add(-48*time.Hour)) },
+			setup: func(st *memstore.Store, now time.Time) { message(st, "1", now.Add(-48*time.Hour)) },
 			b:     broadcast.Broadcast{Ways: broadcast.Auto("", tags.ConfirmedEventUpdate)},
 			want: broadcast.Entry{PSID: "1", State: broadcast.StateSkipped,
 				Rule: "UPDATE: window.standard; MESSAGE_TAG/CONFIRMED_EVENT_UPDATE: tags.2026_retired"},
@@ -78,14 +79,14 @@ func TestPlanJudgesEachWay(t *testing.T) {
 		{
 			name:  "promotional content never goes under a tag",
 			now:   before2026,
-			setup: func(st *store.Memory, now time.Time) { message(st, "1", now.Add(-48*time.Hour)) },
+			setup: func(st *memstore.Store, now time.Time) { message(st, "1", now.Add(-48*time.Hour)) },
 			b:     broadcast.Broadcast{Ways: []broadcast.Way{broadcast.ByTag(tags.ConfirmedEventUpdate)}, Promotional: true},
 			want:  broadcast.Entry{PSID: "1", State: broadcast.StateSkipped, Rule: "MESSAGE_TAG/CONFIRMED_EVENT_UPDATE: tags.not_promotional"},
 		},
 		{
 			name: "one-time token outside the window",
 			now:  after2026,
-			setup: func(st *store.Memory, now time.Time) {
+			setup: func(st *memstore.Store, now time.Time) {
 				message(st, "1", now.Add(-30*time.Hour))
 				token(st, "1", "sale", store.OneTimeKind, now.Add(-time.Hour), now.AddDate(1, 0, 0), time.Time{}, 0)
 			},
@@ -96,7 +97,7 @@ func TestPlanJudgesEachWay(t *testing.T) {
 		{
 			name: "expired one-time token",
 			now:  after2026,
-			setup: func(st *store.Memory, now time.Time) {
+			setup: func(st *memstore.Store, now time.Time) {
 				token(st, "1", "sale", store.OneTimeKind, now.AddDate(-1, 0, -2), now.AddDate(0, 0, -2), time.Time{}, 0)
 			},
 			b:    broadcast.Broadcast{Ways: []broadcast.Way{broadcast.ByOneTimeToken("sale")}},
@@ -105,7 +106,7 @@ func TestPlanJudgesEachWay(t *testing.T) {
 		{
 			name: "a used token is no token",
 			now:  after2026,
-			setup: func(st *store.Memory, now time.Time) {
+			setup: func(st *memstore.Store, now time.Time) {
 				token(st, "1", "sale", store.OneTimeKind, now.Add(-time.Hour), now.AddDate(1, 0, 0), time.Time{}, 0)
 				st.ClaimToken(context.Background(), store.TokenQuery{Page: testPage, User: "1", Topic: "sale", Kind: store.OneTimeKind}, now)
 			},
@@ -115,7 +116,7 @@ func TestPlanJudgesEachWay(t *testing.T) {
 		{
 			name: "recurring token used too recently: reachable later",
 			now:  recurringEra,
-			setup: func(st *store.Memory, now time.Time) {
+			setup: func(st *memstore.Store, now time.Time) {
 				token(st, "1", "news", store.RecurringKind, now.Add(-48*time.Hour), now.AddDate(0, 6, 0), now.Add(-10*time.Hour), 24*time.Hour)
 			},
 			b: broadcast.Broadcast{Ways: []broadcast.Way{broadcast.ByRecurringToken("news")}},
@@ -125,7 +126,7 @@ func TestPlanJudgesEachWay(t *testing.T) {
 		{
 			name:  "render failure",
 			now:   after2026,
-			setup: func(st *store.Memory, now time.Time) { message(st, "1", now.Add(-time.Hour)) },
+			setup: func(st *memstore.Store, now time.Time) { message(st, "1", now.Add(-time.Hour)) },
 			b: broadcast.Broadcast{Ways: []broadcast.Way{broadcast.InWindow()}, Message: nil,
 				Render: func(context.Context, broadcast.Recipient) (*messenger.Message, error) {
 					return nil, errors.New("no template")
@@ -135,7 +136,7 @@ func TestPlanJudgesEachWay(t *testing.T) {
 		{
 			name:  "rendered message breaking a limit",
 			now:   after2026,
-			setup: func(st *store.Memory, now time.Time) { message(st, "1", now.Add(-time.Hour)) },
+			setup: func(st *memstore.Store, now time.Time) { message(st, "1", now.Add(-time.Hour)) },
 			b: broadcast.Broadcast{Ways: []broadcast.Way{broadcast.InWindow()},
 				Render: func(context.Context, broadcast.Recipient) (*messenger.Message, error) {
 					return messenger.Text(strings.Repeat("a", 2000)), nil
@@ -172,13 +173,13 @@ func TestPlanJudgesEachWay(t *testing.T) {
 	}
 }
 
-func message(st *store.Memory, psid string, at time.Time) {
+func message(st *memstore.Store, psid string, at time.Time) {
 	if err := st.RecordAction(context.Background(), testPage, psid, store.Action{Kind: store.ActionMessage, At: at}); err != nil {
 		panic(err)
 	}
 }
 
-func token(st *store.Memory, psid, topic string, kind store.TokenKind, issued, expires, lastUsed time.Time, every time.Duration) {
+func token(st *memstore.Store, psid, topic string, kind store.TokenKind, issued, expires, lastUsed time.Time, every time.Duration) {
 	err := st.PutToken(context.Background(), store.Token{Value: "tok-" + psid + "-" + topic, Kind: kind, Page: testPage, User: psid,
 		Topic: topic, IssuedAt: issued, ExpiresAt: expires, LastUsed: lastUsed, MinInterval: every, State: store.TokenLive})
 	if err != nil {

@@ -19,7 +19,7 @@ import (
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/broadcast"
-	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 )
 
 var testNow = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
@@ -42,7 +42,7 @@ var (
 //	7    never messaged, token                → one-time token
 //	8    never messaged, no token             → skipped
 //	9    messaged an hour ago and a token     → UPDATE (the token is kept)
-func mixed(f *fakeGraph, st *store.Memory, n int) (ids []string, want map[string]string) {
+func mixed(f *fakeGraph, st *memstore.Store, n int) (ids []string, want map[string]string) {
 	want = map[string]string{}
 	for i := range n {
 		id := fmt.Sprintf("%d", 2000000000000000+i)
@@ -98,7 +98,7 @@ func handCount(want map[string]string, dry bool) broadcast.Summary {
 
 var ignoreRun = cmpopts.IgnoreFields(broadcast.Summary{}, "Run", "Elapsed")
 
-func newBroadcast(f *fakeGraph, st *store.Memory, ids []string) *broadcast.Broadcast {
+func newBroadcast(f *fakeGraph, st *memstore.Store, ids []string) *broadcast.Broadcast {
 	return &broadcast.Broadcast{
 		Page:     testPage,
 		Audience: broadcast.PSIDs(ids...),

@@ -11,7 +11,7 @@
 // its token with the person, the Page, the topic and the expiry. Later, outside the
 // window, [Notifier.Notify] sends one message with that token:
 //
-//	tokens, _ := store.NewMemory()
+//	tokens, _ := memstore.New()
 //	n, _ := otn.New(client, tokens)
 //	messenger.On(webhook, n.HandleOptin)
 //	n.Request(ctx, otn.OptInRequest{Page: page, User: psid, Title: "Tell me when size 42 is back", Topic: "back_in_stock:sku-42"})

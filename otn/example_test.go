@@ -11,7 +11,7 @@ import (
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/otn"
-	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 )
 
 func Example() {
@@ -23,7 +23,7 @@ func Example() {
 	}))
 	defer graph.Close()
 	client, _ := messenger.New("PAGE_ACCESS_TOKEN", messenger.WithBaseURL(graph.URL))
-	tokens, _ := store.NewMemory()
+	tokens, _ := memstore.New()
 	n, _ := otn.New(client, tokens)
 	ctx := context.Background()
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 	"github.com/gomessenger/messenger/store/storetest"
 )
 
@@ -17,7 +18,7 @@ func TestHolders(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	st := storetest.NewMemory(t, store.WithClock(clock)) // implements store.TopicTokens
+	st := storetest.NewMemory(t, memstore.WithClock(clock)) // implements store.TopicTokens
 	ctx := t.Context()
 	const topic = "back_in_stock:sku-42"
 	live := func(value, page, user, topic string) store.Token {

@@ -64,7 +64,7 @@ func WithClock(now func() time.Time) Option {
 }
 
 // New returns a Notifier that sends through client and keeps tokens in tokens
-// (store.NewMemory for one process, the file or Redis store to survive restarts).
+// (store/memstore for one process, the file or Redis store to survive restarts).
 // client may be nil when [WithPageSenders] is given. New never touches the network.
 func New(client Sender, tokens store.Tokens, opts ...Option) (*Notifier, error) {
 	if tokens == nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 	"github.com/gomessenger/messenger/store/storetest"
 )
 
@@ -48,7 +49,7 @@ func (c *clock) Set(t time.Time)       { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 func newClock(t time.Time) *clock      { return &clock{t: t} }
 func text(s string) *messenger.Message { return messenger.Text(s) }
 
-func newNotifier(t *testing.T, s Sender, clk *clock) (*Notifier, *store.Memory) {
+func newNotifier(t *testing.T, s Sender, clk *clock) (*Notifier, *memstore.Store) {
 	t.Helper()
 	mem := storetest.NewMemory(t)
 	n, err := New(s, mem, WithClock(clk.Now))
@@ -446,12 +447,12 @@ func contains(s, sub string) bool {
 // cancelOnClaim is a token store whose ClaimToken cancels the caller's context
 // after claiming, as a deadline that expires at that moment would.
 type cancelOnClaim struct {
-	*store.Memory
+	*memstore.Store
 	cancel context.CancelFunc
 }
 
 func (c cancelOnClaim) ClaimToken(ctx context.Context, q store.TokenQuery, now time.Time) (store.Token, error) {
-	tok, err := c.Memory.ClaimToken(ctx, q, now)
+	tok, err := c.Store.ClaimToken(ctx, q, now)
 	c.cancel()
 	return tok, err
 }

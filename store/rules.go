@@ -264,3 +264,16 @@ func Unclaim(stored, claimed Token, undo ClaimUndo) (Token, bool) {
 func CheckTopicTokens(page string) error {
 	return checkKey("TokensByTopic", "page", page, MaxIDLen)
 }
+
+// compareBy turns a less function into a slices.SortFunc comparison.
+func compareBy[T any](less func(a, b T) bool) func(a, b T) int {
+	return func(a, b T) int {
+		switch {
+		case less(a, b):
+			return -1
+		case less(b, a):
+			return 1
+		}
+		return 0
+	}
+}

@@ -1,5 +1,5 @@
-// Package store defines the state the SDK keeps between webhook deliveries and sends,
-// and implements it in memory and in a durable embedded file.
+// Package store defines the state the SDK keeps between webhook deliveries and sends:
+// the interfaces, the types they carry, their errors and limits.
 //
 // Four kinds of state matter, and losing any of them is visible to a user:
 //
@@ -12,9 +12,17 @@
 //   - [Inbox]: verified webhook bodies acknowledged to Meta but not yet handled, so an
 //     acknowledged event survives a crash.
 //
+// Three implementations pass the conformance suite (store/storetest):
+//
+//   - store/memstore: in process memory, for tests and for one process that may lose
+//     its state on restart;
+//   - store/filestore: one file on local disk, crash-safe, for one process;
+//   - module github.com/gomessenger/messenger/redisstore: Redis, shared by a fleet of
+//     processes.
+//
 // Every implementation is safe for concurrent use by many goroutines; the Redis
-// implementation (module github.com/gomessenger/messenger/redisstore) is also safe
-// across processes. Methods take a context for implementations that do I/O.
+// implementation is also safe across processes. Methods take a context for
+// implementations that do I/O.
 package store
 
 import (
@@ -153,7 +161,7 @@ type Tokens interface {
 // TopicTokens lists tokens by topic across people: the tokens of every person of a
 // Page for one topic, as a restock or event bot needs to notify everyone who asked.
 // It is separate from [Tokens] so stores of other authors keep satisfying Tokens;
-// the memory store ([Memory]), the file store (store/filestore) and the Redis store
+// the memory store (store/memstore), the file store (store/filestore) and the Redis store
 // (module github.com/gomessenger/messenger/redisstore) implement it, each from an
 // index, without reading every token.
 //

@@ -383,7 +383,7 @@ func (r *report) dedupe() {
 		return
 	}
 	r.printf("## Dedupe store\n\n")
-	r.printf("The in-memory dedupe store the webhook uses by default (store.Memory's is the same one) recording a new key while it holds *keys* of them, at its limit, so each insert also evicts the oldest key: the steady state of a webhook that has run a while. Keys are webhook message keys, `message:` and a Meta message id of 82 characters.\n\n")
+	r.printf("The in-memory dedupe store the webhook uses by default (store/memstore's memory store uses the same one) recording a new key while it holds *keys* of them, at its limit, so each insert also evicts the oldest key: the steady state of a webhook that has run a while. Keys are webhook message keys, `message:` and a Meta message id of 82 characters.\n\n")
 	r.printf("| keys held | time/insert | B/op | allocs/op |\n|---|---|---|---|\n")
 	for _, held := range []string{"1k", "10k", "100k"} {
 		n := dedupeInsertName(held)

@@ -16,6 +16,7 @@ import (
 	"github.com/gomessenger/messenger/messengertest"
 	"github.com/gomessenger/messenger/store"
 	"github.com/gomessenger/messenger/store/filestore"
+	"github.com/gomessenger/messenger/store/memstore"
 	"github.com/gomessenger/messenger/tags"
 )
 
@@ -269,7 +270,7 @@ func newBroadcastEnv(ctx context.Context, token, storePath string, start time.Ti
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.NewMemory(store.WithClock(srv.Now))
+	st, err := memstore.New(memstore.WithClock(srv.Now))
 	if err != nil {
 		srv.Close()
 		return nil, err
@@ -284,7 +285,7 @@ func newBroadcastEnv(ctx context.Context, token, storePath string, start time.Ti
 
 // seedFake makes the simulated people of the audience act as its columns say:
 // "last_message" writes to the Page that long ago, "optin" opts in to a topic.
-func seedFake(ctx context.Context, srv *messengertest.Server, st *store.Memory, aud iter.Seq2[broadcast.Recipient, error]) error {
+func seedFake(ctx context.Context, srv *messengertest.Server, st *memstore.Store, aud iter.Seq2[broadcast.Recipient, error]) error {
 	now := srv.Now()
 	defer srv.SetNow(now)
 	for r, err := range aud {

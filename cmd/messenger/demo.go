@@ -17,7 +17,7 @@ import (
 	"github.com/gomessenger/messenger/persona"
 	"github.com/gomessenger/messenger/policy"
 	"github.com/gomessenger/messenger/referral"
-	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 	"github.com/gomessenger/messenger/tags"
 )
 
@@ -56,7 +56,7 @@ type demo struct {
 	srv     *messengertest.Server
 	client  *messenger.Client
 	guarded *messenger.Client // the same Page with the policy guard
-	windows *store.Memory     // what the webhook learned of each person's window
+	windows *memstore.Store   // what the webhook learned of each person's window
 	hook    *messenger.Webhook
 	bot     *shopBot
 	seen    int // sends already described
@@ -69,7 +69,7 @@ func newDemo(out io.Writer) (*demo, error) {
 	if err != nil {
 		return nil, err
 	}
-	windows, err := store.NewMemory()
+	windows, err := memstore.New()
 	if err != nil {
 		return nil, err
 	}

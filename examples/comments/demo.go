@@ -11,7 +11,7 @@ import (
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/messengertest"
-	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 )
 
 const (
@@ -35,7 +35,7 @@ func runDemo(ctx context.Context, logger *log.Logger) error {
 // sharing one store, and prints what the people see.
 func demo(ctx context.Context, srv *messengertest.Server, logger *log.Logger) error {
 	client := srv.Client()
-	shared, err := store.NewMemory(store.WithClock(srv.Now))
+	shared, err := memstore.New(memstore.WithClock(srv.Now))
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ import (
 	"time"
 
 	"github.com/gomessenger/messenger"
-	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 )
 
 func main() {
@@ -55,7 +55,7 @@ func run(ctx context.Context, env func(string) string, stdout io.Writer) error {
 	}
 	// In memory, "once" holds within this process. Several instances must share
 	// the store (redisstore) for it to hold across them.
-	st, err := store.NewMemory()
+	st, err := memstore.New()
 	if err != nil {
 		return err
 	}

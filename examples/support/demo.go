@@ -11,7 +11,7 @@ import (
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/messengertest"
-	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 )
 
 // runDemo runs the desk against an in-process fake of the Graph API, so the
@@ -37,7 +37,7 @@ const (
 // demo plays two customers, a bot and an agent through srv and prints what
 // each person sees.
 func demo(ctx context.Context, srv *messengertest.Server, team hours, logger *log.Logger) error {
-	st, err := store.NewMemory(store.WithClock(srv.Now))
+	st, err := memstore.New(memstore.WithClock(srv.Now))
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,7 @@ import (
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 )
 
 // teamZone is where the support team works; their hours are weekdays9to5.
@@ -68,7 +69,7 @@ func run(ctx context.Context, env func(string) string, stdout io.Writer) error {
 	// One store for the webhook (redeliveries, people's messaging windows) and
 	// the bot (who was greeted). It lives in memory; use store/filestore or
 	// redisstore to keep it across restarts or share it between instances.
-	st, err := store.NewMemory()
+	st, err := memstore.New()
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/messengertest"
-	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 	"github.com/gomessenger/messenger/store/storetest"
 	"github.com/google/go-cmp/cmp"
 )
@@ -110,7 +110,7 @@ func TestDemoSends(t *testing.T) {
 func TestDesk(t *testing.T) {
 	monday := time.Date(2026, 7, 6, 10, 0, 0, 0, time.UTC)
 	srv := messengertest.NewServer(t, messengertest.WithNow(monday))
-	st := storetest.NewMemory(t, store.WithClock(srv.Now))
+	st := storetest.NewMemory(t, memstore.WithClock(srv.Now))
 	client := srv.Client(messenger.WithPageID(srv.PageID()), messenger.WithPolicyGuard(st, messenger.GuardHumanAgentApproved()))
 	b, err := newBot(client, st, berlinHours(t), messenger.PageInboxAppID, log.New(io.Discard, "", 0))
 	if err != nil {

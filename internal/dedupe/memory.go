@@ -1,5 +1,5 @@
 // Package dedupe holds the in-memory dedupe store: the webhook's default and the
-// dedupe part of store.Memory are both this one implementation.
+// dedupe part of store/memstore's Store are both this one implementation.
 package dedupe
 
 import (

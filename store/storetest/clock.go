@@ -7,7 +7,7 @@ import (
 
 // Clock is a fake clock that the suite moves to test expiry without sleeping. Give
 // its Now method to the stores that open returns (for example
-// store.WithClock(clock.Now)) and the clock itself to [Run] with [WithClock].
+// memstore.WithClock(clock.Now)) and the clock itself to [Run] with [WithClock].
 // It is safe for concurrent use.
 type Clock struct {
 	mu  sync.Mutex

@@ -6,7 +6,7 @@ import (
 	"log"
 	"time"
 
-	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 	"github.com/gomessenger/messenger/store/storetest"
 )
 
@@ -18,7 +18,7 @@ import (
 //	}
 func ExampleClock() {
 	clock := storetest.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
-	mem, err := store.NewMemory(store.WithClock(clock.Now))
+	mem, err := memstore.New(memstore.WithClock(clock.Now))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 	"github.com/gomessenger/messenger/store/storetest"
 )
 
@@ -12,7 +13,7 @@ import (
 // tests that need none still run and the others skip cleanly.
 func TestRunOnMemory(t *testing.T) {
 	clock := storetest.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
-	storetest.Run(t, func(t *testing.T) store.Store { return storetest.NewMemory(t, store.WithClock(clock.Now)) }, storetest.WithClock(clock))
+	storetest.Run(t, func(t *testing.T) store.Store { return storetest.NewMemory(t, memstore.WithClock(clock.Now)) }, storetest.WithClock(clock))
 }
 
 func TestRunWithoutClock(t *testing.T) {

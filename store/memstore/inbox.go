@@ -1,4 +1,4 @@
-package store
+package memstore
 
 import (
 	"cmp"
@@ -6,10 +6,12 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/gomessenger/messenger/store"
 )
 
-// Append implements [Inbox]. IDs are decimal sequence numbers that only grow.
-func (m *Memory) Append(ctx context.Context, body []byte, received time.Time, lease Lease) (string, error) {
+// Append implements [store.Inbox]. IDs are decimal sequence numbers that only grow.
+func (m *Store) Append(ctx context.Context, body []byte, received time.Time, lease store.Lease) (string, error) {
 	if err := m.check(ctx); err != nil {
 		return "", err
 	}
@@ -20,15 +22,15 @@ func (m *Memory) Append(ctx context.Context, body []byte, received time.Time, le
 	defer m.inboxMu.Unlock()
 	m.seq++
 	id := strconv.FormatUint(m.seq, 10)
-	m.inbox[id] = &memEntry{InboxEntry{
-		ID: id, Body: slices.Clone(body), Received: received, State: InboxPending,
+	m.inbox[id] = &memEntry{store.InboxEntry{
+		ID: id, Body: slices.Clone(body), Received: received, State: store.InboxPending,
 		Owner: lease.Owner, LeaseUntil: lease.Until,
 	}, m.seq}
 	return id, nil
 }
 
-// Claim implements [Inbox].
-func (m *Memory) Claim(ctx context.Context, lease Lease, now time.Time, max int) ([]InboxEntry, error) {
+// Claim implements [store.Inbox].
+func (m *Store) Claim(ctx context.Context, lease store.Lease, now time.Time, max int) ([]store.InboxEntry, error) {
 	if err := m.check(ctx); err != nil {
 		return nil, err
 	}
@@ -47,7 +49,7 @@ func (m *Memory) Claim(ctx context.Context, lease Lease, now time.Time, max int)
 	if max > 0 && len(free) > max {
 		free = free[:max]
 	}
-	out := make([]InboxEntry, len(free))
+	out := make([]store.InboxEntry, len(free))
 	for i, e := range free {
 		e.Owner, e.LeaseUntil = lease.Owner, lease.Until
 		out[i] = e.copy()
@@ -55,8 +57,8 @@ func (m *Memory) Claim(ctx context.Context, lease Lease, now time.Time, max int)
 	return out, nil
 }
 
-// Renew implements [Inbox].
-func (m *Memory) Renew(ctx context.Context, lease Lease, ids []string) ([]string, error) {
+// Renew implements [store.Inbox].
+func (m *Store) Renew(ctx context.Context, lease store.Lease, ids []string) ([]string, error) {
 	if err := m.check(ctx); err != nil {
 		return nil, err
 	}
@@ -68,7 +70,7 @@ func (m *Memory) Renew(ctx context.Context, lease Lease, ids []string) ([]string
 	var lost []string
 	for _, id := range ids {
 		e := m.inbox[id]
-		if e == nil || e.State != InboxPending || e.Owner != lease.Owner {
+		if e == nil || e.State != store.InboxPending || e.Owner != lease.Owner {
 			lost = append(lost, id)
 			continue
 		}
@@ -77,23 +79,23 @@ func (m *Memory) Renew(ctx context.Context, lease Lease, ids []string) ([]string
 	return lost, nil
 }
 
-// Release implements [Inbox].
-func (m *Memory) Release(ctx context.Context, id, owner string, r Release) error {
+// Release implements [store.Inbox].
+func (m *Store) Release(ctx context.Context, id, owner string, r store.Release) error {
 	if err := m.check(ctx); err != nil {
 		return err
 	}
 	m.inboxMu.Lock()
 	defer m.inboxMu.Unlock()
 	e := m.inbox[id]
-	if e == nil || e.State != InboxPending || owner == "" || e.Owner != owner {
-		return ErrLeaseLost
+	if e == nil || e.State != store.InboxPending || owner == "" || e.Owner != owner {
+		return store.ErrLeaseLost
 	}
 	e.ApplyRelease(r)
 	return nil
 }
 
-// Done implements [Inbox]; an unknown id is not an error, so Done may be repeated.
-func (m *Memory) Done(ctx context.Context, id string) error {
+// Done implements [store.Inbox]; an unknown id is not an error, so Done may be repeated.
+func (m *Store) Done(ctx context.Context, id string) error {
 	if err := m.check(ctx); err != nil {
 		return err
 	}
@@ -103,8 +105,8 @@ func (m *Memory) Done(ctx context.Context, id string) error {
 	return nil
 }
 
-// Entries implements [Inbox]: entries in the order they were appended.
-func (m *Memory) Entries(ctx context.Context, state InboxState) ([]InboxEntry, error) {
+// Entries implements [store.Inbox]: entries in the order they were appended.
+func (m *Store) Entries(ctx context.Context, state store.InboxState) ([]store.InboxEntry, error) {
 	if err := m.check(ctx); err != nil {
 		return nil, err
 	}
@@ -117,29 +119,29 @@ func (m *Memory) Entries(ctx context.Context, state InboxState) ([]InboxEntry, e
 		}
 	}
 	slices.SortFunc(es, func(a, b *memEntry) int { return cmp.Compare(a.seq, b.seq) })
-	out := make([]InboxEntry, len(es))
+	out := make([]store.InboxEntry, len(es))
 	for i, e := range es {
 		out[i] = e.copy()
 	}
 	return out, nil
 }
 
-// Redrive implements [Inbox].
-func (m *Memory) Redrive(ctx context.Context, id string) error {
+// Redrive implements [store.Inbox].
+func (m *Store) Redrive(ctx context.Context, id string) error {
 	if err := m.check(ctx); err != nil {
 		return err
 	}
 	m.inboxMu.Lock()
 	defer m.inboxMu.Unlock()
 	e := m.inbox[id]
-	if e == nil || e.State != InboxDead {
-		return ErrNoEntry
+	if e == nil || e.State != store.InboxDead {
+		return store.ErrNoEntry
 	}
 	e.ApplyRedrive()
 	return nil
 }
 
-func (e *memEntry) copy() InboxEntry {
+func (e *memEntry) copy() store.InboxEntry {
 	c := e.InboxEntry
 	c.Body = slices.Clone(e.Body)
 	return c

@@ -1,58 +1,60 @@
-package store
+package memstore
 
 import (
 	"context"
+
+	"github.com/gomessenger/messenger/store"
 )
 
-var _ Intake = (*Memory)(nil)
+var _ store.Intake = (*Store)(nil)
 
-// Admit implements [Intake]. Every argument is checked first; after that nothing
+// Admit implements [store.Intake]. Every argument is checked first; after that nothing
 // can fail, so recording the keys, the actions and the body in turn is all or
 // nothing.
-func (m *Memory) Admit(ctx context.Context, d Delivery) (Admitted, error) {
+func (m *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, error) {
 	if err := m.check(ctx); err != nil {
-		return Admitted{}, err
+		return store.Admitted{}, err
 	}
 	if err := d.Lease.Check("Admit"); err != nil {
-		return Admitted{}, err
+		return store.Admitted{}, err
 	}
 	for _, k := range d.Keys {
-		if err := CheckDedupe(k, d.TTL); err != nil {
-			return Admitted{}, err
+		if err := store.CheckDedupe(k, d.TTL); err != nil {
+			return store.Admitted{}, err
 		}
 	}
 	for _, a := range d.Actions {
-		if err := CheckAction(a.Page, a.User, a.Action); err != nil {
-			return Admitted{}, err
+		if err := store.CheckAction(a.Page, a.User, a.Action); err != nil {
+			return store.Admitted{}, err
 		}
 	}
-	out := Admitted{New: make([]bool, len(d.Keys))}
+	out := store.Admitted{New: make([]bool, len(d.Keys))}
 	anyNew := false
 	for i, k := range d.Keys {
 		first, err := m.FirstSeen(ctx, k, d.TTL)
 		if err != nil {
-			return Admitted{}, err
+			return store.Admitted{}, err
 		}
 		out.New[i] = first
 		anyNew = anyNew || first
 	}
 	for _, a := range d.Actions {
 		if err := m.RecordAction(ctx, a.Page, a.User, a.Action); err != nil {
-			return Admitted{}, err
+			return store.Admitted{}, err
 		}
 	}
 	if anyNew {
 		id, err := m.Append(ctx, d.Body, d.Received, d.Lease)
 		if err != nil {
-			return Admitted{}, err
+			return store.Admitted{}, err
 		}
 		out.ID = id
 	}
 	return out, nil
 }
 
-// Complete implements [Intake].
-func (m *Memory) Complete(ctx context.Context, ids []string) error {
+// Complete implements [store.Intake].
+func (m *Store) Complete(ctx context.Context, ids []string) error {
 	if err := m.check(ctx); err != nil {
 		return err
 	}

@@ -1,4 +1,9 @@
-package store
+// Package memstore is the [store.Store] held in process memory: for tests, and for a
+// single process that may lose its state on restart. It needs no server and no file,
+// and it passes the same conformance suite (store/storetest) as the file store
+// (store/filestore) and the Redis store (module
+// github.com/gomessenger/messenger/redisstore).
+package memstore
 
 import (
 	"context"
@@ -9,31 +14,31 @@ import (
 	"time"
 
 	"github.com/gomessenger/messenger/internal/dedupe"
+	"github.com/gomessenger/messenger/store"
 )
 
-// DefaultMaxDedupeKeys is how many dedupe keys a [Memory] store holds unless
+// DefaultMaxDedupeKeys is how many dedupe keys a [Store] holds unless
 // [WithMaxDedupeKeys] says otherwise: about a day of a busy Page's webhook events.
 // Each key held costs its own bytes plus about 30 bytes, taken as keys come.
 const DefaultMaxDedupeKeys = 1 << 20
 
-// Memory is a [Store] held in process memory: for tests, and for a single process
-// that may lose its state on restart. It is safe for concurrent use.
+// Store is a [store.Store] held in process memory. It is safe for concurrent use.
 //
 // Its memory stays bounded without a background goroutine: every call evicts the
-// windows that expired by the store's clock (after [WindowRetention]) and the dedupe
-// keys at the front of their queue that expired; when the dedupe keys reach their
-// maximum the oldest one (recorded first) is dropped to make room. A dedupe key that
-// expired behind a younger key with a longer TTL is no longer seen but keeps its
+// windows that expired by the store's clock (after [store.WindowRetention]) and the
+// dedupe keys at the front of their queue that expired; when the dedupe keys reach
+// their maximum the oldest one (recorded first) is dropped to make room. A dedupe key
+// that expired behind a younger key with a longer TTL is no longer seen but keeps its
 // room until it reaches the front. The webhook's default dedupe store keeps its keys
-// the same way. Tokens stay until [Memory.PurgeTokens] and inbox entries until
-// [Memory.Done].
-type Memory struct {
+// the same way. Tokens stay until [Store.PurgeTokens] and inbox entries until
+// [Store.Done].
+type Store struct {
 	now     func() time.Time
 	maxKeys int
 	closed  atomic.Bool
 
 	winMu   sync.Mutex
-	windows map[pageUser]Window
+	windows map[pageUser]store.Window
 	winExp  *expirySet[pageUser]
 
 	tokMu  sync.Mutex
@@ -58,31 +63,31 @@ type pageTopic struct{ page, topic string }
 // memToken is a stored token and the LastUsed it had before its latest claim, so
 // ReleaseToken can give it back.
 type memToken struct {
-	Token
+	store.Token
 	prevLastUsed time.Time
 	undoable     bool
 }
 
 type memEntry struct {
-	InboxEntry
+	store.InboxEntry
 	seq uint64
 }
 
 var (
-	_ Store       = (*Memory)(nil)
-	_ TopicTokens = (*Memory)(nil)
+	_ store.Store       = (*Store)(nil)
+	_ store.TopicTokens = (*Store)(nil)
 )
 
-// MemoryOption configures [NewMemory]. Options check their argument: NewMemory fails
-// with an error naming the option instead of building a store that misbehaves later.
-type MemoryOption func(*Memory) error
+// Option configures [New]. Options check their argument: New fails with an error
+// naming the option instead of building a store that misbehaves later.
+type Option func(*Store) error
 
 // WithClock sets the clock the store reads to expire dedupe keys and windows
 // (default time.Now). Tests pass a fake clock to move time instead of sleeping.
-func WithClock(now func() time.Time) MemoryOption {
-	return func(m *Memory) error {
+func WithClock(now func() time.Time) Option {
+	return func(m *Store) error {
 		if now == nil {
-			return errors.New("store: WithClock: clock must not be nil")
+			return errors.New("memstore: WithClock: clock must not be nil")
 		}
 		m.now = now
 		return nil
@@ -93,23 +98,23 @@ func WithClock(now func() time.Time) MemoryOption {
 // [DefaultMaxDedupeKeys]). When full, the oldest key is evicted first, so only the
 // oldest deliveries lose their protection. n must be at least 1: a store that holds
 // no key cannot dedupe anything.
-func WithMaxDedupeKeys(n int) MemoryOption {
-	return func(m *Memory) error {
+func WithMaxDedupeKeys(n int) Option {
+	return func(m *Store) error {
 		if n < 1 {
-			return fmt.Errorf("store: WithMaxDedupeKeys: n must be at least 1, got %d", n)
+			return fmt.Errorf("memstore: WithMaxDedupeKeys: n must be at least 1, got %d", n)
 		}
 		m.maxKeys = n
 		return nil
 	}
 }
 
-// NewMemory returns an empty in-memory store, or the error of the first option that
+// New returns an empty in-memory store, or the error of the first option that
 // rejected its argument.
-func NewMemory(opts ...MemoryOption) (*Memory, error) {
-	m := &Memory{
+func New(opts ...Option) (*Store, error) {
+	m := &Store{
 		now:     time.Now,
 		maxKeys: DefaultMaxDedupeKeys,
-		windows: make(map[pageUser]Window),
+		windows: make(map[pageUser]store.Window),
 		winExp:  newExpirySet[pageUser](),
 		tokens:  make(map[string]*memToken),
 		byUser:  make(map[pageUser]map[string]struct{}),
@@ -118,7 +123,7 @@ func NewMemory(opts ...MemoryOption) (*Memory, error) {
 	}
 	for _, o := range opts {
 		if o == nil {
-			return nil, errors.New("store: NewMemory: nil MemoryOption")
+			return nil, errors.New("memstore: New: nil Option")
 		}
 		if err := o(m); err != nil {
 			return nil, err
@@ -129,26 +134,26 @@ func NewMemory(opts ...MemoryOption) (*Memory, error) {
 }
 
 // check is the common entry test of every method.
-func (m *Memory) check(ctx context.Context) error {
+func (m *Store) check(ctx context.Context) error {
 	if m.closed.Load() {
-		return ErrClosed
+		return store.ErrClosed
 	}
 	return ctx.Err()
 }
 
-// Close makes every later call return [ErrClosed]. It releases nothing else: the
+// Close makes every later call return [store.ErrClosed]. It releases nothing else: the
 // store has no goroutine. Closing twice is harmless.
-func (m *Memory) Close() error {
+func (m *Store) Close() error {
 	m.closed.Store(true)
 	return nil
 }
 
-// RecordAction implements [Windows].
-func (m *Memory) RecordAction(ctx context.Context, page, user string, a Action) error {
+// RecordAction implements [store.Windows].
+func (m *Store) RecordAction(ctx context.Context, page, user string, a store.Action) error {
 	if err := m.check(ctx); err != nil {
 		return err
 	}
-	if err := CheckAction(page, user, a); err != nil {
+	if err := store.CheckAction(page, user, a); err != nil {
 		return err
 	}
 	now := m.now()
@@ -158,20 +163,20 @@ func (m *Memory) RecordAction(ctx context.Context, page, user string, a Action) 
 	m.sweepWindows(now)
 	w, _ := m.windows[k].Apply(a)
 	m.windows[k] = w
-	keep := later(a.At, now).Add(WindowRetention)
+	keep := later(a.At, now).Add(store.WindowRetention)
 	if old, ok := m.winExp.get(k); !ok || keep.After(old) {
 		m.winExp.set(k, keep)
 	}
 	return nil
 }
 
-// Window implements [Windows].
-func (m *Memory) Window(ctx context.Context, page, user string) (Window, error) {
+// Window implements [store.Windows].
+func (m *Store) Window(ctx context.Context, page, user string) (store.Window, error) {
 	if err := m.check(ctx); err != nil {
-		return Window{}, err
+		return store.Window{}, err
 	}
-	if err := CheckWindowKey("Window", page, user); err != nil {
-		return Window{}, err
+	if err := store.CheckWindowKey("Window", page, user); err != nil {
+		return store.Window{}, err
 	}
 	m.winMu.Lock()
 	defer m.winMu.Unlock()
@@ -179,16 +184,16 @@ func (m *Memory) Window(ctx context.Context, page, user string) (Window, error) 
 	return m.windows[pageUser{page, user}], nil
 }
 
-func (m *Memory) sweepWindows(now time.Time) {
+func (m *Store) sweepWindows(now time.Time) {
 	m.winExp.popExpired(now, func(k pageUser) { delete(m.windows, k) })
 }
 
-// PutToken implements [Tokens].
-func (m *Memory) PutToken(ctx context.Context, t Token) error {
+// PutToken implements [store.Tokens].
+func (m *Store) PutToken(ctx context.Context, t store.Token) error {
 	if err := m.check(ctx); err != nil {
 		return err
 	}
-	t, err := PrepareToken(t)
+	t, err := store.PrepareToken(t)
 	if err != nil {
 		return err
 	}
@@ -203,7 +208,7 @@ func (m *Memory) PutToken(ctx context.Context, t Token) error {
 	return nil
 }
 
-func (m *Memory) unindex(t Token) {
+func (m *Store) unindex(t store.Token) {
 	removeFrom(m.byUser, pageUser{t.Page, t.User}, t.Value)
 	removeFrom(m.byTopic, pageTopic{t.Page, t.Topic}, t.Value)
 }
@@ -222,13 +227,13 @@ func removeFrom[K comparable](idx map[K]map[string]struct{}, k K, value string) 
 	}
 }
 
-// ClaimToken implements [Tokens]: the pick and the update happen under one lock.
-func (m *Memory) ClaimToken(ctx context.Context, q TokenQuery, now time.Time) (Token, error) {
+// ClaimToken implements [store.Tokens]: the pick and the update happen under one lock.
+func (m *Store) ClaimToken(ctx context.Context, q store.TokenQuery, now time.Time) (store.Token, error) {
 	if err := m.check(ctx); err != nil {
-		return Token{}, err
+		return store.Token{}, err
 	}
-	if err := CheckClaim(q); err != nil {
-		return Token{}, err
+	if err := store.CheckClaim(q); err != nil {
+		return store.Token{}, err
 	}
 	m.tokMu.Lock()
 	defer m.tokMu.Unlock()
@@ -238,21 +243,21 @@ func (m *Memory) ClaimToken(ctx context.Context, q TokenQuery, now time.Time) (T
 		if t.Topic != q.Topic || t.Kind != q.Kind || !t.Claimable(now) {
 			continue
 		}
-		if best == nil || ClaimsBefore(t.Token, best.Token) {
+		if best == nil || store.ClaimsBefore(t.Token, best.Token) {
 			best = t
 		}
 	}
 	if best == nil {
-		return Token{}, ErrNoToken
+		return store.Token{}, store.ErrNoToken
 	}
 	best.prevLastUsed, best.undoable = best.LastUsed, true
 	best.Token = best.Claim(now)
 	return best.Token, nil
 }
 
-// ReleaseToken implements [Tokens]. It returns [ErrNoToken] when no token has the
+// ReleaseToken implements [store.Tokens]. It returns [store.ErrNoToken] when no token has the
 // claimed Value.
-func (m *Memory) ReleaseToken(ctx context.Context, claimed Token) error {
+func (m *Store) ReleaseToken(ctx context.Context, claimed store.Token) error {
 	if err := m.check(ctx); err != nil {
 		return err
 	}
@@ -260,16 +265,16 @@ func (m *Memory) ReleaseToken(ctx context.Context, claimed Token) error {
 	defer m.tokMu.Unlock()
 	t, ok := m.tokens[claimed.Value]
 	if !ok {
-		return ErrNoToken
+		return store.ErrNoToken
 	}
-	if u, ok := Unclaim(t.Token, claimed, ClaimUndo{PrevLastUsed: t.prevLastUsed, Undoable: t.undoable}); ok {
+	if u, ok := store.Unclaim(t.Token, claimed, store.ClaimUndo{PrevLastUsed: t.prevLastUsed, Undoable: t.undoable}); ok {
 		t.Token, t.undoable = u, false
 	}
 	return nil
 }
 
-// KillToken implements [Tokens]. It returns [ErrNoToken] when no token has the value.
-func (m *Memory) KillToken(ctx context.Context, value string) error {
+// KillToken implements [store.Tokens]. It returns [store.ErrNoToken] when no token has the value.
+func (m *Store) KillToken(ctx context.Context, value string) error {
 	if err := m.check(ctx); err != nil {
 		return err
 	}
@@ -277,18 +282,18 @@ func (m *Memory) KillToken(ctx context.Context, value string) error {
 	defer m.tokMu.Unlock()
 	t, ok := m.tokens[value]
 	if !ok {
-		return ErrNoToken
+		return store.ErrNoToken
 	}
-	t.State = TokenDead
+	t.State = store.TokenDead
 	return nil
 }
 
-// ListTokens implements [Tokens].
-func (m *Memory) ListTokens(ctx context.Context, page, user string) ([]Token, error) {
+// ListTokens implements [store.Tokens].
+func (m *Store) ListTokens(ctx context.Context, page, user string) ([]store.Token, error) {
 	if err := m.check(ctx); err != nil {
 		return nil, err
 	}
-	if err := CheckWindowKey("ListTokens", page, user); err != nil {
+	if err := store.CheckWindowKey("ListTokens", page, user); err != nil {
 		return nil, err
 	}
 	m.tokMu.Lock()
@@ -296,13 +301,13 @@ func (m *Memory) ListTokens(ctx context.Context, page, user string) ([]Token, er
 	return m.tokensOf(m.byUser[pageUser{page, user}]), nil
 }
 
-// TokensByTopic implements [TopicTokens] from an index of (page, topic), so it
+// TokensByTopic implements [store.TopicTokens] from an index of (page, topic), so it
 // reads only the tokens it returns.
-func (m *Memory) TokensByTopic(ctx context.Context, page, topic string) ([]Token, error) {
+func (m *Store) TokensByTopic(ctx context.Context, page, topic string) ([]store.Token, error) {
 	if err := m.check(ctx); err != nil {
 		return nil, err
 	}
-	if err := CheckTopicTokens(page); err != nil {
+	if err := store.CheckTopicTokens(page); err != nil {
 		return nil, err
 	}
 	m.tokMu.Lock()
@@ -312,17 +317,17 @@ func (m *Memory) TokensByTopic(ctx context.Context, page, topic string) ([]Token
 
 // tokensOf copies the tokens whose values are in index, in ListTokens order.
 // m.tokMu must be held.
-func (m *Memory) tokensOf(index map[string]struct{}) []Token {
-	var out []Token
+func (m *Store) tokensOf(index map[string]struct{}) []store.Token {
+	var out []store.Token
 	for v := range index {
 		out = append(out, m.tokens[v].Token)
 	}
-	SortForList(out)
+	store.SortForList(out)
 	return out
 }
 
-// PurgeTokens implements [Tokens].
-func (m *Memory) PurgeTokens(ctx context.Context, now time.Time) (int, error) {
+// PurgeTokens implements [store.Tokens].
+func (m *Store) PurgeTokens(ctx context.Context, now time.Time) (int, error) {
 	if err := m.check(ctx); err != nil {
 		return 0, err
 	}
@@ -339,19 +344,19 @@ func (m *Memory) PurgeTokens(ctx context.Context, now time.Time) (int, error) {
 	return n, nil
 }
 
-// FirstSeen implements [Dedupe]; ttl counts from the store's clock.
-func (m *Memory) FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+// FirstSeen implements [store.Dedupe]; ttl counts from the store's clock.
+func (m *Store) FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error) {
 	if err := m.check(ctx); err != nil {
 		return false, err
 	}
-	if err := CheckDedupe(key, ttl); err != nil {
+	if err := store.CheckDedupe(key, ttl); err != nil {
 		return false, err
 	}
 	return m.dedupe.FirstSeen(ctx, key, ttl)
 }
 
-// Forget implements [Dedupe].
-func (m *Memory) Forget(ctx context.Context, key string) error {
+// Forget implements [store.Dedupe].
+func (m *Store) Forget(ctx context.Context, key string) error {
 	if err := m.check(ctx); err != nil {
 		return err
 	}
@@ -365,28 +370,15 @@ func later(a, b time.Time) time.Time {
 	return b
 }
 
-// compareBy turns a less function into a slices.SortFunc comparison.
-func compareBy[T any](less func(a, b T) bool) func(a, b T) int {
-	return func(a, b T) int {
-		switch {
-		case less(a, b):
-			return -1
-		case less(b, a):
-			return 1
-		}
-		return 0
-	}
-}
-
-// MemoryStats counts what a [Memory] store holds, for metrics and tests.
-type MemoryStats struct {
+// Stats counts what a [Store] holds, for metrics and tests.
+type Stats struct {
 	Windows, Tokens, DedupeKeys, InboxEntries int
 }
 
 // Stats counts what the store holds now, after evicting what expired.
-func (m *Memory) Stats() MemoryStats {
+func (m *Store) Stats() Stats {
 	now := m.now()
-	var st MemoryStats
+	var st Stats
 	m.winMu.Lock()
 	m.sweepWindows(now)
 	st.Windows = len(m.windows)

@@ -1,4 +1,4 @@
-package store_test
+package memstore_test
 
 import (
 	"context"
@@ -9,19 +9,20 @@ import (
 	"time"
 
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/memstore"
 	"github.com/gomessenger/messenger/store/storetest"
 )
 
-func TestMemoryConformance(t *testing.T) {
+func TestConformance(t *testing.T) {
 	clock := storetest.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC))
 	storetest.Run(t, func(t *testing.T) store.Store {
-		return storetest.NewMemory(t, store.WithClock(clock.Now))
+		return storetest.NewMemory(t, memstore.WithClock(clock.Now))
 	}, storetest.WithClock(clock))
 }
 
-func TestMemoryMaxDedupeKeysEvictsOldest(t *testing.T) {
+func TestMaxDedupeKeysEvictsOldest(t *testing.T) {
 	clock := storetest.NewClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
-	m := storetest.NewMemory(t, store.WithClock(clock.Now), store.WithMaxDedupeKeys(3))
+	m := storetest.NewMemory(t, memstore.WithClock(clock.Now), memstore.WithMaxDedupeKeys(3))
 	ctx := t.Context()
 	seen := func(key string, ttl time.Duration) bool {
 		t.Helper()
@@ -43,9 +44,9 @@ func TestMemoryMaxDedupeKeysEvictsOldest(t *testing.T) {
 	}
 }
 
-func TestMemoryStaysBounded(t *testing.T) {
+func TestStaysBounded(t *testing.T) {
 	clock := storetest.NewClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
-	m := storetest.NewMemory(t, store.WithClock(clock.Now), store.WithMaxDedupeKeys(100))
+	m := storetest.NewMemory(t, memstore.WithClock(clock.Now), memstore.WithMaxDedupeKeys(100))
 	ctx := t.Context()
 	for i := range 10_000 {
 		if ok, err := m.FirstSeen(ctx, fmt.Sprintf("k%d", i), time.Minute); err != nil || !ok {
@@ -68,22 +69,22 @@ func TestMemoryStaysBounded(t *testing.T) {
 	}
 }
 
-func TestNewMemoryRejectsBadOptions(t *testing.T) {
+func TestNewRejectsBadOptions(t *testing.T) {
 	for _, tt := range []struct {
 		name string
-		opt  store.MemoryOption
+		opt  memstore.Option
 		want []string // the option, the limit and the value, in the error
 	}{
-		{"nil clock", store.WithClock(nil), []string{"WithClock", "must not be nil"}},
-		{"no dedupe keys", store.WithMaxDedupeKeys(0), []string{"WithMaxDedupeKeys", "at least 1", "got 0"}},
-		{"negative dedupe keys", store.WithMaxDedupeKeys(-3), []string{"WithMaxDedupeKeys", "at least 1", "got -3"}},
-		{"nil option", nil, []string{"nil MemoryOption"}},
+		{"nil clock", memstore.WithClock(nil), []string{"WithClock", "must not be nil"}},
+		{"no dedupe keys", memstore.WithMaxDedupeKeys(0), []string{"WithMaxDedupeKeys", "at least 1", "got 0"}},
+		{"negative dedupe keys", memstore.WithMaxDedupeKeys(-3), []string{"WithMaxDedupeKeys", "at least 1", "got -3"}},
+		{"nil option", nil, []string{"nil Option"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := store.NewMemory(tt.opt)
+			m, err := memstore.New(tt.opt)
 			if err == nil {
 				m.Close()
-				t.Fatal("NewMemory accepted the option")
+				t.Fatal("New accepted the option")
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(err.Error(), w) {
@@ -94,9 +95,9 @@ func TestNewMemoryRejectsBadOptions(t *testing.T) {
 	}
 }
 
-func ExampleNewMemory() {
+func ExampleNew() {
 	ctx := context.Background()
-	s, err := store.NewMemory()
+	s, err := memstore.New()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -124,6 +125,6 @@ func ExampleNewMemory() {
 	// second claim: store: no usable token
 }
 
-func BenchmarkMemory(b *testing.B) {
+func BenchmarkStore(b *testing.B) {
 	storetest.Bench(b, func(b *testing.B) store.Store { return storetest.NewMemory(b) })
 }
