@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storekit"
 )
 
 // FirstSeen implements [store.Dedupe] in one script: check and record are atomic
@@ -14,7 +14,7 @@ func (s *Store) FirstSeen(ctx context.Context, key string, ttl time.Duration) (b
 	if err := s.check(ctx); err != nil {
 		return false, err
 	}
-	if err := store.CheckDedupe(key, ttl); err != nil {
+	if err := storekit.CheckDedupe(key, ttl); err != nil {
 		return false, err
 	}
 	now := s.now()

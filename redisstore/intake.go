@@ -8,6 +8,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storekit"
 )
 
 var _ store.Intake = (*Store)(nil)
@@ -29,12 +30,12 @@ func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, er
 		return store.Admitted{}, err
 	}
 	for _, k := range d.Keys {
-		if err := store.CheckDedupe(k, d.TTL); err != nil {
+		if err := storekit.CheckDedupe(k, d.TTL); err != nil {
 			return store.Admitted{}, err
 		}
 	}
 	for _, a := range d.Actions {
-		if err := store.CheckAction(a.Page, a.User, a.Action); err != nil {
+		if err := storekit.CheckAction(a.Page, a.User, a.Action); err != nil {
 			return store.Admitted{}, err
 		}
 		if err := checkPage("Admit", "Delivery.Actions.Page", a.Page); err != nil {

@@ -164,7 +164,7 @@ redis.call('HINCRBY', best, 'uses', 1)
 return redis.call('HGETALL', best)
 `)
 
-// releaseTokenScript is store.Unclaim on a token hash: -1 no such token, 0 nothing
+// releaseTokenScript is storekit.Unclaim on a token hash: -1 no such token, 0 nothing
 // to undo, 1 undone.
 //
 // KEYS[1] token hash. ARGV: claimed uses, claimed lu_s, claimed lu_n ("" when

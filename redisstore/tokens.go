@@ -9,6 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storekit"
 )
 
 // tokenFields encodes t as the field/value pairs of its hash.
@@ -63,7 +64,7 @@ func (s *Store) PutToken(ctx context.Context, t store.Token) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
-	t, err := store.PrepareToken(t)
+	t, err := storekit.PrepareToken(t)
 	if err != nil {
 		return err
 	}
@@ -101,7 +102,7 @@ func (s *Store) ClaimToken(ctx context.Context, q store.TokenQuery, now time.Tim
 	if err := s.check(ctx); err != nil {
 		return store.Token{}, err
 	}
-	if err := store.CheckClaim(q); err != nil {
+	if err := storekit.CheckClaim(q); err != nil {
 		return store.Token{}, err
 	}
 	if err := checkPage("ClaimToken", "page", q.Page); err != nil {
@@ -186,7 +187,7 @@ func (s *Store) ListTokens(ctx context.Context, page, user string) ([]store.Toke
 	if err := s.check(ctx); err != nil {
 		return nil, err
 	}
-	if err := store.CheckWindowKey("ListTokens", page, user); err != nil {
+	if err := storekit.CheckWindowKey("ListTokens", page, user); err != nil {
 		return nil, err
 	}
 	if err := checkPage("ListTokens", "page", page); err != nil {
@@ -212,7 +213,7 @@ func (s *Store) ListTokens(ctx context.Context, page, user string) ([]store.Toke
 			out = append(out, decodeToken(h))
 		}
 	}
-	store.SortForList(out)
+	storekit.SortForList(out)
 	return out, nil
 }
 
@@ -250,7 +251,7 @@ func (s *Store) TokensByTopic(ctx context.Context, page, topic string) ([]store.
 	if err := s.check(ctx); err != nil {
 		return nil, err
 	}
-	if err := store.CheckTopicTokens(page); err != nil {
+	if err := storekit.CheckTopicTokens(page); err != nil {
 		return nil, err
 	}
 	if err := checkPage("TokensByTopic", "page", page); err != nil {
@@ -278,6 +279,6 @@ func (s *Store) TokensByTopic(ctx context.Context, page, topic string) ([]store.
 			out = append(out, t)
 		}
 	}
-	store.SortForList(out)
+	storekit.SortForList(out)
 	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storekit"
 )
 
 // RecordAction implements [store.Windows] in one script, so concurrent records
@@ -14,7 +15,7 @@ func (s *Store) RecordAction(ctx context.Context, page, user string, a store.Act
 	if err := s.check(ctx); err != nil {
 		return err
 	}
-	if err := store.CheckAction(page, user, a); err != nil {
+	if err := storekit.CheckAction(page, user, a); err != nil {
 		return err
 	}
 	if err := checkPage("RecordAction", "page", page); err != nil {
@@ -38,7 +39,7 @@ func (s *Store) Window(ctx context.Context, page, user string) (store.Window, er
 	if err := s.check(ctx); err != nil {
 		return store.Window{}, err
 	}
-	if err := store.CheckWindowKey("Window", page, user); err != nil {
+	if err := storekit.CheckWindowKey("Window", page, user); err != nil {
 		return store.Window{}, err
 	}
 	if err := checkPage("Window", "page", page); err != nil {

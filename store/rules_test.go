@@ -1,8 +1,6 @@
 package store_test
 
 import (
-	"errors"
-	"strings"
 	"testing"
 	"time"
 
@@ -79,76 +77,5 @@ func TestTokenClaimable(t *testing.T) {
 				t.Errorf("Claimable = %v, want %v", got, tc.want)
 			}
 		})
-	}
-}
-
-func TestUnclaim(t *testing.T) {
-	live := store.Token{Value: "v", Kind: store.OneTimeKind, State: store.TokenLive}
-	claimed := live.Claim(t0)
-	tests := []struct {
-		name     string
-		stored   store.Token
-		undoable bool
-		want     store.Token
-		wantOK   bool
-	}{
-		{"latest claim", claimed, true, live, true},
-		{"already released", claimed, false, claimed, false},
-		{"claimed again since", claimed.Claim(t0.Add(time.Second)), true, claimed.Claim(t0.Add(time.Second)), false},
-		{"dead", store.Token{Value: "v", Kind: store.OneTimeKind, State: store.TokenDead, Uses: 1, LastUsed: t0}, true,
-			store.Token{Value: "v", Kind: store.OneTimeKind, State: store.TokenDead, Uses: 1, LastUsed: t0}, false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, ok := store.Unclaim(tc.stored, claimed, store.ClaimUndo{Undoable: tc.undoable})
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("Unclaim (-want +got):\n%s", diff)
-			}
-			if ok != tc.wantOK {
-				t.Errorf("ok = %v, want %v", ok, tc.wantOK)
-			}
-		})
-	}
-}
-
-func TestClaimsBefore(t *testing.T) {
-	a := store.Token{Value: "a", ExpiresAt: t0}
-	b := store.Token{Value: "b", ExpiresAt: t0}
-	never := store.Token{Value: "0"}
-	later := store.Token{Value: "0", ExpiresAt: t0.Add(1)}
-	for _, tc := range []struct {
-		x, y store.Token
-		want bool
-	}{
-		{a, b, true}, {b, a, false}, {a, never, true}, {never, a, false}, {a, later, true}, {later, a, false}, {never, never, false},
-	} {
-		if got := store.ClaimsBefore(tc.x, tc.y); got != tc.want {
-			t.Errorf("ClaimsBefore(%s@%v, %s@%v) = %v, want %v", tc.x.Value, tc.x.ExpiresAt, tc.y.Value, tc.y.ExpiresAt, got, tc.want)
-		}
-	}
-}
-
-func TestInputErrorNamesFieldLimitValue(t *testing.T) {
-	_, err := store.PrepareToken(store.Token{Value: "secret-" + strings.Repeat("x", store.MaxKeyLen), Kind: store.OneTimeKind, Page: "p", User: "u"})
-	if !errors.Is(err, store.ErrInvalidInput) {
-		t.Fatalf("err = %v, want ErrInvalidInput", err)
-	}
-	want := "store: PutToken: Token.Value must be at most 1024 bytes (got 1031 bytes)"
-	if diff := cmp.Diff(want, err.Error()); diff != "" {
-		t.Errorf("Error() (-want +got):\n%s", diff)
-	}
-	err = store.CheckDedupe("k", -time.Second)
-	if diff := cmp.Diff("store: FirstSeen: ttl must be positive (got -1s)", err.Error()); diff != "" {
-		t.Errorf("Error() (-want +got):\n%s", diff)
-	}
-}
-
-func TestPrepareTokenDefaultsToLive(t *testing.T) {
-	got, err := store.PrepareToken(store.Token{Value: "v", Kind: store.RecurringKind, Page: "p", User: "u"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.State != store.TokenLive {
-		t.Errorf("State = %q, want live", got.State)
 	}
 }

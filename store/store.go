@@ -22,7 +22,8 @@
 //
 // Every implementation is safe for concurrent use by many goroutines; the Redis
 // implementation is also safe across processes. Methods take a context for
-// implementations that do I/O.
+// implementations that do I/O. Authors of another store find the checks and orders
+// these three share in store/storekit.
 package store
 
 import (
@@ -167,7 +168,8 @@ type Tokens interface {
 //
 // TokensByTopic returns every token of (page, topic), of any kind and any state
 // (live, claimed, dead, expired but not yet purged), in the order of
-// [Tokens.ListTokens] ([SortForList]); none is an empty result, not an error.
+// [Tokens.ListTokens] (oldest IssuedAt first, then Value); none is an empty result,
+// not an error.
 type TopicTokens interface {
 	TokensByTopic(ctx context.Context, page, topic string) ([]Token, error)
 }

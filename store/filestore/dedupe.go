@@ -6,14 +6,14 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storekit"
 )
 
 // FirstSeen implements [store.Dedupe]: the check and the record are one write
 // transaction; a duplicate rolls back without touching the disk. ttl counts from
 // the store's clock.
 func (s *Store) FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	if err := store.CheckDedupe(key, ttl); err != nil {
+	if err := storekit.CheckDedupe(key, ttl); err != nil {
 		return false, err
 	}
 	now := s.now()

@@ -8,6 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storekit"
 )
 
 var _ store.Intake = (*Store)(nil)
@@ -25,7 +26,7 @@ func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, er
 		return store.Admitted{}, admitInput(err, func(f string) string { return "Delivery." + f })
 	}
 	for i, k := range d.Keys {
-		if err := store.CheckDedupe(k, d.TTL); err != nil {
+		if err := storekit.CheckDedupe(k, d.TTL); err != nil {
 			return store.Admitted{}, admitInput(err, func(f string) string {
 				if f == "ttl" {
 					return "Delivery.TTL"
@@ -36,7 +37,7 @@ func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, er
 	}
 	windows := make([][]byte, len(d.Actions))
 	for i, a := range d.Actions {
-		if err := store.CheckAction(a.Page, a.User, a.Action); err != nil {
+		if err := storekit.CheckAction(a.Page, a.User, a.Action); err != nil {
 			return store.Admitted{}, admitInput(err, func(f string) string {
 				switch f {
 				case "page":

@@ -9,6 +9,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storekit"
 )
 
 // tokenRecord is a token and what undoing its latest claim needs.
@@ -69,7 +70,7 @@ func eachToken(tx *bolt.Tx, prefix []byte, f func(*tokenRecord) error) error {
 
 // PutToken implements [store.Tokens].
 func (s *Store) PutToken(ctx context.Context, t store.Token) error {
-	t, err := store.PrepareToken(t)
+	t, err := storekit.PrepareToken(t)
 	if err != nil {
 		return err
 	}
@@ -95,7 +96,7 @@ func (s *Store) PutToken(ctx context.Context, t store.Token) error {
 // transaction; bbolt runs one at a time, so no two claimers see the same live
 // token. A claim that finds nothing rolls back without touching the disk.
 func (s *Store) ClaimToken(ctx context.Context, q store.TokenQuery, now time.Time) (store.Token, error) {
-	if err := store.CheckClaim(q); err != nil {
+	if err := storekit.CheckClaim(q); err != nil {
 		return store.Token{}, err
 	}
 	var got store.Token
@@ -103,7 +104,7 @@ func (s *Store) ClaimToken(ctx context.Context, q store.TokenQuery, now time.Tim
 		var best *tokenRecord
 		err := eachToken(tx, tokenIndexPrefix(q.Page, q.User, q.Kind, q.Topic), func(rec *tokenRecord) error {
 			t := rec.Token
-			if t.Claimable(now) && (best == nil || store.ClaimsBefore(t, best.Token)) {
+			if t.Claimable(now) && (best == nil || storekit.ClaimsBefore(t, best.Token)) {
 				best = rec
 			}
 			return nil
@@ -137,7 +138,7 @@ func (s *Store) ReleaseToken(ctx context.Context, claimed store.Token) error {
 		if rec == nil {
 			return store.ErrNoToken
 		}
-		t, ok := store.Unclaim(rec.Token, claimed, store.ClaimUndo{PrevLastUsed: rec.PrevLastUsed, Undoable: rec.Undoable})
+		t, ok := storekit.Unclaim(rec.Token, claimed, storekit.ClaimUndo{PrevLastUsed: rec.PrevLastUsed, Undoable: rec.Undoable})
 		if !ok {
 			return errUnchanged
 		}
@@ -167,7 +168,7 @@ func (s *Store) KillToken(ctx context.Context, value string) error {
 
 // ListTokens implements [store.Tokens].
 func (s *Store) ListTokens(ctx context.Context, page, user string) ([]store.Token, error) {
-	if err := store.CheckWindowKey("ListTokens", page, user); err != nil {
+	if err := storekit.CheckWindowKey("ListTokens", page, user); err != nil {
 		return nil, err
 	}
 	var out []store.Token
@@ -180,7 +181,7 @@ func (s *Store) ListTokens(ctx context.Context, page, user string) ([]store.Toke
 	if err != nil {
 		return nil, err
 	}
-	store.SortForList(out)
+	storekit.SortForList(out)
 	return out, nil
 }
 

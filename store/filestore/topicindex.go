@@ -8,6 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storekit"
 )
 
 // topicIndexKey files a token under (page, topic), so TokensByTopic reads only
@@ -76,7 +77,7 @@ func countKeys(b *bolt.Bucket) int {
 // TokensByTopic implements [store.TopicTokens] from the (page, topic) index: it
 // reads only the tokens it returns.
 func (s *Store) TokensByTopic(ctx context.Context, page, topic string) ([]store.Token, error) {
-	if err := store.CheckTopicTokens(page); err != nil {
+	if err := storekit.CheckTopicTokens(page); err != nil {
 		return nil, err
 	}
 	var out []store.Token
@@ -101,6 +102,6 @@ func (s *Store) TokensByTopic(ctx context.Context, page, topic string) ([]store.
 	if err != nil {
 		return nil, err
 	}
-	store.SortForList(out)
+	storekit.SortForList(out)
 	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storekit"
 )
 
 // windowRecord is a window and when it may be forgotten.
@@ -23,7 +24,7 @@ const sweepBatch = 16
 
 // RecordAction implements [store.Windows].
 func (s *Store) RecordAction(ctx context.Context, page, user string, a store.Action) error {
-	if err := store.CheckAction(page, user, a); err != nil {
+	if err := storekit.CheckAction(page, user, a); err != nil {
 		return err
 	}
 	now := s.now()
@@ -79,7 +80,7 @@ func applyAction(tx *bolt.Tx, k []byte, a store.Action, now time.Time) (bool, er
 // Window implements [store.Windows]. A window past its retention reads as zero even
 // before a sweep deletes it.
 func (s *Store) Window(ctx context.Context, page, user string) (store.Window, error) {
-	if err := store.CheckWindowKey("Window", page, user); err != nil {
+	if err := storekit.CheckWindowKey("Window", page, user); err != nil {
 		return store.Window{}, err
 	}
 	now := s.now()

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storekit"
 )
 
 var _ store.Intake = (*Store)(nil)
@@ -19,12 +20,12 @@ func (m *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, er
 		return store.Admitted{}, err
 	}
 	for _, k := range d.Keys {
-		if err := store.CheckDedupe(k, d.TTL); err != nil {
+		if err := storekit.CheckDedupe(k, d.TTL); err != nil {
 			return store.Admitted{}, err
 		}
 	}
 	for _, a := range d.Actions {
-		if err := store.CheckAction(a.Page, a.User, a.Action); err != nil {
+		if err := storekit.CheckAction(a.Page, a.User, a.Action); err != nil {
 			return store.Admitted{}, err
 		}
 	}

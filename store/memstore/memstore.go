@@ -15,6 +15,7 @@ import (
 
 	"github.com/gomessenger/messenger/internal/dedupe"
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storekit"
 )
 
 // DefaultMaxDedupeKeys is how many dedupe keys a [Store] holds unless
@@ -153,7 +154,7 @@ func (m *Store) RecordAction(ctx context.Context, page, user string, a store.Act
 	if err := m.check(ctx); err != nil {
 		return err
 	}
-	if err := store.CheckAction(page, user, a); err != nil {
+	if err := storekit.CheckAction(page, user, a); err != nil {
 		return err
 	}
 	now := m.now()
@@ -175,7 +176,7 @@ func (m *Store) Window(ctx context.Context, page, user string) (store.Window, er
 	if err := m.check(ctx); err != nil {
 		return store.Window{}, err
 	}
-	if err := store.CheckWindowKey("Window", page, user); err != nil {
+	if err := storekit.CheckWindowKey("Window", page, user); err != nil {
 		return store.Window{}, err
 	}
 	m.winMu.Lock()
@@ -193,7 +194,7 @@ func (m *Store) PutToken(ctx context.Context, t store.Token) error {
 	if err := m.check(ctx); err != nil {
 		return err
 	}
-	t, err := store.PrepareToken(t)
+	t, err := storekit.PrepareToken(t)
 	if err != nil {
 		return err
 	}
@@ -232,7 +233,7 @@ func (m *Store) ClaimToken(ctx context.Context, q store.TokenQuery, now time.Tim
 	if err := m.check(ctx); err != nil {
 		return store.Token{}, err
 	}
-	if err := store.CheckClaim(q); err != nil {
+	if err := storekit.CheckClaim(q); err != nil {
 		return store.Token{}, err
 	}
 	m.tokMu.Lock()
@@ -243,7 +244,7 @@ func (m *Store) ClaimToken(ctx context.Context, q store.TokenQuery, now time.Tim
 		if t.Topic != q.Topic || t.Kind != q.Kind || !t.Claimable(now) {
 			continue
 		}
-		if best == nil || store.ClaimsBefore(t.Token, best.Token) {
+		if best == nil || storekit.ClaimsBefore(t.Token, best.Token) {
 			best = t
 		}
 	}
@@ -267,7 +268,7 @@ func (m *Store) ReleaseToken(ctx context.Context, claimed store.Token) error {
 	if !ok {
 		return store.ErrNoToken
 	}
-	if u, ok := store.Unclaim(t.Token, claimed, store.ClaimUndo{PrevLastUsed: t.prevLastUsed, Undoable: t.undoable}); ok {
+	if u, ok := storekit.Unclaim(t.Token, claimed, storekit.ClaimUndo{PrevLastUsed: t.prevLastUsed, Undoable: t.undoable}); ok {
 		t.Token, t.undoable = u, false
 	}
 	return nil
@@ -293,7 +294,7 @@ func (m *Store) ListTokens(ctx context.Context, page, user string) ([]store.Toke
 	if err := m.check(ctx); err != nil {
 		return nil, err
 	}
-	if err := store.CheckWindowKey("ListTokens", page, user); err != nil {
+	if err := storekit.CheckWindowKey("ListTokens", page, user); err != nil {
 		return nil, err
 	}
 	m.tokMu.Lock()
@@ -307,7 +308,7 @@ func (m *Store) TokensByTopic(ctx context.Context, page, topic string) ([]store.
 	if err := m.check(ctx); err != nil {
 		return nil, err
 	}
-	if err := store.CheckTopicTokens(page); err != nil {
+	if err := storekit.CheckTopicTokens(page); err != nil {
 		return nil, err
 	}
 	m.tokMu.Lock()
@@ -322,7 +323,7 @@ func (m *Store) tokensOf(index map[string]struct{}) []store.Token {
 	for v := range index {
 		out = append(out, m.tokens[v].Token)
 	}
-	store.SortForList(out)
+	storekit.SortForList(out)
 	return out
 }
 
@@ -349,7 +350,7 @@ func (m *Store) FirstSeen(ctx context.Context, key string, ttl time.Duration) (b
 	if err := m.check(ctx); err != nil {
 		return false, err
 	}
-	if err := store.CheckDedupe(key, ttl); err != nil {
+	if err := storekit.CheckDedupe(key, ttl); err != nil {
 		return false, err
 	}
 	return m.dedupe.FirstSeen(ctx, key, ttl)

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gomessenger/messenger/store"
+	"github.com/gomessenger/messenger/store/storekit"
 )
 
 // topicTokens returns st as a [store.TopicTokens], or skips t when st does not
@@ -49,7 +50,7 @@ func checkByTopic(t *testing.T, st store.Store, tp, when string) {
 			}
 		}
 	}
-	store.SortForList(want)
+	storekit.SortForList(want)
 	if diff := cmp.Diff(want, byTopic(t, topicTokens(t, st), page, tp)); diff != "" {
 		t.Errorf("TokensByTopic(%q) %s disagrees with ListTokens (-want +got):\n%s", tp, when, diff)
 	}
