@@ -26,18 +26,10 @@ func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, er
 	if err := s.check(ctx); err != nil {
 		return store.Admitted{}, err
 	}
-	if err := d.Lease.Check("Admit"); err != nil {
+	if err := storekit.CheckDelivery(d); err != nil {
 		return store.Admitted{}, err
 	}
-	for _, k := range d.Keys {
-		if err := storekit.CheckDedupe(k, d.TTL); err != nil {
-			return store.Admitted{}, err
-		}
-	}
 	for _, a := range d.Actions {
-		if err := storekit.CheckAction(a.Page, a.User, a.Action); err != nil {
-			return store.Admitted{}, err
-		}
 		if err := checkPage("Admit", "Delivery.Actions.Page", a.Page); err != nil {
 			return store.Admitted{}, err
 		}

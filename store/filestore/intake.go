@@ -2,8 +2,6 @@ package filestore
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -22,32 +20,11 @@ var _ store.Intake = (*Store)(nil)
 // delivery whose keys were all seen and whose actions change no window writes
 // nothing. TTLs and window retention count from the store's clock.
 func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, error) {
-	if err := d.Lease.Check("Admit"); err != nil {
-		return store.Admitted{}, admitInput(err, func(f string) string { return "Delivery." + f })
-	}
-	for i, k := range d.Keys {
-		if err := storekit.CheckDedupe(k, d.TTL); err != nil {
-			return store.Admitted{}, admitInput(err, func(f string) string {
-				if f == "ttl" {
-					return "Delivery.TTL"
-				}
-				return fmt.Sprintf("Delivery.Keys[%d]", i)
-			})
-		}
+	if err := storekit.CheckDelivery(d); err != nil {
+		return store.Admitted{}, err
 	}
 	windows := make([][]byte, len(d.Actions))
 	for i, a := range d.Actions {
-		if err := storekit.CheckAction(a.Page, a.User, a.Action); err != nil {
-			return store.Admitted{}, admitInput(err, func(f string) string {
-				switch f {
-				case "page":
-					f = "Page"
-				case "user":
-					f = "User"
-				}
-				return fmt.Sprintf("Delivery.Actions[%d].%s", i, f)
-			})
-		}
 		windows[i] = pageUserKey(a.Page, a.User)
 	}
 	now := s.now()
@@ -126,16 +103,4 @@ func (s *Store) Complete(ctx context.Context, ids []string) error {
 		}
 		return nil
 	})
-}
-
-// admitInput restates an error of a check Admit shares with the single calls as
-// an error of Admit, naming the field of the Delivery that broke the rule (rename
-// maps the field the check named), so it reads "Admit: Delivery.Keys[2] must not
-// be empty" rather than "FirstSeen: key must not be empty".
-func admitInput(err error, rename func(field string) string) error {
-	var ie *store.InputError
-	if !errors.As(err, &ie) {
-		return err
-	}
-	return &store.InputError{Op: "Admit", Field: rename(ie.Field), Limit: ie.Limit, Value: ie.Value}
 }

@@ -16,18 +16,8 @@ func (m *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, er
 	if err := m.check(ctx); err != nil {
 		return store.Admitted{}, err
 	}
-	if err := d.Lease.Check("Admit"); err != nil {
+	if err := storekit.CheckDelivery(d); err != nil {
 		return store.Admitted{}, err
-	}
-	for _, k := range d.Keys {
-		if err := storekit.CheckDedupe(k, d.TTL); err != nil {
-			return store.Admitted{}, err
-		}
-	}
-	for _, a := range d.Actions {
-		if err := storekit.CheckAction(a.Page, a.User, a.Action); err != nil {
-			return store.Admitted{}, err
-		}
 	}
 	out := store.Admitted{New: make([]bool, len(d.Keys))}
 	anyNew := false

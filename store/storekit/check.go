@@ -1,6 +1,7 @@
 package storekit
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -82,4 +83,46 @@ func CheckKey(op, field, value string, max int) error {
 		return &store.InputError{Op: op, Field: field, Limit: fmt.Sprintf("must be at most %d bytes", max), Value: fmt.Sprintf("%d bytes", len(value))}
 	}
 	return nil
+}
+
+// CheckDelivery checks the argument of [store.Intake.Admit]: a lease with an owner,
+// each dedupe key and the TTL as [CheckDedupe] does, each action as [CheckAction]
+// does. The error names the Delivery field, e.g. "Delivery.Keys[2]".
+func CheckDelivery(d store.Delivery) error {
+	if err := d.Lease.Check("Admit"); err != nil {
+		return admitInput(err, func(f string) string { return "Delivery." + f })
+	}
+	for i, k := range d.Keys {
+		if err := CheckDedupe(k, d.TTL); err != nil {
+			return admitInput(err, func(f string) string {
+				if f == "ttl" {
+					return "Delivery.TTL"
+				}
+				return fmt.Sprintf("Delivery.Keys[%d]", i)
+			})
+		}
+	}
+	for i, a := range d.Actions {
+		if err := CheckAction(a.Page, a.User, a.Action); err != nil {
+			return admitInput(err, func(f string) string {
+				switch f {
+				case "page":
+					f = "Page"
+				case "user":
+					f = "User"
+				}
+				return fmt.Sprintf("Delivery.Actions[%d].%s", i, f)
+			})
+		}
+	}
+	return nil
+}
+
+// admitInput renames the field of an input error for Admit.
+func admitInput(err error, rename func(field string) string) error {
+	var ie *store.InputError
+	if !errors.As(err, &ie) {
+		return err
+	}
+	return &store.InputError{Op: "Admit", Field: rename(ie.Field), Limit: ie.Limit, Value: ie.Value}
 }

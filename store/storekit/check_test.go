@@ -35,6 +35,11 @@ func TestChecks(t *testing.T) {
 		{"claim no page", storekit.CheckClaim(store.TokenQuery{User: "u", Kind: store.OneTimeKind}), `store: ClaimToken: page must not be empty (got "")`},
 		{"topic ok, empty topic", storekit.CheckTopicTokens("p"), ""},
 		{"topic no page", storekit.CheckTopicTokens(""), `store: TokensByTopic: page must not be empty (got "")`},
+		{"delivery ok", storekit.CheckDelivery(delivery(at, nil)), ""},
+		{"delivery no owner", storekit.CheckDelivery(delivery(at, func(d *store.Delivery) { d.Lease.Owner = "" })), `store: Admit: Delivery.Lease.Owner must not be empty (got "")`},
+		{"delivery empty key", storekit.CheckDelivery(delivery(at, func(d *store.Delivery) { d.Keys[1] = "" })), `store: Admit: Delivery.Keys[1] must not be empty (got "")`},
+		{"delivery no ttl", storekit.CheckDelivery(delivery(at, func(d *store.Delivery) { d.TTL = 0 })), "store: Admit: Delivery.TTL must be positive (got 0s)"},
+		{"delivery action no user", storekit.CheckDelivery(delivery(at, func(d *store.Delivery) { d.Actions[0].User = "" })), `store: Admit: Delivery.Actions[0].User must not be empty (got "")`},
 		{"dedupe ok", storekit.CheckDedupe("k", time.Second), ""},
 		{"dedupe negative ttl", storekit.CheckDedupe("k", -time.Second), "store: FirstSeen: ttl must be positive (got -1s)"},
 		{"dedupe long key", storekit.CheckDedupe(strings.Repeat("k", store.MaxKeyLen+1), time.Second), "store: FirstSeen: key must be at most 1024 bytes (got 1025 bytes)"},
@@ -57,4 +62,17 @@ func TestChecks(t *testing.T) {
 			}
 		})
 	}
+}
+
+// delivery is a valid store.Delivery, changed by change when it is not nil.
+func delivery(at time.Time, change func(*store.Delivery)) store.Delivery {
+	d := store.Delivery{
+		Body: []byte("{}"), Received: at, Lease: store.Lease{Owner: "a", Until: at.Add(time.Minute)},
+		Keys: []string{"k1", "k2"}, TTL: time.Hour,
+		Actions: []store.WindowAction{{Page: "p", User: "u", Action: store.Action{Kind: store.ActionMessage, At: at}}},
+	}
+	if change != nil {
+		change(&d)
+	}
+	return d
 }
