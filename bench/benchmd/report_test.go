@@ -123,14 +123,7 @@ func render(t *testing.T, tb table, redisMissing string) string {
 // A run without Redis says so, in the goals and in the section, and still
 // reports the file store.
 func TestReportWithoutRedis(t *testing.T) {
-	tb := readTable(t)
-	for unit := range tb {
-		for name := range tb[unit] {
-			if strings.HasPrefix(name, "redisstore:") {
-				delete(tb[unit], name)
-			}
-		}
-	}
+	tb := without(readTable(t), "redisstore:")
 	const why = "redis-server is not installed and REDIS_URL is not set"
 	out := render(t, tb, why)
 	for _, want := range []string{
@@ -150,15 +143,22 @@ func TestReportWithoutRedis(t *testing.T) {
 // A run of the bench module alone (the stores' benchmarks not asked for) has no
 // store intake section.
 func TestReportWithoutStores(t *testing.T) {
-	tb := readTable(t)
-	for unit := range tb {
-		for name := range tb[unit] {
-			if strings.Contains(name, ":") {
-				delete(tb[unit], name)
-			}
-		}
-	}
+	tb := without(readTable(t), "redisstore:", "filestore:")
 	if out := render(t, tb, ""); strings.Contains(out, "Store intake") || strings.Contains(out, "intake,") {
 		t.Errorf("report has store intake figures without store benchmarks:\n%s", out)
 	}
+}
+
+// without is tb without the benchmarks whose names start with one of prefixes.
+func without(tb table, prefixes ...string) table {
+	for unit := range tb {
+		for name := range tb[unit] {
+			for _, p := range prefixes {
+				if strings.HasPrefix(name, p) {
+					delete(tb[unit], name)
+				}
+			}
+		}
+	}
+	return tb
 }
