@@ -10,9 +10,11 @@
 // live heap at 100k), the
 // floors (bare HMAC-SHA256 + encoding/json for webhooks, a bare net/http POST for
 // sends), the plumbing baseline that is subtracted from webhook figures, and the
-// policy check. The run script beside this file runs them with -count, feeds the
-// results through benchstat and writes BENCHMARKS.md at the repository root with
-// the program in ./benchmd.
+// policy check. The run script beside this file runs them round after round,
+// together with the stores' intake benchmarks (the webhook with one Redis store or
+// one file store as inbox, dedupe and window store, in the redisstore and
+// store/filestore packages), feeds the results through benchstat and writes
+// BENCHMARKS.md at the repository root with the program in ./benchmd.
 //
 // The tests (go test ./...) check that every benchmarked path really does the work
 // it is credited with: each library dispatches every event of the payload, refuses

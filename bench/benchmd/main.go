@@ -24,10 +24,13 @@ func main() {
 	goVersion := flag.String("go", runtime.Version(), "go version of the run")
 	loadStart := flag.String("load-start", "", "load average when the run started")
 	loadEnd := flag.String("load-end", "", "load average when the run ended")
+	redis := flag.String("redis", "", "the Redis the intake benchmarks used")
+	redisMissing := flag.String("redis-missing", "", "why there was no Redis for the intake benchmarks")
 	date := flag.String("date", time.Now().UTC().Format("2006-01-02 15:04 MST"), "date of the run")
 	flag.Parse()
 	if err := writeFile(*csvPath, *rawPath, *out, run{Date: *date, GoVersion: *goVersion, Benchstat: *benchstat,
-		Benchtime: *benchtime, Rounds: *rounds, LoadStart: *loadStart, LoadEnd: *loadEnd, Cores: runtime.NumCPU(), Procs: runtime.GOMAXPROCS(0)}); err != nil {
+		Benchtime: *benchtime, Rounds: *rounds, LoadStart: *loadStart, LoadEnd: *loadEnd, Cores: runtime.NumCPU(), Procs: runtime.GOMAXPROCS(0),
+		Redis: *redis, RedisMissing: *redisMissing}); err != nil {
 		fmt.Fprintln(os.Stderr, "benchmd:", err)
 		os.Exit(1)
 	}

@@ -16,6 +16,8 @@ type run struct {
 	LoadStart, LoadEnd                    string // /proc/loadavg's three averages
 	Cores, Procs, Rounds                  int
 	Machine                               machine
+	Redis                                 string // the Redis the intake benchmarks used
+	RedisMissing                          string // why there was none, when there was none
 }
 
 // goals are the project's targets, measured with the default configuration and a new
@@ -72,6 +74,7 @@ func writeReport(w io.Writer, t table, rn run) error {
 	r.sends()
 	r.dedupe()
 	r.policy()
+	r.storeIntake()
 	r.method()
 	return r.err
 }
@@ -224,6 +227,7 @@ func (r *report) summary() {
 		r.printf("| dedupe insert at 100k keys | %s | at 1k keys %s | %s | ≤ %.2f× (O(1) amortised) | %s |\n",
 			dur(large), dur(small), ratio(large, small), goalDedupeGrowth, verdict(large <= goalDedupeGrowth*small))
 	}
+	r.intakeGoals()
 	for _, name := range r.policyNames() {
 		if strings.Contains(name, "refused") {
 			continue // a refusal explains itself and lists alternatives: no goal

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -17,10 +18,15 @@ type stat struct {
 }
 
 // table is benchstat's CSV output for one input file: unit → benchmark → stat.
-// Benchmark names are without the "Benchmark" prefix and the -GOMAXPROCS suffix.
+// Benchmark names are without the "Benchmark" prefix and the -GOMAXPROCS suffix;
+// those of a package other than the bench module's own start with the last
+// element of its path and a colon ("redisstore:WebhookIntake/events=1").
 type table map[string]map[string]stat
 
 var procSuffix = regexp.MustCompile(`-\d+$`)
+
+// benchPkg is the bench module's package, whose benchmark names stay as they are.
+const benchPkg = "github.com/gomessenger/messenger/bench"
 
 // parseCSV reads `benchstat -format csv` of a single input file: blocks of
 //
@@ -29,10 +35,11 @@ var procSuffix = regexp.MustCompile(`-\d+$`)
 //	<name>,<value>,<ci>
 //	geomean,<value>,
 //
-// separated by blank lines.
+// separated by blank lines, each package's blocks after a "pkg: <path>" line when
+// the input holds more than the bench module's benchmarks.
 func parseCSV(r io.Reader) (table, error) {
 	t := table{}
-	var unit string
+	var unit, prefix string
 	sc := bufio.NewScanner(r)
 	line := 0
 	for sc.Scan() {
@@ -41,6 +48,12 @@ func parseCSV(r io.Reader) (table, error) {
 		switch {
 		case len(fields) < 2 || strings.TrimSpace(sc.Text()) == "":
 			unit = ""
+			if pkg, ok := strings.CutPrefix(sc.Text(), "pkg: "); ok {
+				prefix = ""
+				if pkg != benchPkg {
+					prefix = path.Base(pkg) + ":"
+				}
+			}
 		case fields[0] == "" && len(fields) >= 3 && fields[2] == "CI":
 			unit = fields[1]
 			if t[unit] == nil {
@@ -58,7 +71,7 @@ func parseCSV(r io.Reader) (table, error) {
 			if len(fields) > 2 {
 				ci = fields[2]
 			}
-			t[unit][procSuffix.ReplaceAllString(fields[0], "")] = stat{Value: v, CI: ci}
+			t[unit][prefix+procSuffix.ReplaceAllString(fields[0], "")] = stat{Value: v, CI: ci}
 		}
 	}
 	return t, sc.Err()

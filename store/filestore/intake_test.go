@@ -1,15 +1,21 @@
 package filestore
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/gomessenger/messenger"
 	"github.com/gomessenger/messenger/store"
 )
 
@@ -282,4 +288,72 @@ func benchComplete(b *testing.B, batch int, each bool) {
 		b.Fatalf("bodies and state records left = %v, want none", n)
 	}
 	reportDeliveries(b, s, before, b.N*batch)
+}
+
+// BenchmarkWebhookIntake measures the webhook with one file store as inbox, dedupe
+// and window store (every other option its default) taking signed deliveries of 1
+// and of 100 events with ids never seen before, one after another; handlers do
+// nothing. Its time includes Shutdown, so every handler has run and every finished
+// entry is removed. tx/delivery is every synced transaction the store committed
+// per delivery, the removal of finished entries included (BenchmarkIntake/Admit
+// shows those of the intake alone).
+func BenchmarkWebhookIntake(b *testing.B) {
+	const secret = "bench-app-secret"
+	for _, events := range []int{1, 100} {
+		b.Run(fmt.Sprintf("events=%d", events), func(b *testing.B) {
+			s := openFile(b, filepath.Join(b.TempDir(), "bench.db"))
+			wh, err := messenger.NewWebhook(secret, "verify",
+				messenger.WithInbox(s), messenger.WithDedupe(s), messenger.WithWindows(s))
+			if err != nil {
+				b.Fatal(err)
+			}
+			wh.OnEvent(func(context.Context, messenger.Event) error { return nil })
+			before, admitted := txID(s.db), 0
+			var bodies [][]byte
+			var sigs []string
+			for b.Loop() {
+				// Bodies with new ids are made a chunk at a time with the timer
+				// stopped (stopping it for each one would cost more than a delivery).
+				if len(bodies) == 0 {
+					b.StopTimer()
+					for range 64 {
+						body := webhookBody(admitted+len(bodies), events)
+						bodies = append(bodies, body)
+						sigs = append(sigs, messenger.SignPayload(body, secret))
+					}
+					b.StartTimer()
+				}
+				req := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(bodies[0]))
+				req.Header.Set(messenger.SignatureHeader, sigs[0])
+				bodies, sigs = bodies[1:], sigs[1:]
+				rec := httptest.NewRecorder()
+				wh.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d", rec.Code)
+				}
+				admitted++
+			}
+			b.StartTimer()
+			if err := wh.Shutdown(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			if n := countBoth(b, s); n[0] != 0 {
+				b.Fatalf("bodies left in the inbox after Shutdown = %d, want none", n[0])
+			}
+			b.ReportMetric(float64(txID(s.db)-before)/float64(admitted), "tx/delivery")
+			b.ReportMetric(float64(admitted*events)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
+
+// webhookBody is delivery number n: events messages, each with its own new
+// message id, from one person of a thousand.
+func webhookBody(n, events int) []byte {
+	items := make([]string, events)
+	for i := range items {
+		items[i] = fmt.Sprintf(`{"sender":{"id":"u%d"},"recipient":{"id":"1001"},"timestamp":%d,"message":{"mid":"m_bench_%d_%d_%s","text":"hi"}}`,
+			n%1000, 1772366400000+i, n, i, strings.Repeat("x", 60))
+	}
+	return fmt.Appendf(nil, `{"object":"page","entry":[{"id":"1001","time":1772366400000,"messaging":[%s]}]}`, strings.Join(items, ","))
 }

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Goals of the stores' intake, in the fleet configuration (one store as inbox,
+// dedupe and window store).
+const (
+	goalRedisVsPing  = 1.5 // a delivery's time vs one Redis PING round trip on the same Redis
+	goalFileTxPerDel = 1.0 // synced transactions per delivery
+)
+
+// intakeShapes are the deliveries the intake benchmarks take: events per delivery.
+var intakeShapes = []int{1, 100}
+
+const redisPingName = "redisstore:WebhookIntake/PING"
+
+func redisIntakeName(events int) string {
+	return fmt.Sprintf("redisstore:WebhookIntake/events=%d", events)
+}
+func fileWebhookName(events int) string {
+	return fmt.Sprintf("filestore:WebhookIntake/events=%d", events)
+}
+
+// fileIntakeName is a store-level benchmark of the file store: kind is Admit (one
+// call per delivery) or Separate (the same writes by the single calls).
+func fileIntakeName(kind string, events int) string {
+	return fmt.Sprintf("filestore:Intake/%s/events=%d", kind, events)
+}
+
+func fileRemovalName(kind string) string { return "filestore:Intake/" + kind + "/ids=100" }
+
+// intakeGoals writes the goal rows of the stores' intake.
+func (r *report) intakeGoals() {
+	if r.has("sec/op", "redisstore:") {
+		ping, pok := r.value("sec/op", redisPingName)
+		for _, ev := range intakeShapes {
+			ns, ok := r.value("sec/op", redisIntakeName(ev))
+			if !ok || !pok {
+				continue
+			}
+			r.printf("| Redis intake, %d event%s per delivery, time per delivery | %s | one Redis PING %s | %s | ≤ %.2f× | %s |\n",
+				ev, plural(ev), dur(ns), dur(ping), ratio(ns, ping), goalRedisVsPing, verdict(ns <= goalRedisVsPing*ping))
+		}
+	} else if r.run.RedisMissing != "" {
+		r.printf("| Redis intake, time per delivery | not measured: %s | | | ≤ %.2f× one PING | not measured |\n", r.run.RedisMissing, goalRedisVsPing)
+	}
+	for _, ev := range intakeShapes {
+		if tx, ok := r.value("tx/delivery", fileIntakeName("Admit", ev)); ok {
+			r.printf("| file store intake (Admit), %d event%s per delivery, synced transactions | %.2f per delivery | | | ≤ %.0f per delivery | %s |\n",
+				ev, plural(ev), tx, goalFileTxPerDel, verdict(tx <= goalFileTxPerDel))
+		}
+		if tx, ok := r.value("tx/delivery", fileWebhookName(ev)); ok {
+			r.printf("| file store webhook, %d event%s per delivery, synced transactions with the removal of finished entries | %.2f per delivery | | | ≤ %.0f per delivery | %s |\n",
+				ev, plural(ev), tx, goalFileTxPerDel, verdict(tx <= goalFileTxPerDel))
+		}
+	}
+}
+
+// storeIntake writes the section on the stores' intake.
+func (r *report) storeIntake() {
+	redis, file := r.has("sec/op", "redisstore:"), r.has("sec/op", "filestore:")
+	if !redis && !file && r.run.RedisMissing == "" {
+		return
+	}
+	r.printf("## Store intake\n\n")
+	r.printf("The webhook in its fleet configuration: one store as inbox, dedupe and window store, every other option its default, " +
+		"taking signed deliveries with message ids never seen before, one after another, through ServeHTTP. Handlers do nothing, " +
+		"so the figures are the intake's own; the time includes Shutdown, so every handler has run and every finished entry is removed. " +
+		"A delivery is admitted by one store call; finished entries are removed in batches by one goroutine.\n\n")
+	r.printf("### Redis\n\n")
+	switch {
+	case redis:
+		if r.run.Redis != "" {
+			r.printf("Redis: %s. ", r.run.Redis)
+		}
+		r.printf("*vs PING* is the time divided by one `PING` round trip to the same Redis; round trips/delivery counts the commands and pipelines the store's client sent per delivery, background work included.\n\n")
+		ping, _ := r.value("sec/op", redisPingName)
+		r.printf("| delivery | time/delivery | vs PING | time/event | per event vs PING | events/s | round trips/delivery | B/op | allocs/op |\n|---|---|---|---|---|---|---|---|---|\n")
+		if _, ok := r.value("sec/op", redisPingName); ok {
+			r.printf("| PING (one round trip) | %s | 1.00× | | | | 1 | %s | %s |\n",
+				r.cell("sec/op", redisPingName, dur), r.cell("B/op", redisPingName, size), r.cell("allocs/op", redisPingName, count))
+		}
+		for _, ev := range intakeShapes {
+			name := redisIntakeName(ev)
+			ns, ok := r.value("sec/op", name)
+			if !ok {
+				continue
+			}
+			per := ns / float64(ev)
+			r.printf("| %d event%s | %s | %s | %s | %s | %.0f | %s | %s | %s |\n", ev, plural(ev), r.cell("sec/op", name, dur), ratio(ns, ping),
+				dur(per), ratio(per, ping), float64(ev)/ns, r.cell("roundtrips/delivery", name, decimals),
+				r.cell("B/op", name, size), r.cell("allocs/op", name, count))
+		}
+		r.printf("\n")
+	case r.run.RedisMissing != "":
+		r.printf("Not measured in this run: %s.\n\n", r.run.RedisMissing)
+	default:
+		r.printf("Not measured in this run.\n\n")
+	}
+	if !file {
+		return
+	}
+	r.printf("### File store\n\n")
+	r.printf("A bbolt file in the benchmark's temporary directory, every transaction synced to disk. *webhook* is the fleet configuration above; " +
+		"*Admit* the store's one call for a delivery alone; *single calls* the same writes made the way a store without Admit is used " +
+		"(FirstSeen and RecordAction for each event, then Append). Transactions are every synced transaction the store committed, per delivery.\n\n")
+	r.printf("| delivery | path | time/delivery | events/s | transactions/delivery | B/op | allocs/op |\n|---|---|---|---|---|---|---|\n")
+	for _, ev := range intakeShapes {
+		for _, p := range []struct{ name, title string }{
+			{fileWebhookName(ev), "webhook"},
+			{fileIntakeName("Admit", ev), "Admit"},
+			{fileIntakeName("Separate", ev), "single calls"},
+		} {
+			ns, ok := r.value("sec/op", p.name)
+			if !ok {
+				continue
+			}
+			r.printf("| %d event%s | %s | %s | %.0f | %s | %s | %s |\n", ev, plural(ev), p.title, r.cell("sec/op", p.name, dur),
+				float64(ev)/ns, r.cell("tx/delivery", p.name, decimals), r.cell("B/op", p.name, size), r.cell("allocs/op", p.name, count))
+		}
+	}
+	var removal []string
+	for _, p := range []struct{ kind, title string }{{"Complete", "one Complete"}, {"DoneEach", "100 Dones"}} {
+		name := fileRemovalName(p.kind)
+		ns, ok := r.value("sec/op", name)
+		if !ok {
+			continue
+		}
+		tx, _ := r.value("tx/delivery", name)
+		removal = append(removal, fmt.Sprintf("%s, %s in %.0f transaction%s", p.title, dur(ns), tx*100, plural(int(tx*100+0.5))))
+	}
+	if len(removal) > 0 {
+		r.printf("\nRemoving 100 finished entries: %s.\n", strings.Join(removal, "; "))
+	}
+	r.printf("\n")
+}
+
+// decimals formats a count that is an average ("1.29").
+func decimals(v float64) string { return fmt.Sprintf("%.2f", v) }
