@@ -477,6 +477,11 @@ func (c *webhookCore) shutdown(ctx context.Context) error {
 	if err != nil {
 		// Out of time: cancel what runs, drop what waits, then wait for the running
 		// handlers to notice their context.
+		// forced first: a handler that sees its context end must find its entry
+		// handed back, not counted as a failed attempt.
+		c.mu.Lock()
+		c.forced = true
+		c.mu.Unlock()
 		c.cancel()
 		c.dropQueued()
 		_ = c.waitFor(context.Background(), c.drained)

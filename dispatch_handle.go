@@ -70,9 +70,9 @@ func (c *webhookCore) handle(j *job) (string, error) {
 	if !j.b.admitted {
 		c.recordWindow(sctx, ev)
 	}
-	ctx, cancel := context.WithTimeout(c.ctx, c.handlerTime)
-	err := c.callHandlers(ctx, ev)
-	cancel()
+	hctx := newHandlerContext(c.ctx, c.handlerTime)
+	err := c.callHandlers(hctx, ev)
+	hctx.release()
 	if err != nil {
 		c.stats.failed.Add(1)
 	} else {
