@@ -147,9 +147,8 @@ type verifier struct {
 }
 
 type macState struct {
-	mac  hash.Hash
-	sum  [sha256.Size]byte
-	want [sha256.Size]byte
+	mac hash.Hash
+	sum [sha256.Size]byte
 }
 
 func newVerifier(a *sigAlg, secret string) *verifier {
@@ -160,23 +159,26 @@ func newVerifier(a *sigAlg, secret string) *verifier {
 }
 
 func (v *verifier) verify(body []byte, header string) error {
-	st := v.pool.Get().(*macState)
-	defer v.pool.Put(st)
-	n := v.alg.size
-	if err := v.alg.parseHeader(header, st.want[:n]); err != nil {
+	var want [sha256.Size]byte
+	if err := v.parse(header, &want); err != nil {
 		return err
 	}
+	return v.verifyDigest(body, &want)
+}
+
+// parse decodes header's digest into want, or says what is wrong with header.
+func (v *verifier) parse(header string, want *[sha256.Size]byte) error {
+	return v.alg.parseHeader(header, want[:v.alg.size])
+}
+
+// verifyDigest checks that want is the signature of body.
+func (v *verifier) verifyDigest(body []byte, want *[sha256.Size]byte) error {
+	st := v.pool.Get().(*macState)
+	defer v.pool.Put(st)
 	st.mac.Reset()
 	st.mac.Write(body)
-	if !hmac.Equal(st.mac.Sum(st.sum[:0]), st.want[:n]) {
+	if !hmac.Equal(st.mac.Sum(st.sum[:0]), want[:v.alg.size]) {
 		return ErrSignatureMismatch
 	}
 	return nil
-}
-
-// checkHeader reports whether header is present and well formed, without a body:
-// the webhook refuses a bad header before it reads anything more.
-func (v *verifier) checkHeader(header string) error {
-	var digest [sha256.Size]byte
-	return v.alg.parseHeader(header, digest[:v.alg.size])
 }

@@ -2,6 +2,7 @@ package messenger
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -39,7 +40,9 @@ func (c *webhookCore) receive(rw http.ResponseWriter, r *http.Request) {
 		http.Error(rw, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	if err := c.checkSignatureHeader(r.Header); err != nil {
+	var want [sha256.Size]byte
+	sig, err := c.signatureHeader(r.Header, &want)
+	if err != nil {
 		// Refused before the body is read: an unsigned or garbled request costs
 		// nothing more than its headers.
 		c.refuse(rw, err)
@@ -52,7 +55,7 @@ func (c *webhookCore) receive(rw http.ResponseWriter, r *http.Request) {
 	// The read ends at the ack budget, so a client that drips its body cannot hold
 	// the connection. Writers that cannot set deadlines (tests' recorders) read
 	// without one.
-	_ = http.NewResponseController(rw).SetReadDeadline(deadline)
+	setReadDeadline(rw, deadline)
 	bp := c.bufs.Get().(*[]byte)
 	body, err := readBody(r.Body, (*bp)[:0], c.maxBody)
 	*bp = body[:0]
@@ -67,7 +70,7 @@ func (c *webhookCore) receive(rw http.ResponseWriter, r *http.Request) {
 		http.Error(rw, "cannot read body", http.StatusBadRequest)
 		return
 	}
-	if err := c.verify(r.Header, body); err != nil {
+	if err := sig.verifyDigest(body, &want); err != nil {
 		c.putBuf(bp)
 		c.refuse(rw, err)
 		return
@@ -133,13 +136,33 @@ func (c *webhookCore) receive(rw http.ResponseWriter, r *http.Request) {
 	rw.WriteHeader(http.StatusOK)
 }
 
-// checkSignatureHeader refuses a request without a signature header, or with one
-// that is not "<algorithm>=<hex digest>", before its body is read.
-func (c *webhookCore) checkSignatureHeader(h http.Header) error {
-	if sig := h.Get(SignatureHeader); sig != "" || c.sig1 == nil {
-		return c.sig256.checkHeader(sig)
+// signatureHeader decodes the digest of X-Hub-Signature-256 (or, with WithSHA1 and
+// without it, of the legacy header) into want and returns the verifier for it. A
+// request without one, or with one that is not "<algorithm>=<hex digest>", is
+// refused here, before its body is read.
+func (c *webhookCore) signatureHeader(h http.Header, want *[sha256.Size]byte) (*verifier, error) {
+	v, header := c.sig256, h.Get(SignatureHeader)
+	if header == "" && c.sig1 != nil {
+		v, header = c.sig1, h.Get(SignatureHeaderSHA1)
 	}
-	return c.sig1.checkHeader(h.Get(SignatureHeaderSHA1))
+	return v, v.parse(header, want)
+}
+
+// setReadDeadline is http.ResponseController's SetReadDeadline without its
+// allocations (the controller, and an error for writers that cannot): it runs on
+// every delivery.
+func setReadDeadline(rw http.ResponseWriter, t time.Time) {
+	for {
+		switch w := rw.(type) {
+		case interface{ SetReadDeadline(time.Time) error }:
+			_ = w.SetReadDeadline(t)
+			return
+		case interface{ Unwrap() http.ResponseWriter }:
+			rw = w.Unwrap()
+		default:
+			return
+		}
+	}
 }
 
 func (c *webhookCore) refuse(rw http.ResponseWriter, err error) {
@@ -160,15 +183,6 @@ func (c *webhookCore) putBuf(bp *[]byte) {
 	if cap(*bp) <= 1<<16 {
 		c.bufs.Put(bp)
 	}
-}
-
-// verify checks X-Hub-Signature-256, or with WithSHA1 the legacy header when the
-// SHA-256 one is absent.
-func (c *webhookCore) verify(h http.Header, body []byte) error {
-	if sig := h.Get(SignatureHeader); sig != "" || c.sig1 == nil {
-		return c.sig256.verify(body, sig)
-	}
-	return c.sig1.verify(body, h.Get(SignatureHeaderSHA1))
 }
 
 // readBody reads all of rd into buf, failing with errBodyTooLarge past limit bytes.

@@ -100,7 +100,30 @@ func TestWebhookBodyReadEndsAtAckBudget(t *testing.T) {
 	t.Parallel()
 	budget := 200 * time.Millisecond
 	w := newTestWebhook(t, WithAckBudget(budget))
-	srv := httptest.NewServer(w)
+	for name, h := range map[string]http.Handler{
+		"webhook": w,
+		// Middleware that wraps the ResponseWriter (and unwraps, as
+		// http.ResponseController expects) still gets the deadline.
+		"behind middleware": http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			w.ServeHTTP(&wrappedWriter{rw}, r)
+		}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dripOneRequest(t, h, budget)
+		})
+	}
+}
+
+// wrappedWriter is a middleware's ResponseWriter.
+type wrappedWriter struct{ http.ResponseWriter }
+
+func (w *wrappedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// dripOneRequest sends headers and a few bytes of a body, then nothing, and checks
+// that the server answers and closes within the ack budget (+2 s).
+func dripOneRequest(t *testing.T, h http.Handler, budget time.Duration) {
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
 	if err != nil {
