@@ -10,7 +10,8 @@
 //   - [Dedupe]: keys of webhook events already handled, so a redelivery is not answered
 //     twice;
 //   - [Inbox]: verified webhook bodies acknowledged to Meta but not yet handled, so an
-//     acknowledged event survives a crash.
+//     acknowledged event survives a crash or a failing handler, held by one
+//     instance at a time.
 //
 // Three implementations pass the conformance suite (store/storetest):
 //
