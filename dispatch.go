@@ -53,14 +53,16 @@ type batch struct {
 	attempts   int           // failed runs of the inbox entry before this one
 	dropped    bool          // some event was dropped at shutdown: hand the entry back
 	done       chan struct{} // Replay waits on it; nil for POSTs
-	// The events whose handlers failed, with the first error of each.
-	failed     int
-	firstErr   error
-	failedEvs  []Event
-	failedErrs []error
+	// The events of an inbox entry whose handlers failed, each with its first error.
+	failures []eventFailure
 	// The dedupe keys of events that succeeded, for an admitted batch whose entry
 	// is not completed: they get done marks so a later run skips them.
 	okKeys []string
+}
+
+type eventFailure struct {
+	ev  Event
+	err error
 }
 
 type job struct {
@@ -392,16 +394,8 @@ func (c *webhookCore) work() {
 		if err == nil && j.b.admitted && key != "" {
 			j.b.okKeys = append(j.b.okKeys, key)
 		}
-		if err != nil {
-			b := j.b
-			b.failed++
-			if b.firstErr == nil {
-				b.firstErr = err
-			}
-			if b.inboxID != "" {
-				b.failedEvs = append(b.failedEvs, j.ev)
-				b.failedErrs = append(b.failedErrs, err)
-			}
+		if err != nil && j.b.inboxID != "" {
+			j.b.failures = append(j.b.failures, eventFailure{j.ev, err})
 		}
 		cv.running = false
 		c.queued--

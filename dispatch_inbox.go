@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gomessenger/messenger/store"
 )
@@ -45,7 +46,7 @@ func (c *webhookCore) startInbox() {
 		c.intake = in
 	}
 	c.owner = newOwnerName()
-	c.held = make(map[string]*batch)
+	c.held = make(map[string]struct{})
 	c.sweepWake = make(chan struct{}, 1)
 	c.sweepStop = make(chan struct{})
 	c.wg.Add(1)
@@ -60,7 +61,7 @@ func (c *webhookCore) startInbox() {
 // hold records that this instance runs b's inbox entry, so the sweeper renews it.
 func (c *webhookCore) hold(b *batch) {
 	c.heldMu.Lock()
-	c.held[b.inboxID] = b
+	c.held[b.inboxID] = struct{}{}
 	c.heldMu.Unlock()
 }
 
@@ -151,13 +152,11 @@ func (c *webhookCore) renewHeld() {
 	}
 	for _, id := range lost {
 		c.heldMu.Lock()
-		b := c.held[id]
+		_, running := c.held[id]
 		c.heldMu.Unlock()
-		if b == nil {
-			continue // finished while the renewal ran
+		if running { // else it finished while the renewal ran
+			c.leaseLost(id)
 		}
-		c.stats.leasesLost.Add(1)
-		c.report(c.storeCtx, nil, fmt.Errorf("messenger: inbox entry %q was taken over by another instance while its events ran here (lease lost); some may run twice", id))
 	}
 }
 
@@ -238,7 +237,7 @@ func (c *webhookCore) settleEntry(b *batch) {
 	c.mu.Lock()
 	forced := c.forced
 	c.mu.Unlock()
-	if b.failed == 0 && !b.dropped {
+	if len(b.failures) == 0 && !b.dropped {
 		if c.intake != nil {
 			b.completing = b.done != nil
 			c.complete(b.inboxID, b.done)
@@ -257,15 +256,12 @@ func (c *webhookCore) settleEntry(b *batch) {
 		return
 	}
 	attempt := b.attempts + 1
-	reason := b.firstErr.Error()
-	if len(reason) > maxReasonBytes {
-		reason = reason[:maxReasonBytes]
-	}
+	reason := cutUTF8(b.failures[0].err.Error(), maxReasonBytes)
 	if attempt >= c.retry.Attempts {
 		if c.releaseEntry(b.inboxID, store.Release{Failed: true, Reason: reason, Dead: true}) {
 			c.stats.deadLettered.Add(1)
-			for i, ev := range b.failedEvs {
-				c.report(c.storeCtx, ev, &DeadLetterError{EntryID: b.inboxID, Attempts: attempt, Err: b.failedErrs[i]})
+			for _, f := range b.failures {
+				c.report(c.storeCtx, f.ev, &DeadLetterError{EntryID: b.inboxID, Attempts: attempt, Err: f.err})
 			}
 		}
 		return
@@ -280,9 +276,8 @@ func (c *webhookCore) settleEntry(b *batch) {
 // How long a finished entry waits to be removed together with others, and how
 // many go in one call at most: removal is bookkeeping nobody waits for, and one
 // call for many entries keeps a busy webhook near one store round trip per
-// delivery (the Admit). A crash in between only leaves the entry to run again,
-// its events skipped as done... or, for events not yet marked, once more: the
-// at-least-once window, widened by this delay.
+// delivery (the Admit). An entry whose process dies in between runs again
+// elsewhere: this delay widens the at-least-once window by as much.
 const (
 	completeDelay = 2 * time.Millisecond
 	completeBatch = 256
@@ -352,6 +347,18 @@ func (c *webhookCore) completer() {
 	}
 }
 
+// cutUTF8 cuts s to at most n bytes without splitting a character, so what a store
+// keeps is valid text.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
 // sameStore reports whether a and b are the same store object.
 func sameStore(a, b any) bool {
 	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
@@ -365,12 +372,18 @@ func (c *webhookCore) releaseEntry(id string, r store.Release) bool {
 	case err == nil:
 		return true
 	case errors.Is(err, store.ErrLeaseLost):
-		c.stats.leasesLost.Add(1)
-		c.report(c.storeCtx, nil, fmt.Errorf("messenger: inbox entry %q was taken over by another instance while its events ran here (lease lost); some may run twice", id))
+		c.leaseLost(id)
 	default:
 		c.report(c.storeCtx, nil, fmt.Errorf("messenger: releasing inbox entry %q: %w", id, err))
 	}
 	return false
+}
+
+// leaseLost reports that another instance took entry id over while its events ran
+// here: the at-least-once window, counted in Stats.
+func (c *webhookCore) leaseLost(id string) {
+	c.stats.leasesLost.Add(1)
+	c.report(c.storeCtx, nil, fmt.Errorf("messenger: inbox entry %q was taken over by another instance while its events ran here (lease lost); some may run twice", id))
 }
 
 func (c *webhookCore) replay(ctx context.Context) (int, error) {

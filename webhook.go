@@ -296,7 +296,6 @@ type webhookCore struct {
 	sig256    *verifier
 	sig1      *verifier
 	tokenHash [sha256.Size]byte
-	started   time.Time
 	ctx       context.Context // handlers' context; canceled by Shutdown
 	cancel    context.CancelFunc
 	storeCtx  context.Context // for store bookkeeping: never canceled
@@ -306,8 +305,8 @@ type webhookCore struct {
 	stats     webhookCounters
 
 	heldMu    sync.Mutex
-	held      map[string]*batch // inbox entries this instance runs, by id
-	nextRetry time.Time         // earliest retry this instance scheduled (clock time)
+	held      map[string]struct{} // ids of the inbox entries this instance runs
+	nextRetry time.Time           // earliest retry this instance scheduled (clock time)
 
 	complMu   sync.Mutex
 	complIDs  []string // finished entries waiting for the completer
@@ -382,7 +381,6 @@ func NewWebhook(appSecret, verifyToken string, opts ...WebhookOption) (*Webhook,
 		c.sig1 = newVerifier(sha1Alg, appSecret)
 	}
 	c.tokenHash = sha256.Sum256([]byte(verifyToken))
-	c.started = c.clock()
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.storeCtx = context.WithoutCancel(c.ctx)
 	c.convs = make(map[convKey]*conv)

@@ -16,7 +16,7 @@ import (
 // How a POST is taken in, and what an attacker can make it cost.
 //
 // Everything from arrival to answer runs under the ack budget: the body read has a
-// deadline (the connection's, set through http.ResponseController), waiting for
+// deadline (the connection's, set through the ResponseWriter), waiting for
 // queue room stops at it, and so does waiting for the inbox, whatever the store does.
 // Before the signature is verified a request costs at most what it has sent: a
 // missing or malformed signature header is refused before the body is read, and the
