@@ -49,6 +49,7 @@ type batch struct {
 	inboxID    string
 	replay     bool          // claimed from the inbox: skip events already done
 	admitted   bool          // taken in by store.Intake: keys claimed, windows recorded
+	keys       []string      // with admitted, the events' dedupe keys, in order
 	completing bool          // handed to the completer, which closes done
 	attempts   int           // failed runs of the inbox entry before this one
 	dropped    bool          // some event was dropped at shutdown: hand the entry back
@@ -68,6 +69,7 @@ type eventFailure struct {
 type job struct {
 	ev  Event
 	b   *batch
+	key string // the event's dedupe key when the intake already made it
 	at  int64  // order within the conversation: event time, else entry time (ms)
 	seq uint64 // arrival order, so equal times are handled first come, first served
 }
@@ -265,7 +267,7 @@ func (c *webhookCore) enqueue(evs []Event, b *batch) error {
 		return ErrWebhookClosed
 	}
 	b.left = len(evs)
-	for _, ev := range evs {
+	for i, ev := range evs {
 		in := ev.Info()
 		at := in.entryMs
 		if !in.Time.IsZero() {
@@ -277,7 +279,11 @@ func (c *webhookCore) enqueue(evs []Event, b *batch) error {
 			cv = c.newConv(k)
 			c.convs[k] = cv
 		}
-		cv.insert(job{ev: ev, b: b, at: at})
+		j := job{ev: ev, b: b, at: at}
+		if b.keys != nil {
+			j.key = b.keys[i]
+		}
+		cv.insert(j)
 		if !cv.running && !cv.inReady {
 			cv.inReady = true
 			c.ready.push(cv)

@@ -52,7 +52,7 @@ func (c *webhookCore) handle(j *job) (string, error) {
 	case c.dedupe == nil:
 	case j.b.admitted:
 		// Claimed, and its window recorded, when the body was taken in.
-		key = dedupeKey(ev)
+		key = j.key
 	case j.b.replay:
 		key = dedupeKey(ev)
 		if c.wasDone(sctx, ev, key) {

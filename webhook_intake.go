@@ -300,13 +300,13 @@ func (c *webhookCore) persist(ctx context.Context, body []byte, evs []Event, b *
 	if err != nil {
 		return nil, err
 	}
-	fresh := evs[:0]
+	fresh, keys := evs[:0], d.Keys[:0]
 	for i, ev := range evs {
 		if adm.New[i] {
-			fresh = append(fresh, ev)
+			fresh, keys = append(fresh, ev), append(keys, d.Keys[i])
 		}
 	}
 	c.stats.duplicates.Add(uint64(len(evs) - len(fresh)))
-	b.inboxID, b.admitted = adm.ID, true
+	b.inboxID, b.admitted, b.keys = adm.ID, true, keys
 	return fresh, nil
 }
