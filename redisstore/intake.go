@@ -3,7 +3,6 @@ package redisstore
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -48,10 +47,8 @@ func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, er
 		keys = append(keys, s.dedupeKey(k))
 	}
 	for _, a := range d.Actions {
-		keep := later(a.Action.At, now).Add(store.WindowRetention)
 		keys = append(keys, s.windowKey(a.Page, a.User))
-		args = append(args, string(a.Action.Kind), secs(a.Action.At), nanos(a.Action.At),
-			secs(keep), nanos(keep), ttlMillis(keep.Sub(now)))
+		args = appendActionArgs(args, a.Action, now)
 	}
 	res, err := admitScript.Run(ctx, s.rdb, keys, args...).Slice()
 	if err != nil {
@@ -125,11 +122,4 @@ func (s *Store) Complete(ctx context.Context, ids []string) error {
 		ids = ids[n:]
 	}
 	return nil
-}
-
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
 }

@@ -21,16 +21,22 @@ func (s *Store) RecordAction(ctx context.Context, page, user string, a store.Act
 	if err := checkPage("RecordAction", "page", page); err != nil {
 		return err
 	}
-	now := s.now()
+	args := appendActionArgs(make([]any, 0, 8), a, s.now())
+	args = append(args, string(store.ActionMessage), string(store.ActionAdClick))
+	err := recordActionScript.Run(ctx, s.rdb, []string{s.windowKey(page, user)}, args...).Err()
+	return wrap("RecordAction", err)
+}
+
+// appendActionArgs appends what record_action (luaWindow) needs of a: its kind and
+// time, and the time and TTL to keep the window until, WindowRetention after the
+// later of a and now.
+func appendActionArgs(args []any, a store.Action, now time.Time) []any {
 	keep := a.At
 	if now.After(keep) {
 		keep = now
 	}
 	keep = keep.Add(store.WindowRetention)
-	err := recordActionScript.Run(ctx, s.rdb, []string{s.windowKey(page, user)},
-		string(a.Kind), secs(a.At), nanos(a.At), secs(keep), nanos(keep), ttlMillis(keep.Sub(now)),
-		string(store.ActionMessage), string(store.ActionAdClick)).Err()
-	return wrap("RecordAction", err)
+	return append(args, string(a.Kind), secs(a.At), nanos(a.At), secs(keep), nanos(keep), ttlMillis(keep.Sub(now)))
 }
 
 // Window implements [store.Windows]. A window past its retention by the store's
