@@ -391,11 +391,27 @@ func TestWebhookRetryOptionsValidated(t *testing.T) {
 		{WithHandlerRetry(HandlerRetry{Attempts: 0, Backoff: time.Second, MaxBackoff: time.Second}), "Attempts must be at least 1, got 0"},
 		{WithHandlerRetry(HandlerRetry{Attempts: 3, Backoff: 0, MaxBackoff: time.Second}), "Backoff must be positive, got 0s"},
 		{WithHandlerRetry(HandlerRetry{Attempts: 3, Backoff: time.Minute, MaxBackoff: time.Second}), "MaxBackoff must be at least Backoff (1m0s), got 1s"},
-		{WithInboxLease(500 * time.Millisecond), "WithInboxLease: must be at least 1s, got 500ms"},
+		{WithInboxLease(time.Second - time.Nanosecond), "WithInboxLease: must be at least 1s, got 999.999999ms"},
+		{WithHandlerTimeout(0), "WithHandlerTimeout: must be positive, got 0s"},
 	} {
 		_, err := NewWebhook(whSecret, whVerifyToken, tc.opt)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("error = %v, want it to say %q", err, tc.want)
+		}
+	}
+	// The limits themselves are accepted.
+	for name, opt := range map[string]WebhookOption{
+		"one attempt, equal backoffs": WithHandlerRetry(HandlerRetry{Attempts: 1, Backoff: time.Second, MaxBackoff: time.Second}),
+		"lease of 1s":                 WithInboxLease(time.Second),
+		"handler timeout of 1ns":      WithHandlerTimeout(time.Nanosecond),
+	} {
+		w, err := NewWebhook(whSecret, whVerifyToken, opt)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if err := w.Shutdown(context.Background()); err != nil {
+			t.Error(err)
 		}
 	}
 }
@@ -529,5 +545,22 @@ func TestCutUTF8(t *testing.T) {
 	long := strings.Repeat("x", maxReasonBytes-1) + "\u00e9"
 	if got := cutUTF8(long, maxReasonBytes); len(got) != maxReasonBytes-1 {
 		t.Errorf("a reason whose last character straddles the %d-byte limit kept %d bytes", maxReasonBytes, len(got))
+	}
+}
+
+// With one attempt allowed, the first failure dead-letters the entry: no retry.
+func TestWebhookOneAttemptDeadLettersAtOnce(t *testing.T) {
+	t.Parallel()
+	r := newInboxRig(t, WithHandlerRetry(HandlerRetry{Attempts: 1, Backoff: time.Second, MaxBackoff: time.Second}))
+	r.w.OnEvent(func(context.Context, Event) error { return errors.New("no") })
+	if code := postSigned(r.w, messageBody(t, "p", "a/m1/1")); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	waitIdle(t, r.w)
+	if dead := r.entries(t, store.InboxDead); len(dead) != 1 || dead[0].Attempts != 1 {
+		t.Errorf("dead letters = %+v, want the entry after its one attempt", dead)
+	}
+	if pending := r.entries(t, store.InboxPending); len(pending) != 0 {
+		t.Errorf("pending = %+v, want none", pending)
 	}
 }
