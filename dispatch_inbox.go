@@ -9,7 +9,6 @@ import (
 	"reflect"
 	"slices"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gomessenger/messenger/store"
 )
@@ -345,18 +344,6 @@ func (c *webhookCore) completer() {
 			c.mu.Unlock()
 		}
 	}
-}
-
-// cutUTF8 cuts s to at most n bytes without splitting a character, so what a store
-// keeps is valid text.
-func cutUTF8(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }
 
 // sameStore reports whether a and b are the same store object.

@@ -208,10 +208,19 @@ func shorten(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
+	return cutUTF8(s, n) + "…"
+}
+
+// cutUTF8 cuts s to at most n bytes without splitting a character, so what is kept
+// (an error message, an inbox entry's reason) is valid text.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
 	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}
-	return s[:n] + "…"
+	return s[:n]
 }
 
 func atoiNumber(n json.Number) int {
