@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -522,31 +521,6 @@ func TestWebhookIntakeOneCallPerDelivery(t *testing.T) {
 	}
 }
 
-// The reason an inbox entry keeps is cut at its limit without splitting a
-// character, so every store holds valid text.
-func TestCutUTF8(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		s    string
-		n    int
-		want string
-	}{
-		{"abc", 3, "abc"},
-		{"abcd", 3, "abc"},
-		{"ab\u00e9", 3, "ab"}, // é is 2 bytes: cut before it, not inside
-		{"ab\u00e9", 4, "ab\u00e9"},
-		{"\u20ac\u20ac", 4, "\u20ac"}, // € is 3 bytes
-		{"\u20ac", 2, ""},
-	} {
-		if got := cutUTF8(tc.s, tc.n); got != tc.want || !utf8.ValidString(got) {
-			t.Errorf("cutUTF8(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)
-		}
-	}
-	long := strings.Repeat("x", maxReasonBytes-1) + "\u00e9"
-	if got := cutUTF8(long, maxReasonBytes); len(got) != maxReasonBytes-1 {
-		t.Errorf("a reason whose last character straddles the %d-byte limit kept %d bytes", maxReasonBytes, len(got))
-	}
-}
 
 // With one attempt allowed, the first failure dead-letters the entry: no retry.
 func TestWebhookOneAttemptDeadLettersAtOnce(t *testing.T) {
