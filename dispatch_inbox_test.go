@@ -521,7 +521,6 @@ func TestWebhookIntakeOneCallPerDelivery(t *testing.T) {
 	}
 }
 
-
 // With one attempt allowed, the first failure dead-letters the entry: no retry.
 func TestWebhookOneAttemptDeadLettersAtOnce(t *testing.T) {
 	t.Parallel()
