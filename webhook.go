@@ -52,10 +52,11 @@ const (
 // conversations, each event once (dedupe store), recording the messaging windows users
 // open (window store). See [NewWebhook] for the options.
 //
-// Status codes: 200 accepted (or nothing to do); 400 malformed JSON; 401 not signed;
-// 403 bad signature or handshake; 405 other methods; 413 body too large; 500 the inbox
-// failed; 503 queue full past the ack budget, or shut down. Meta retries everything
-// but 200.
+// Status codes: 200 accepted (or nothing to do); 400 malformed JSON, or a body not
+// read within the ack budget; 401 not signed; 403 bad signature or handshake, or a
+// malformed signature header; 405 other methods; 413 body too large; 500 the inbox
+// failed; 503 queue full past the ack budget, the inbox not done within it, or shut
+// down. Meta retries everything but 200.
 //
 // A Webhook is safe for concurrent use. Register handlers before serving; handlers
 // registered later see only later events.
