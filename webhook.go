@@ -49,8 +49,10 @@ const (
 // the body size, verifies X-Hub-Signature-256 on the raw bytes, decodes the events
 // ([ParseEvents]), acknowledges within the ack budget and then hands each event to the
 // registered handlers: in timestamp order within a conversation, in parallel across
-// conversations, each event once (dedupe store), recording the messaging windows users
-// open (window store). See [NewWebhook] for the options.
+// conversations, redeliveries dropped (dedupe store), recording the messaging windows
+// users open (window store). With an inbox a failed event is retried and an
+// acknowledged one survives a crash, at least once ([WithInbox]). See [NewWebhook]
+// for the options.
 //
 // Status codes: 200 accepted (or nothing to do); 400 malformed JSON, or a body not
 // read within the ack budget; 401 not signed; 403 bad signature or handshake, or a
