@@ -13,14 +13,14 @@ import (
 var _ store.Intake = (*Store)(nil)
 
 // Admit implements [store.Intake]: on one Redis (or a replicated one), the dedupe
-// keys, the window actions and the inbox append are one script, so a webhook
-// delivery costs one round trip whatever its number of events, and a failed Admit
-// has recorded nothing.
+// keys, the window actions, the inbox append and the removal of the finished
+// entries d.Done are one script, so a webhook delivery costs one round trip
+// whatever its number of events, and a failed Admit has changed nothing.
 //
 // On Redis Cluster those keys live in different slots, which no one script may
-// touch; Admit then records the keys, the windows and the body in turn (a round
-// trip each) and, should a later step fail, forgets the keys it recorded, so that
-// Meta's redelivery of the body is not taken for a duplicate.
+// touch; Admit then removes d.Done and records the keys, the windows and the body
+// in turn (a round trip each) and, should a later step fail, forgets the keys it
+// recorded, so that Meta's redelivery of the body is not taken for a duplicate.
 func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, error) {
 	if err := s.check(ctx); err != nil {
 		return store.Admitted{}, err
@@ -39,16 +39,19 @@ func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, er
 	now := s.now()
 	exp := now.Add(d.TTL)
 	keys := append(s.inboxKeys(), make([]string, 0, len(d.Keys)+len(d.Actions))...)
-	args := make([]any, 0, 13+6*len(d.Actions))
+	args := make([]any, 0, 14+6*len(d.Actions)+len(d.Done))
 	args = append(args, s.entryPrefix(), d.Body, stamp(d.Received), d.Lease.Owner, stamp(d.Lease.Until),
 		secs(now), nanos(now), secs(exp), nanos(exp), ttlMillis(d.TTL), len(d.Keys),
-		string(store.ActionMessage), string(store.ActionAdClick))
+		string(store.ActionMessage), string(store.ActionAdClick), len(d.Done))
 	for _, k := range d.Keys {
 		keys = append(keys, s.dedupeKey(k))
 	}
 	for _, a := range d.Actions {
 		keys = append(keys, s.windowKey(a.Page, a.User))
 		args = appendActionArgs(args, a.Action, now)
+	}
+	for _, id := range d.Done {
+		args = append(args, id)
 	}
 	res, err := admitScript.Run(ctx, s.rdb, keys, args...).Slice()
 	if err != nil {
@@ -75,6 +78,9 @@ func (s *Store) admitInSteps(ctx context.Context, d store.Delivery) (store.Admit
 				_ = s.Forget(context.WithoutCancel(ctx), k)
 			}
 		}
+	}
+	if err := s.Complete(ctx, d.Done); err != nil {
+		return store.Admitted{}, err
 	}
 	anyNew := false
 	for i, k := range d.Keys {

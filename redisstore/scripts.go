@@ -32,24 +32,27 @@ end
 
 // luaWindow is store.Window.Apply on one window hash, extending its keep-until time
 // and TTL: record_action(key, kind, at_s, at_n, keep_s, keep_n, ttl_ms, message
-// kind, ad kind).
+// kind, ad kind). It reads the hash once and writes it at most once.
 const luaWindow = `
 local function record_action(k, kind, at_s, at_n, keep_s, keep_n, ttl, msg, ad)
   local h = redis.call('HMGET', k, 'la_s', 'la_n', 'lm_s', 'lm_n', 'lad_s', 'lad_n', 'ku_s', 'ku_n')
+  local f = {}
   if not h[1] or lt(h[1], h[2], at_s, at_n) then
-    redis.call('HSET', k, 'la_k', kind, 'la_s', at_s, 'la_n', at_n)
+    f[#f + 1], f[#f + 2], f[#f + 3], f[#f + 4], f[#f + 5], f[#f + 6] = 'la_k', kind, 'la_s', at_s, 'la_n', at_n
   end
   if kind == msg and (not h[3] or lt(h[3], h[4], at_s, at_n)) then
-    redis.call('HSET', k, 'lm_s', at_s, 'lm_n', at_n)
+    f[#f + 1], f[#f + 2], f[#f + 3], f[#f + 4] = 'lm_s', at_s, 'lm_n', at_n
   end
   if kind == ad and (not h[5] or lt(h[5], h[6], at_s, at_n)) then
-    redis.call('HSET', k, 'lad_s', at_s, 'lad_n', at_n)
+    f[#f + 1], f[#f + 2], f[#f + 3], f[#f + 4] = 'lad_s', at_s, 'lad_n', at_n
   end
-  if not h[7] or lt(h[7], h[8], keep_s, keep_n) then
-    redis.call('HSET', k, 'ku_s', keep_s, 'ku_n', keep_n)
+  local extend = not h[7] or lt(h[7], h[8], keep_s, keep_n)
+  if extend then
+    f[#f + 1], f[#f + 2], f[#f + 3], f[#f + 4] = 'ku_s', keep_s, 'ku_n', keep_n
   end
-  ttl = tonumber(ttl)
-  if redis.call('PTTL', k) < ttl then redis.call('PEXPIRE', k, ttl) end
+  if #f > 0 then redis.call('HSET', k, unpack(f)) end
+  -- The TTL follows the keep-until time, which it was set from.
+  if extend then redis.call('PEXPIRE', k, ttl) end
 end
 `
 
@@ -63,15 +66,19 @@ return 1
 `)
 
 // luaDedupe records a dedupe key unless it is there and unexpired, and says
-// whether it was new: first_seen(key, now_s, now_n, exp_s, exp_n, ttl_ms).
+// whether it was new: first_seen(key, now_s, now_n, exp_s, exp_n, ttl_ms). A new
+// key costs one command; a key Redis still holds is looked at, and taken over when
+// it expired by the caller's clock.
 const luaDedupe = `
 local function first_seen(k, now_s, now_n, exp_s, exp_n, ttl)
+  local exp = exp_s .. ':' .. exp_n
+  if redis.call('SET', k, exp, 'PX', ttl, 'NX') then return 1 end
   local v = redis.call('GET', k)
   if v then
     local s, n = string.match(v, '^(-?%d+):(%d+)$')
     if s and lt(now_s, now_n, s, n) then return 0 end
   end
-  redis.call('SET', k, exp_s .. ':' .. exp_n, 'PX', ttl)
+  redis.call('SET', k, exp, 'PX', ttl)
   return 1
 end
 `
@@ -298,22 +305,31 @@ end
 -- append_entry stores a new entry, leased, and returns its id.
 local function append_entry(body, received, owner, lease)
   local id = tostring(redis.call('INCR', KEYS[6]))
+  local m = lease .. ':' .. id
   redis.call('HSET', E .. id, 'body', body, 'received', received, 'state', PENDING, 'attempts', 0,
-    'owner', owner, 'lease_until', lease)
+    'owner', owner, 'lease_until', lease, 'wait', m)
   redis.call('ZADD', KEYS[1], id, id)
-  park(id, lease, nil)
+  redis.call('ZADD', KEYS[3], 0, m)
   return id
 end
--- remove_entry deletes an entry wherever it is. An id in the old stream's form is
--- deleted from the stream too, should an older version have added it since the
+-- remove_entry deletes an entry wherever it is: from the sets its state puts it
+-- in, or, with no state to go by, from all of them. An id in the old stream's form
+-- is deleted from the stream too, should an older version have added it since the
 -- migration.
 local function remove_entry(id)
-  local w = redis.call('HGET', E .. id, 'wait')
-  if w then redis.call('ZREM', KEYS[3], w) end
-  redis.call('DEL', E .. id)
-  redis.call('ZREM', KEYS[1], id)
-  redis.call('ZREM', KEYS[2], id)
-  redis.call('ZREM', KEYS[4], id)
+  local h = redis.call('HMGET', E .. id, 'state', 'wait')
+  if h[1] == PENDING then
+    redis.call('ZREM', KEYS[1], id)
+    if h[2] then redis.call('ZREM', KEYS[3], h[2]) else redis.call('ZREM', KEYS[2], id) end
+  elseif h[1] == DEAD then
+    redis.call('ZREM', KEYS[4], id)
+  else
+    if h[2] then redis.call('ZREM', KEYS[3], h[2]) end
+    redis.call('ZREM', KEYS[1], id)
+    redis.call('ZREM', KEYS[2], id)
+    redis.call('ZREM', KEYS[4], id)
+  end
+  if h[1] then redis.call('DEL', E .. id) end
   if string.match(id, '^%d+%-%d+$') then redis.pcall('XDEL', KEYS[5], id) end
 end
 `
@@ -441,28 +457,30 @@ for i = 2, #ARGV do remove_entry(ARGV[i]) end
 return 1
 `)
 
-// admitScript is store.Intake.Admit: the dedupe keys, the window actions and, when
-// a key was new, the inbox entry, in one script. It returns the id (” when nothing
-// was appended) followed by a 1 or 0 for each key.
+// admitScript is store.Intake.Admit: the dedupe keys, the window actions, when a
+// key was new the inbox entry, and the removal of finished entries, in one script.
+// It returns the id (empty when nothing was appended) followed by a 1 or 0 for each
+// key.
 //
 // KEYS: the inbox keys (see luaInbox), then nk dedupe keys, then a window hash per
 // action. ARGV: entry prefix, body, received, owner, lease until, now_s, now_n,
-// exp_s, exp_n, ttl_ms, nk, message kind, ad kind, then per action: kind, at_s,
-// at_n, keep_s, keep_n, ttl_ms.
+// exp_s, exp_n, ttl_ms, nk, message kind, ad kind, nd, then per action: kind,
+// at_s, at_n, keep_s, keep_n, ttl_ms; then nd ids of finished entries.
 var admitScript = redis.NewScript(luaInbox + luaDedupe + luaWindow + `
-local nk = tonumber(ARGV[11])
+local nk, nd = tonumber(ARGV[11]), tonumber(ARGV[14])
 local out, any = {''}, false
 for i = 1, nk do
   local n = first_seen(KEYS[7 + i], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10])
   out[i + 1] = n
   any = any or n == 1
 end
-local a = 14
+local a = 15
 for i = 8 + nk, #KEYS do
   record_action(KEYS[i], ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[12], ARGV[13])
   a = a + 6
 end
 if any then out[1] = append_entry(ARGV[2], ARGV[3], ARGV[4], ARGV[5]) end
+for i = #ARGV - nd + 1, #ARGV do remove_entry(ARGV[i]) end
 return out
 `)
 

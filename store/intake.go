@@ -18,8 +18,11 @@ type Intake interface {
 	Windows
 	// Admit records d at once: each of d.Keys for d.TTL, as Dedupe.FirstSeen does,
 	// reporting for each whether it was new; each of d.Actions, as
-	// Windows.RecordAction does; and, when at least one key was new, d.Body as
-	// Inbox.Append does. When Admit fails it has recorded nothing.
+	// Windows.RecordAction does; when at least one key was new, d.Body as
+	// Inbox.Append does; and it removes the entries d.Done, as Complete does. When
+	// Admit fails it has recorded nothing; it may have removed some of d.Done (a
+	// store that cannot do it all in one step removes them first), which is
+	// harmless: they are finished, and the caller gives them to Complete again.
 	Admit(ctx context.Context, d Delivery) (Admitted, error)
 	// Complete removes the inbox entries ids, as Inbox.Done does for each.
 	Complete(ctx context.Context, ids []string) error
@@ -35,6 +38,10 @@ type Delivery struct {
 	TTL  time.Duration
 	// Actions are the window-opening actions the events are.
 	Actions []WindowAction
+	// Done are inbox entries finished since, to be removed in the same round trip
+	// (the webhook's removals ride on the next delivery instead of costing one of
+	// their own). Unknown ids are skipped, as Complete skips them.
+	Done []string
 }
 
 // WindowAction is one window-opening action of a person towards a Page.

@@ -14,7 +14,8 @@ var _ store.Intake = (*Store)(nil)
 // Admit implements [store.Intake] in one write transaction (shared with
 // concurrent calls by the group commit, see groupcommit.go), synced to disk before
 // Admit returns: the dedupe keys as FirstSeen records them, the window actions as
-// RecordAction does and, when at least one key is new, the body as Append does.
+// RecordAction does, when at least one key is new, the body as Append does, and
+// the removal of the entries d.Done as Complete does.
 // Every argument is checked before anything is written, and a transaction commits
 // whole or not at all, so a refused or failed Admit has recorded nothing. A
 // delivery whose keys were all seen and whose actions change no window writes
@@ -27,6 +28,7 @@ func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, er
 	for i, a := range d.Actions {
 		windows[i] = pageUserKey(a.Page, a.User)
 	}
+	done := entryKeys(d.Done)
 	now := s.now()
 	var out store.Admitted
 	err := s.update(ctx, func(tx *bolt.Tx) error {
@@ -50,7 +52,11 @@ func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, er
 			}
 			anyWindow = anyWindow || changed
 		}
-		if !anyNew && !anyWindow {
+		removed, err := removeEntries(tx, done)
+		if err != nil {
+			return err
+		}
+		if !anyNew && !anyWindow && !removed {
 			return errUnchanged
 		}
 		if anyNew {
@@ -80,27 +86,46 @@ func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, er
 // transaction, however many there are. Unknown ids are skipped, as Done skips
 // them; when none of ids is in the inbox, Complete writes nothing.
 func (s *Store) Complete(ctx context.Context, ids []string) error {
-	keys := make([][]byte, 0, len(ids))
-	for _, id := range ids {
-		if k, ok := inboxKey(id); ok {
-			keys = append(keys, k)
-		}
-	}
+	keys := entryKeys(ids)
 	if len(keys) == 0 {
 		return s.check(ctx)
 	}
 	return s.update(ctx, func(tx *bolt.Tx) error {
-		removed := false
-		for _, k := range keys {
-			ok, err := removeEntry(tx, k)
-			if err != nil {
-				return err
-			}
-			removed = removed || ok
+		removed, err := removeEntries(tx, keys)
+		if err != nil {
+			return err
 		}
 		if !removed {
 			return errUnchanged
 		}
 		return nil
 	})
+}
+
+// entryKeys are the keys of the inbox entries ids; ids that cannot be entries of
+// this store are skipped.
+func entryKeys(ids []string) [][]byte {
+	if len(ids) == 0 {
+		return nil
+	}
+	keys := make([][]byte, 0, len(ids))
+	for _, id := range ids {
+		if k, ok := inboxKey(id); ok {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// removeEntries removes the entries under keys and reports whether any was there.
+func removeEntries(tx *bolt.Tx, keys [][]byte) (bool, error) {
+	removed := false
+	for _, k := range keys {
+		ok, err := removeEntry(tx, k)
+		if err != nil {
+			return false, err
+		}
+		removed = removed || ok
+	}
+	return removed, nil
 }

@@ -41,6 +41,7 @@ func (m *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, er
 		}
 		out.ID = id
 	}
+	m.remove(d.Done)
 	return out, nil
 }
 
@@ -49,10 +50,18 @@ func (m *Store) Complete(ctx context.Context, ids []string) error {
 	if err := m.check(ctx); err != nil {
 		return err
 	}
+	m.remove(ids)
+	return nil
+}
+
+// remove deletes the inbox entries ids.
+func (m *Store) remove(ids []string) {
+	if len(ids) == 0 {
+		return
+	}
 	m.inboxMu.Lock()
 	defer m.inboxMu.Unlock()
 	for _, id := range ids {
 		delete(m.inbox, id)
 	}
-	return nil
 }

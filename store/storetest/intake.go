@@ -78,6 +78,35 @@ func (s *suite) intakeAdmit(t *testing.T) {
 	}
 }
 
+// Admit removes the finished entries it is given, in the same call, whether or not
+// the delivery itself is new; unknown ids are skipped.
+func (s *suite) intakeAdmitDone(t *testing.T) {
+	st := s.fresh(t)
+	in := intake(t, st)
+	now := s.now()
+	a := admit(t, in, delivery("a", now, "ka"))
+	b := admit(t, in, delivery("b", now, "kb"))
+	c := admit(t, in, delivery("c", now, "kc"))
+	d := delivery("d", now, "kd")
+	d.Done = []string{a.ID, "unknown", b.ID}
+	got := admit(t, in, d)
+	if got.ID == "" || !cmp.Equal([]bool{true}, got.New) {
+		t.Fatalf("Admit with Done = %+v, want an entry and its key new", got)
+	}
+	if diff := cmp.Diff([]string{c.ID, got.ID}, ids(entries(t, st, store.InboxPending))); diff != "" {
+		t.Errorf("inbox after an Admit that removed two entries (-want +got):\n%s", diff)
+	}
+	// A redelivery appends nothing and still removes.
+	again := delivery("d", now, "kd")
+	again.Done = []string{c.ID}
+	if got := admit(t, in, again); got.ID != "" {
+		t.Errorf("Admit of a redelivery = %+v, want nothing appended", got)
+	}
+	if diff := cmp.Diff([]string{got.ID}, ids(entries(t, st, store.InboxPending))); diff != "" {
+		t.Errorf("inbox after a redelivery's Admit removed one entry (-want +got):\n%s", diff)
+	}
+}
+
 // Of many instances admitting the same delivery at once, one gets each key.
 func (s *suite) intakeConcurrent(t *testing.T) {
 	st := s.fresh(t)
@@ -115,11 +144,14 @@ func (s *suite) intakeConcurrent(t *testing.T) {
 	}
 }
 
-// A refused Admit records nothing.
+// A refused Admit records nothing and removes nothing.
 func (s *suite) intakeInvalid(t *testing.T) {
 	st := s.fresh(t)
 	in := intake(t, st)
 	now := s.now()
+	keep := delivery("kept", now, "kept")
+	keep.Actions = nil
+	kept := admit(t, in, keep)
 	for name, d := range map[string]store.Delivery{
 		"no owner":  func() store.Delivery { d := delivery("b", now, "k"); d.Lease.Owner = ""; return d }(),
 		"empty key": delivery("b", now, "k", ""),
@@ -130,6 +162,7 @@ func (s *suite) intakeInvalid(t *testing.T) {
 			return d
 		}(),
 	} {
+		d.Done = []string{kept.ID}
 		if _, err := in.Admit(t.Context(), d); !errors.Is(err, store.ErrInvalidInput) {
 			t.Errorf("%s: Admit = %v, want ErrInvalidInput", name, err)
 		}
@@ -137,8 +170,8 @@ func (s *suite) intakeInvalid(t *testing.T) {
 	if !firstSeen(t, st, "k", time.Hour) {
 		t.Error("a refused Admit recorded its key")
 	}
-	if got := entries(t, st, store.InboxPending); len(got) != 0 {
-		t.Errorf("a refused Admit appended %v", ids(got))
+	if diff := cmp.Diff([]string{kept.ID}, ids(entries(t, st, store.InboxPending))); diff != "" {
+		t.Errorf("inbox after refused Admits: appended or removed (-want +got):\n%s", diff)
 	}
 	if w, _ := st.Window(t.Context(), page, user); !w.LastAction.At.IsZero() {
 		t.Errorf("a refused Admit recorded a window: %+v", w)
