@@ -273,17 +273,18 @@ func (c *webhookCore) settleEntry(b *batch) {
 }
 
 // How long a finished entry waits to be removed together with others, and how
-// many go in one call at most: removal is bookkeeping nobody waits for, and one
-// call for many entries keeps a busy webhook near one store round trip per
-// delivery (the Admit). An entry whose process dies in between runs again
-// elsewhere: this delay widens the at-least-once window by as much.
+// many go in one call at most: removal is bookkeeping nobody waits for. Under
+// load the removals ride on the next delivery's Admit (takeFinished), so a busy
+// webhook costs one store round trip per delivery; the completer removes what no
+// delivery took within completeDelay. An entry whose process dies in between
+// runs again elsewhere: this delay widens the at-least-once window by as much.
 const (
 	completeDelay = 2 * time.Millisecond
 	completeBatch = 256
 )
 
-// complete queues a finished entry for removal by the completer, which closes done
-// (if not nil) once it is removed.
+// complete queues a finished entry for removal, which closes done (if not nil)
+// once the entry is removed.
 func (c *webhookCore) complete(id string, done chan struct{}) {
 	c.mu.Lock()
 	c.unsettled++
@@ -294,15 +295,72 @@ func (c *webhookCore) complete(id string, done chan struct{}) {
 	first := len(c.complIDs) == 1
 	c.complMu.Unlock()
 	if first {
-		select {
-		case c.complWake <- struct{}{}:
-		default:
-		}
+		c.wakeCompleter()
 	}
 }
 
-// completer removes finished entries in batches until Shutdown has drained (which
-// waits for every queued removal).
+func (c *webhookCore) wakeCompleter() {
+	select {
+	case c.complWake <- struct{}{}:
+	default:
+	}
+}
+
+// finished is a run of finished entries taken for removal.
+type finished struct {
+	ids   []string
+	dones []chan struct{}
+}
+
+// takeFinished takes up to completeBatch finished entries for removal.
+func (c *webhookCore) takeFinished() finished {
+	c.complMu.Lock()
+	defer c.complMu.Unlock()
+	n := min(len(c.complIDs), completeBatch)
+	if n == 0 {
+		return finished{}
+	}
+	// The caller owns what it took; complete appends to a list it no longer reads.
+	f := finished{ids: c.complIDs[:n:n], dones: c.complDone[:n:n]}
+	c.complIDs, c.complDone = c.complIDs[n:], c.complDone[n:]
+	if len(c.complIDs) == 0 {
+		c.complIDs, c.complDone = nil, nil
+	}
+	return f
+}
+
+// removed settles entries the store removed: their done channels are closed and
+// Shutdown no longer waits for them.
+func (c *webhookCore) removed(f finished) {
+	if len(f.ids) == 0 {
+		return
+	}
+	for _, d := range f.dones {
+		if d != nil {
+			close(d)
+		}
+	}
+	c.mu.Lock()
+	c.unsettled -= len(f.ids)
+	c.broadcast()
+	c.mu.Unlock()
+}
+
+// giveBack returns entries whose removal failed, or may have, to the completer.
+// Removing an entry twice is harmless.
+func (c *webhookCore) giveBack(f finished) {
+	if len(f.ids) == 0 {
+		return
+	}
+	c.complMu.Lock()
+	c.complIDs = append(f.ids, c.complIDs...)
+	c.complDone = append(f.dones, c.complDone...)
+	c.complMu.Unlock()
+	c.wakeCompleter()
+}
+
+// completer removes the finished entries no delivery took, in batches, until
+// Shutdown has drained (which waits for every queued removal).
 func (c *webhookCore) completer() {
 	defer c.wg.Done()
 	t := time.NewTimer(completeDelay)
@@ -317,31 +375,19 @@ func (c *webhookCore) completer() {
 		t.Reset(completeDelay)
 		<-t.C
 		for {
-			// Take the list (at most completeBatch of it) and leave the rest;
-			// complete appends to a list the completer no longer reads.
-			c.complMu.Lock()
-			n := min(len(c.complIDs), completeBatch)
-			ids, dones := c.complIDs[:n:n], c.complDone[:n:n]
-			c.complIDs, c.complDone = c.complIDs[n:], c.complDone[n:]
-			if len(c.complIDs) == 0 {
-				c.complIDs, c.complDone = nil, nil
-			}
-			c.complMu.Unlock()
-			if n == 0 {
+			f := c.takeFinished()
+			if len(f.ids) == 0 {
 				break
 			}
-			if err := c.intake.Complete(c.storeCtx, ids); err != nil {
-				c.report(c.storeCtx, nil, fmt.Errorf("messenger: removing %d finished inbox entries: %w", len(ids), err))
+			if err := c.intake.Complete(c.storeCtx, f.ids); err != nil {
+				c.report(c.storeCtx, nil, fmt.Errorf("messenger: removing %d finished inbox entries: %w", len(f.ids), err))
 			}
-			for _, d := range dones {
-				if d != nil {
-					close(d)
-				}
+			c.removed(f)
+			if len(f.ids) < completeBatch {
+				// Entries finishing meanwhile woke the completer: they wait their
+				// completeDelay like the others, or ride on a delivery.
+				break
 			}
-			c.mu.Lock()
-			c.unsettled -= n
-			c.broadcast()
-			c.mu.Unlock()
 		}
 	}
 }

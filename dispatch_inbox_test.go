@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -433,8 +434,9 @@ func TestHandlerRetryWait(t *testing.T) {
 // callCounter counts the calls made of a memory store.
 type callCounter struct {
 	*memstore.Store
-	mu    sync.Mutex
-	calls map[string]int
+	mu       sync.Mutex
+	calls    map[string]int
+	admitErr error // Admit fails with it, doing nothing, while set
 }
 
 func (c *callCounter) count(name string) {
@@ -455,6 +457,12 @@ func (c *callCounter) snapshot() map[string]int {
 
 func (c *callCounter) Admit(ctx context.Context, d store.Delivery) (store.Admitted, error) {
 	c.count("Admit")
+	c.mu.Lock()
+	err := c.admitErr
+	c.mu.Unlock()
+	if err != nil {
+		return store.Admitted{}, err
+	}
 	return c.Store.Admit(ctx, d)
 }
 
@@ -519,6 +527,82 @@ func TestWebhookIntakeOneCallPerDelivery(t *testing.T) {
 	if st := w.Stats(); st.Events != 8 || st.Handled != 4 || st.Duplicates != 4 {
 		t.Errorf("Stats = %+v, want 8 events acknowledged, 4 handled, 4 duplicates", st)
 	}
+}
+
+// pendingIDs lists the ids of the pending entries of st.
+func pendingIDs(t *testing.T, st store.Inbox) []string {
+	t.Helper()
+	es, err := st.Entries(context.Background(), store.InboxPending)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := []string{}
+	for _, e := range es {
+		out = append(out, e.ID)
+	}
+	return out
+}
+
+// Under load, an entry finished before the next delivery arrives is removed by that
+// delivery's Admit: no call of its own.
+func TestWebhookIntakeRemovalRidesOnNextDelivery(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st := &callCounter{Store: storetest.NewMemory(t), calls: map[string]int{}}
+		w := newTestWebhook(t, WithInbox(st), WithDedupe(st), WithWindows(st))
+		w.OnEvent(func(context.Context, Event) error { return nil })
+		if code := postSigned(w, messageBody(t, "p", "a/m1/1")); code != 200 {
+			t.Fatalf("status %d", code)
+		}
+		synctest.Wait() // handled; the removal waits for company
+		first := pendingIDs(t, st)
+		if len(first) != 1 {
+			t.Fatalf("pending after the first delivery = %v, want its entry", first)
+		}
+		if code := postSigned(w, messageBody(t, "p", "b/m2/2")); code != 200 {
+			t.Fatalf("status %d", code)
+		}
+		synctest.Wait()
+		if diff := cmp.Diff(map[string]int{"Admit": 2}, st.snapshot()); diff != "" {
+			t.Errorf("store calls for two deliveries (-want +got):\n%s", diff)
+		}
+		if got := pendingIDs(t, st); len(got) != 1 || got[0] == first[0] {
+			t.Errorf("pending after the second delivery = %v, want only its own entry (the first, %s, removed)", got, first[0])
+		}
+		// No delivery follows: the completer removes the last entry on its own.
+		waitIdle(t, w)
+		if diff := cmp.Diff(map[string]int{"Admit": 2, "Complete": 1}, st.snapshot()); diff != "" {
+			t.Errorf("store calls once idle (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]string{}, pendingIDs(t, st)); diff != "" {
+			t.Errorf("pending once idle (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// A removal that rode on an Admit that failed is not lost: the completer does it.
+func TestWebhookIntakeFailedAdmitKeepsRemovals(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st := &callCounter{Store: storetest.NewMemory(t), calls: map[string]int{}}
+		w := newTestWebhook(t, WithInbox(st), WithDedupe(st), WithWindows(st))
+		w.OnEvent(func(context.Context, Event) error { return nil })
+		if code := postSigned(w, messageBody(t, "p", "a/m1/1")); code != 200 {
+			t.Fatalf("status %d", code)
+		}
+		synctest.Wait()
+		st.mu.Lock()
+		st.admitErr = errors.New("store down")
+		st.mu.Unlock()
+		if code := postSigned(w, messageBody(t, "p", "b/m2/2")); code == 200 {
+			t.Fatal("a delivery the store refused was answered 200")
+		}
+		waitIdle(t, w)
+		if diff := cmp.Diff(map[string]int{"Admit": 2, "Complete": 1}, st.snapshot()); diff != "" {
+			t.Errorf("store calls (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]string{}, pendingIDs(t, st)); diff != "" {
+			t.Errorf("pending once idle (-want +got):\n%s", diff)
+		}
+	})
 }
 
 // With one attempt allowed, the first failure dead-letters the entry: no retry.

@@ -253,9 +253,10 @@ func (c *webhookCore) bounded(ctx context.Context, deadline time.Time, call func
 }
 
 // persist stores body in the inbox, leased to this instance, before the 200. With
-// an Intake store it also claims the events' dedupe keys and records their windows
-// in the same round trip, and returns the events that were new; otherwise it returns
-// evs, which handle claims one by one.
+// an Intake store it also claims the events' dedupe keys, records their windows and
+// removes the entries finished since (takeFinished) in the same round trip, and
+// returns the events that were new; otherwise it returns evs, which handle claims
+// one by one.
 func (c *webhookCore) persist(ctx context.Context, body []byte, evs []Event, b *batch, deadline time.Time) ([]Event, error) {
 	received := c.clock()
 	lease := store.Lease{Owner: c.owner, Until: received.Add(c.lease)}
@@ -272,13 +273,15 @@ func (c *webhookCore) persist(ctx context.Context, body []byte, evs []Event, b *
 		b.inboxID = id
 		return evs, err
 	}
-	d := store.Delivery{Body: body, Received: received, Lease: lease, Keys: make([]string, len(evs)), TTL: c.dedupeTTL}
+	fin := c.takeFinished()
+	d := store.Delivery{Body: body, Received: received, Lease: lease, Keys: make([]string, len(evs)), TTL: c.dedupeTTL, Done: fin.ids}
 	for i, ev := range evs {
 		d.Keys[i] = dedupeKey(ev)
 		if c.windows != nil {
 			d.Actions = c.appendActions(d.Actions, ev)
 		}
 	}
+	d.Actions = coalesceActions(d.Actions)
 	var adm store.Admitted
 	err := c.bounded(ctx, deadline, func(ctx context.Context) (err error) {
 		adm, err = c.intake.Admit(ctx, d)
@@ -298,8 +301,12 @@ func (c *webhookCore) persist(ctx context.Context, body []byte, evs []Event, b *
 		}
 	})
 	if err != nil {
+		// The removals may not have happened (or, abandoned, may yet): the
+		// completer does them.
+		c.giveBack(fin)
 		return nil, err
 	}
+	c.removed(fin)
 	fresh, keys := evs[:0], d.Keys[:0]
 	for i, ev := range evs {
 		if adm.New[i] {

@@ -35,7 +35,11 @@ func newTestWebhook(t testing.TB, opts ...WebhookOption) *Webhook {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := w.Shutdown(context.Background()); err != nil {
+		// Bounded, so that a webhook that never drains fails the test instead of
+		// hanging it (in a synctest bubble the sweeper's timers keep time moving).
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := w.Shutdown(ctx); err != nil {
 			t.Errorf("Shutdown: %v", err)
 		}
 	})
@@ -102,8 +106,10 @@ func ids(evs []Event) []string {
 
 func waitIdle(t testing.TB, w *Webhook) {
 	t.Helper()
-	if err := w.WaitIdle(context.Background()); err != nil {
-		t.Fatal(err)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := w.WaitIdle(ctx); err != nil {
+		t.Fatalf("webhook not idle after a minute: %v", err)
 	}
 }
 
