@@ -44,6 +44,9 @@ func (c *webhookCore) startInbox() {
 	if in, ok := c.inbox.(store.Intake); ok && sameStore(in, c.dedupe) && (c.windows == nil || sameStore(in, c.windows)) {
 		c.intake = in
 	}
+	if db, ok := c.inbox.(store.DeadlineBound); ok {
+		c.inboxKeepsDeadlines = db.DeadlineBound()
+	}
 	c.owner = newOwnerName()
 	c.held = make(map[string]struct{})
 	c.sweepWake = make(chan struct{}, 1)

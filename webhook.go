@@ -296,16 +296,17 @@ func WithWebhookLogger(l *slog.Logger) WebhookOption {
 
 type webhookCore struct {
 	webhookConfig
-	sig256    *verifier
-	sig1      *verifier
-	tokenHash [sha256.Size]byte
-	ctx       context.Context // handlers' context; canceled by Shutdown
-	cancel    context.CancelFunc
-	storeCtx  context.Context // for store bookkeeping: never canceled
-	bufs      sync.Pool       // of *[]byte
-	owner     string          // this instance's name on inbox leases
-	intake    store.Intake    // the inbox, when it is also the dedupe and window store
-	stats     webhookCounters
+	sig256              *verifier
+	sig1                *verifier
+	tokenHash           [sha256.Size]byte
+	ctx                 context.Context // handlers' context; canceled by Shutdown
+	cancel              context.CancelFunc
+	storeCtx            context.Context // for store bookkeeping: never canceled
+	bufs                sync.Pool       // of *[]byte
+	owner               string          // this instance's name on inbox leases
+	intake              store.Intake    // the inbox, when it is also the dedupe and window store
+	inboxKeepsDeadlines bool            // the inbox is a store.DeadlineBound that says so: called inline
+	stats               webhookCounters
 
 	heldMu    sync.Mutex
 	held      map[string]struct{} // ids of the inbox entries this instance runs

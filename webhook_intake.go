@@ -224,7 +224,24 @@ const (
 // its context; then it returns errInboxTimeout. When a call the POST gave up on
 // succeeds after all, undo runs: the POST was answered 503, so Meta delivers the
 // body again, and what the call recorded must not make that delivery a duplicate.
+//
+// An inbox that keeps its deadlines (store.DeadlineBound) is called on the
+// request's goroutine instead. A call it cuts at the deadline may still take
+// effect in the store (a script sent before a stall runs after it); then the
+// entry is in the inbox, leased to this instance, and runs when the lease ends,
+// while the redelivery finds its keys taken: run once, later.
 func (c *webhookCore) bounded(ctx context.Context, deadline time.Time, call func(context.Context) error, undo func()) error {
+	if c.inboxKeepsDeadlines {
+		cctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
+		defer cancel()
+		if err := call(cctx); err != nil {
+			if cctx.Err() != nil {
+				return errInboxTimeout
+			}
+			return err
+		}
+		return nil
+	}
 	p := &boundedCall{done: make(chan struct{})}
 	c.wg.Add(1)
 	go func() {

@@ -194,3 +194,64 @@ func TestWebhookAnswersWithinBudgetWhenInboxStalls(t *testing.T) {
 		t.Errorf("events of a POST answered 503 ran %d times", runs.Load())
 	}
 }
+
+// boundInbox is a memory store that says whether it keeps its deadlines, and
+// records whether its Admit ran on the goroutine serving the request; with wait
+// set, Admit waits for its context to end.
+type boundInbox struct {
+	*memstore.Store
+	bound  bool
+	wait   bool
+	inline chan bool
+}
+
+func (b *boundInbox) DeadlineBound() bool { return b.bound }
+
+func (b *boundInbox) Admit(ctx context.Context, d store.Delivery) (store.Admitted, error) {
+	stack := make([]byte, 64<<10)
+	stack = stack[:runtime.Stack(stack, false)]
+	b.inline <- bytes.Contains(stack, []byte("(*Webhook).ServeHTTP"))
+	if b.wait {
+		<-ctx.Done()
+		return store.Admitted{}, ctx.Err()
+	}
+	return b.Store.Admit(ctx, d)
+}
+
+// An inbox that keeps its deadlines is called on the request's own goroutine (no
+// goroutine of its own per delivery); any other on a goroutine the POST can
+// abandon. Either way a call cut at the ack budget is a 503 within it.
+func TestWebhookCallsDeadlineBoundInboxInline(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name        string
+		bound, wait bool
+		wantCode    int
+	}{
+		{"bound", true, false, http.StatusOK},
+		{"not bound", false, false, http.StatusOK},
+		{"bound, cut at the budget", true, true, http.StatusServiceUnavailable},
+		{"not bound, cut at the budget", false, true, http.StatusServiceUnavailable},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			budget := 100 * time.Millisecond
+			in := &boundInbox{Store: storetest.NewMemory(t), bound: tc.bound, wait: tc.wait, inline: make(chan bool, 1)}
+			w := newTestWebhook(t, WithInbox(in), WithDedupe(in), WithWindows(in), WithAckBudget(budget),
+				WithErrorHandler(func(context.Context, Event, error) {}))
+			w.OnEvent(func(context.Context, Event) error { return nil })
+			start := time.Now()
+			code := postSigned(w, messageBody(t, "p", "a/m1/1"))
+			took := time.Since(start)
+			if code != tc.wantCode {
+				t.Errorf("status %d, want %d", code, tc.wantCode)
+			}
+			if inline := <-in.inline; inline != tc.bound {
+				t.Errorf("Admit ran on the request's goroutine: %v, want %v", inline, tc.bound)
+			}
+			if took > budget+2*time.Second {
+				t.Errorf("answered after %v, want within the ack budget (%v)", took, budget)
+			}
+		})
+	}
+}

@@ -7,8 +7,8 @@ import (
 )
 
 // deadlineClient returns the client the store should use so that every call
-// honours its context's deadline, and the client the store must close (nil when it
-// uses the caller's own).
+// honours its context's deadline, the client the store must close (nil when it
+// uses the caller's own), and whether the client it returns does honour deadlines.
 //
 // go-redis bounds a call's socket reads and writes by the context's deadline only
 // when the client has ContextTimeoutEnabled; otherwise a call to a stalled Redis
@@ -19,30 +19,30 @@ import (
 // A Sentinel failover client is a *redis.Client whose connections its failover
 // watcher manages; a copy would miss the switches, so it is used as it is, as is
 // any other implementation of redis.UniversalClient.
-func deadlineClient(c redis.UniversalClient) (use, own redis.UniversalClient) {
+func deadlineClient(c redis.UniversalClient) (use, own redis.UniversalClient, bound bool) {
 	switch c := c.(type) {
 	case *redis.Client:
 		o := c.Options()
 		if o.ContextTimeoutEnabled || o.Addr == "FailoverClient" {
-			return c, nil
+			return c, nil, o.ContextTimeoutEnabled
 		}
 		cp := *o
 		cp.ContextTimeoutEnabled = true
 		unsettle(unsettleTimeout, &cp.ReadTimeout, &cp.WriteTimeout, &cp.MinRetryBackoff, &cp.MaxRetryBackoff, &cp.MaxRetries)
 		d := redis.NewClient(&cp)
-		return d, d
+		return d, d, true
 	case *redis.ClusterClient:
 		o := c.Options()
 		if o.ContextTimeoutEnabled {
-			return c, nil
+			return c, nil, true
 		}
 		cp := *o
 		cp.ContextTimeoutEnabled = true
 		unsettle(unsettleDuration, &cp.ReadTimeout, &cp.WriteTimeout, &cp.MinRetryBackoff, &cp.MaxRetryBackoff, &cp.MaxRetries)
 		d := redis.NewClusterClient(&cp)
-		return d, d
+		return d, d, true
 	}
-	return c, nil
+	return c, nil, false
 }
 
 // unsettle undoes what go-redis did to a client's options when it built the

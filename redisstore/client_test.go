@@ -184,3 +184,38 @@ func TestNewKeepsTheClientsOptions(t *testing.T) {
 		}
 	})
 }
+
+// DeadlineBound tells the webhook whether the store's calls end by their deadline:
+// yes for the store's own copy and for a client that honours deadlines already,
+// no for a client used as it is that does not (a Sentinel failover client).
+func TestDeadlineBound(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		client func() redis.UniversalClient
+		want   bool
+	}{
+		{"copied client", func() redis.UniversalClient { return redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"}) }, true},
+		{"ContextTimeoutEnabled", func() redis.UniversalClient {
+			return redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", ContextTimeoutEnabled: true})
+		}, true},
+		{"copied cluster client", func() redis.UniversalClient {
+			return redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{"127.0.0.1:1"}})
+		}, true},
+		{"failover client", func() redis.UniversalClient {
+			return redis.NewFailoverClient(&redis.FailoverOptions{MasterName: "m", SentinelAddrs: []string{"127.0.0.1:1"}})
+		}, false},
+		{"failover client with ContextTimeoutEnabled", func() redis.UniversalClient {
+			return redis.NewFailoverClient(&redis.FailoverOptions{MasterName: "m", SentinelAddrs: []string{"127.0.0.1:1"}, ContextTimeoutEnabled: true})
+		}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := tc.client()
+			t.Cleanup(func() { _ = c.Close() })
+			s := newStore(t, c)
+			t.Cleanup(func() { _ = s.Close() })
+			if got := s.DeadlineBound(); got != tc.want {
+				t.Errorf("DeadlineBound() = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

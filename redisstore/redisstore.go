@@ -106,14 +106,16 @@ const TokenGrace = 24 * time.Hour
 type Store struct {
 	rdb    redis.UniversalClient
 	own    redis.UniversalClient // the store's copy of the caller's client, closed by Close; nil when it uses the caller's
+	bound  bool                  // rdb honours context deadlines
 	prefix string
 	now    func() time.Time
 	closed atomic.Bool
 }
 
 var (
-	_ store.Store       = (*Store)(nil)
-	_ store.TopicTokens = (*Store)(nil)
+	_ store.Store         = (*Store)(nil)
+	_ store.TopicTokens   = (*Store)(nil)
+	_ store.DeadlineBound = (*Store)(nil)
 )
 
 // Option configures [New]. Options check their argument: New fails with an error
@@ -168,9 +170,15 @@ func New(client redis.UniversalClient, opts ...Option) (*Store, error) {
 			return nil, err
 		}
 	}
-	s.rdb, s.own = deadlineClient(client)
+	s.rdb, s.own, s.bound = deadlineClient(client)
 	return s, nil
 }
+
+// DeadlineBound implements [store.DeadlineBound]: true unless the client given to
+// [New] is one the store uses as it is without ContextTimeoutEnabled (a Sentinel
+// failover client, or another implementation of redis.UniversalClient), whose
+// calls may outlast their deadline while Redis stalls.
+func (s *Store) DeadlineBound() bool { return s.bound }
 
 // Prefix returns the prefix of the store's keys.
 func (s *Store) Prefix() string { return s.prefix }
