@@ -286,6 +286,13 @@ const (
 	completeBatch = 256
 )
 
+// removal is a finished entry waiting to be removed.
+type removal struct {
+	id   string
+	done chan struct{} // closed once it is removed; nil when nobody waits
+	seq  uint64        // its place in the order entries were queued
+}
+
 // complete queues a finished entry for removal, which closes done (if not nil)
 // once the entry is removed.
 func (c *webhookCore) complete(id string, done chan struct{}) {
@@ -293,9 +300,9 @@ func (c *webhookCore) complete(id string, done chan struct{}) {
 	c.unsettled++
 	c.mu.Unlock()
 	c.complMu.Lock()
-	c.complIDs = append(c.complIDs, id)
-	c.complDone = append(c.complDone, done)
-	first := len(c.complIDs) == 1
+	c.complSeq++
+	c.compl = append(c.compl, removal{id: id, done: done, seq: c.complSeq})
+	first := len(c.compl) == 1
 	c.complMu.Unlock()
 	if first {
 		c.wakeCompleter()
@@ -315,19 +322,25 @@ type finished struct {
 	dones []chan struct{}
 }
 
-// takeFinished takes up to completeBatch finished entries for removal.
-func (c *webhookCore) takeFinished() finished {
+// takeFinished takes up to completeBatch finished entries for removal, oldest
+// first, those queued as maxSeq or before only (^uint64(0): all).
+func (c *webhookCore) takeFinished(maxSeq uint64) finished {
 	c.complMu.Lock()
 	defer c.complMu.Unlock()
-	n := min(len(c.complIDs), completeBatch)
+	n := 0
+	for n < len(c.compl) && n < completeBatch && c.compl[n].seq <= maxSeq {
+		n++
+	}
 	if n == 0 {
 		return finished{}
 	}
-	// The caller owns what it took; complete appends to a list it no longer reads.
-	f := finished{ids: c.complIDs[:n:n], dones: c.complDone[:n:n]}
-	c.complIDs, c.complDone = c.complIDs[n:], c.complDone[n:]
-	if len(c.complIDs) == 0 {
-		c.complIDs, c.complDone = nil, nil
+	f := finished{ids: make([]string, n), dones: make([]chan struct{}, n)}
+	for i, r := range c.compl[:n] {
+		f.ids[i], f.dones[i] = r.id, r.done
+	}
+	c.compl = c.compl[n:]
+	if len(c.compl) == 0 {
+		c.compl = nil
 	}
 	return f
 }
@@ -350,20 +363,26 @@ func (c *webhookCore) removed(f finished) {
 }
 
 // giveBack returns entries whose removal failed, or may have, to the completer.
-// Removing an entry twice is harmless.
-func (c *webhookCore) giveBack(f finished) {
+// Removing an entry twice is harmless. They keep their place, so the completer
+// takes them at once.
+func (c *webhookCore) giveBack(f finished, seq uint64) {
 	if len(f.ids) == 0 {
 		return
 	}
+	back := make([]removal, len(f.ids), len(f.ids)+len(c.compl))
+	for i, id := range f.ids {
+		back[i] = removal{id: id, done: f.dones[i], seq: seq}
+	}
 	c.complMu.Lock()
-	c.complIDs = append(f.ids, c.complIDs...)
-	c.complDone = append(f.dones, c.complDone...)
+	c.compl = append(back, c.compl...)
 	c.complMu.Unlock()
 	c.wakeCompleter()
 }
 
-// completer removes the finished entries no delivery took, in batches, until
-// Shutdown has drained (which waits for every queued removal).
+// completer removes the finished entries no delivery took within completeDelay,
+// in batches, until Shutdown has drained (which waits for every queued removal).
+// An entry queued while deliveries keep coming is taken by the next one's Admit
+// long before that, so a busy webhook makes no removal calls of its own.
 func (c *webhookCore) completer() {
 	defer c.wg.Done()
 	t := time.NewTimer(completeDelay)
@@ -374,22 +393,26 @@ func (c *webhookCore) completer() {
 			return
 		case <-c.complWake:
 		}
-		// Let more entries finish, so that one call removes them together.
-		t.Reset(completeDelay)
-		<-t.C
 		for {
-			f := c.takeFinished()
-			if len(f.ids) == 0 {
+			// Entries queued by now have waited completeDelay when the timer
+			// fires; those a delivery took meanwhile are gone.
+			c.complMu.Lock()
+			old, pending := c.complSeq, len(c.compl) > 0
+			c.complMu.Unlock()
+			if !pending {
 				break
 			}
-			if err := c.intake.Complete(c.storeCtx, f.ids); err != nil {
-				c.report(c.storeCtx, nil, fmt.Errorf("messenger: removing %d finished inbox entries: %w", len(f.ids), err))
-			}
-			c.removed(f)
-			if len(f.ids) < completeBatch {
-				// Entries finishing meanwhile woke the completer: they wait their
-				// completeDelay like the others, or ride on a delivery.
-				break
+			t.Reset(completeDelay)
+			<-t.C
+			for {
+				f := c.takeFinished(old)
+				if len(f.ids) == 0 {
+					break
+				}
+				if err := c.intake.Complete(c.storeCtx, f.ids); err != nil {
+					c.report(c.storeCtx, nil, fmt.Errorf("messenger: removing %d finished inbox entries: %w", len(f.ids), err))
+				}
+				c.removed(f)
 			}
 		}
 	}

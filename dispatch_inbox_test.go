@@ -579,6 +579,35 @@ func TestWebhookIntakeRemovalRidesOnNextDelivery(t *testing.T) {
 	})
 }
 
+// With deliveries coming more often than completeDelay, every finished entry rides
+// on the next delivery's Admit: the completer removes only entries that waited its
+// whole delay, so it makes no call while the stream lasts.
+func TestWebhookIntakeSteadyStreamMakesNoRemovalCalls(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st := &callCounter{Store: storetest.NewMemory(t), calls: map[string]int{}}
+		w := newTestWebhook(t, WithInbox(st), WithDedupe(st), WithWindows(st))
+		w.OnEvent(func(context.Context, Event) error { return nil })
+		const deliveries = 20
+		for i := range deliveries {
+			if code := postSigned(w, messageBody(t, "p", fmt.Sprintf("u%d/m%d/%d", i, i, i+1))); code != 200 {
+				t.Fatalf("delivery %d: status %d", i, code)
+			}
+			synctest.Wait()
+			time.Sleep(completeDelay * 9 / 10)
+		}
+		if diff := cmp.Diff(map[string]int{"Admit": deliveries}, st.snapshot()); diff != "" {
+			t.Errorf("store calls for a steady stream (-want +got):\n%s", diff)
+		}
+		if got := pendingIDs(t, st); len(got) != 1 {
+			t.Errorf("pending during the stream = %v, want only the last delivery's entry", got)
+		}
+		waitIdle(t, w)
+		if diff := cmp.Diff(map[string]int{"Admit": deliveries, "Complete": 1}, st.snapshot()); diff != "" {
+			t.Errorf("store calls once idle (-want +got):\n%s", diff)
+		}
+	})
+}
+
 // A removal that rode on an Admit that failed is not lost: the completer does it.
 func TestWebhookIntakeFailedAdmitKeepsRemovals(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {

@@ -313,8 +313,8 @@ type webhookCore struct {
 	nextRetry time.Time           // earliest retry this instance scheduled (clock time)
 
 	complMu   sync.Mutex
-	complIDs  []string // finished entries waiting for the completer
-	complDone []chan struct{}
+	compl     []removal     // finished entries waiting to be removed, oldest first
+	complSeq  uint64        // the number of entries ever queued in compl
 	complWake chan struct{} // tells the completer there is work
 	stopOnce  sync.Once
 	sweepWake chan struct{} // makes the sweeper look for due entries now

@@ -290,7 +290,7 @@ func (c *webhookCore) persist(ctx context.Context, body []byte, evs []Event, b *
 		b.inboxID = id
 		return evs, err
 	}
-	fin := c.takeFinished()
+	fin := c.takeFinished(^uint64(0))
 	d := store.Delivery{Body: body, Received: received, Lease: lease, Keys: make([]string, len(evs)), TTL: c.dedupeTTL, Done: fin.ids}
 	for i, ev := range evs {
 		d.Keys[i] = dedupeKey(ev)
@@ -320,7 +320,7 @@ func (c *webhookCore) persist(ctx context.Context, body []byte, evs []Event, b *
 	if err != nil {
 		// The removals may not have happened (or, abandoned, may yet): the
 		// completer does them.
-		c.giveBack(fin)
+		c.giveBack(fin, 0)
 		return nil, err
 	}
 	c.removed(fin)
