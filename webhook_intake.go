@@ -141,11 +141,20 @@ func (c *webhookCore) receive(rw http.ResponseWriter, r *http.Request) {
 // request without one, or with one that is not "<algorithm>=<hex digest>", is
 // refused here, before its body is read.
 func (c *webhookCore) signatureHeader(h http.Header, want *[sha256.Size]byte) (*verifier, error) {
-	v, header := c.sig256, h.Get(SignatureHeader)
+	v, header := c.sig256, headerValue(h, SignatureHeader)
 	if header == "" && c.sig1 != nil {
-		v, header = c.sig1, h.Get(SignatureHeaderSHA1)
+		v, header = c.sig1, headerValue(h, SignatureHeaderSHA1)
 	}
 	return v, v.parse(header, want)
+}
+
+// headerValue is h.Get for a key already in canonical form, as the server stores
+// received keys, without Get's canonicalisation of the key.
+func headerValue(h http.Header, canonicalKey string) string {
+	if v := h[canonicalKey]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // setReadDeadline is http.ResponseController's SetReadDeadline without its
