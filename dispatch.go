@@ -266,6 +266,29 @@ func (c *webhookCore) enqueue(evs []Event, b *batch) error {
 		c.mu.Unlock()
 		return ErrWebhookClosed
 	}
+	c.queueLocked(evs, b)
+	c.mu.Unlock()
+	return nil
+}
+
+// enqueueNow is admit and enqueue in one critical section, for a batch of its own
+// with no inbox entry: it queues evs and reports true when the queue has room now,
+// and does nothing and reports false otherwise (closed, full, or forced).
+func (c *webhookCore) enqueueNow(evs []Event) bool {
+	c.mu.Lock()
+	if c.closed || c.forced || c.queued != 0 && c.queued+len(evs) > c.queueLimit {
+		c.mu.Unlock()
+		return false
+	}
+	c.queued += len(evs)
+	c.queueLocked(evs, c.batchLocked())
+	c.mu.Unlock()
+	return true
+}
+
+// queueLocked queues admitted events as batch b and starts or wakes the workers
+// they need. Callers hold mu.
+func (c *webhookCore) queueLocked(evs []Event, b *batch) {
 	b.left = len(evs)
 	for i, ev := range evs {
 		in := ev.Info()
@@ -295,8 +318,6 @@ func (c *webhookCore) enqueue(evs []Event, b *batch) error {
 		c.wg.Add(1)
 		go c.work()
 	}
-	c.mu.Unlock()
-	return nil
 }
 
 // conversationUser is the person an event is about: the recipient of an echo, the
@@ -329,6 +350,11 @@ func (c *webhookCore) recycle(cv *conv) {
 func (c *webhookCore) newBatch() *batch {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.batchLocked()
+}
+
+// batchLocked takes a batch from the free list, or makes one. Callers hold mu.
+func (c *webhookCore) batchLocked() *batch {
 	if n := len(c.freeBatches); n > 0 {
 		b := c.freeBatches[n-1]
 		c.freeBatches = c.freeBatches[:n-1]
@@ -414,9 +440,13 @@ func (c *webhookCore) work() {
 		}
 		c.broadcast()
 		if j.b.left--; j.b.left == 0 {
-			c.mu.Unlock()
-			c.finishBatch(j.b)
-			c.mu.Lock()
+			if j.b.inboxID == "" && j.b.done == nil {
+				c.freeBatchLocked(j.b) // what finishBatch does, without leaving mu
+			} else {
+				c.mu.Unlock()
+				c.finishBatch(j.b)
+				c.mu.Lock()
+			}
 		}
 	}
 }
@@ -443,11 +473,16 @@ func (c *webhookCore) finishBatch(b *batch) {
 		return // the completer closes it once the entry is removed
 	}
 	c.mu.Lock()
+	c.freeBatchLocked(b)
+	c.mu.Unlock()
+}
+
+// freeBatchLocked puts a finished batch on the free list. Callers hold mu.
+func (c *webhookCore) freeBatchLocked(b *batch) {
 	if len(c.freeBatches) < 1024 {
 		*b = batch{}
 		c.freeBatches = append(c.freeBatches, b)
 	}
-	c.mu.Unlock()
 }
 
 // idle reports whether nothing is queued, running or about to be queued (workers may
@@ -469,6 +504,7 @@ func (c *webhookCore) shutdown(ctx context.Context) error {
 	c.mu.Lock()
 	if !c.closed {
 		c.closed = true
+		c.shut.Store(true)
 		c.wakeLingering(c.lingering) // they see closed and exit
 		c.broadcast()
 	}

@@ -46,6 +46,10 @@ func TestVerifySignature(t *testing.T) {
 		{"short digest", good[:len(good)-2], whSecret, body, ErrInvalidSignatureHeader},
 		{"long digest", good + "00", whSecret, body, ErrInvalidSignatureHeader},
 		{"not hex", good[:len(good)-1] + "g", whSecret, body, ErrInvalidSignatureHeader},
+		{"byte after '9'", good[:len(good)-1] + ":", whSecret, body, ErrInvalidSignatureHeader},
+		{"byte before 'A'", "sha256=@" + good[len("sha256=")+1:], whSecret, body, ErrInvalidSignatureHeader},
+		{"byte before 'a'", good[:len(good)-2] + "`0", whSecret, body, ErrInvalidSignatureHeader},
+		{"non-ASCII", good[:len(good)-1] + "\xff", whSecret, body, ErrInvalidSignatureHeader},
 		{"wrong secret", SignPayload(body, "other"), whSecret, body, ErrSignatureMismatch},
 		{"body changed", good, whSecret, append([]byte(" "), body...), ErrSignatureMismatch},
 		{"empty secret", good, "", body, ErrMissingAppSecret},
@@ -113,4 +117,19 @@ func FuzzVerifySignature(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkVerifier is the webhook's check of one delivery: the header's digest
+// decoded, the body's MAC computed with a pooled state and compared.
+func BenchmarkVerifier(b *testing.B) {
+	body := readWebhookFile(b, "message_text.json")
+	header := SignPayload(body, whSecret)
+	v := newVerifier(sha256Alg, whSecret)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if err := v.verify(body, header); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -334,8 +334,9 @@ type webhookCore struct {
 	workers     int // running worker goroutines, lingering ones included
 	lingering   int // workers idle and waiting for c.wake
 	wake        chan struct{}
-	closed      bool // no new requests
-	forced      bool // Shutdown ran out of time: queued events were dropped
+	closed      bool        // no new requests
+	shut        atomic.Bool // closed, for the check before a POST's body is read
+	forced      bool        // Shutdown ran out of time: queued events were dropped
 	changed     chan struct{}
 	wg          sync.WaitGroup
 }

@@ -33,10 +33,7 @@ var errInboxTimeout = errors.New("messenger: inbox did not answer within the ack
 // decode, room in the queue, inbox, enqueue, 200.
 func (c *webhookCore) receive(rw http.ResponseWriter, r *http.Request) {
 	deadline := time.Now().Add(c.ackBudget)
-	c.mu.Lock()
-	closed := c.closed
-	c.mu.Unlock()
-	if closed {
+	if c.shut.Load() {
 		http.Error(rw, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
@@ -75,7 +72,9 @@ func (c *webhookCore) receive(rw http.ResponseWriter, r *http.Request) {
 		c.refuse(rw, err)
 		return
 	}
-	evs, err := parseEnvelope(string(body), nil)
+	// Most deliveries hold one event: their slice stays on the stack.
+	var few [4]Event
+	evs, err := parseEnvelope(string(body), few[:0])
 	if err != nil {
 		c.putBuf(bp)
 		c.logger.Warn("messenger: webhook delivery refused", "error", err)
@@ -87,10 +86,15 @@ func (c *webhookCore) receive(rw http.ResponseWriter, r *http.Request) {
 		rw.WriteHeader(http.StatusOK)
 		return
 	}
+	if c.inbox == nil {
+		// Nothing keeps body: the events hold a copy.
+		c.putBuf(bp)
+		c.take(rw, r, evs, deadline)
+		return
+	}
 	if err := c.admit(r.Context(), len(evs), deadline); err != nil {
 		c.putBuf(bp)
-		c.logger.Warn("messenger: webhook delivery deferred", "events", len(evs), "error", err)
-		http.Error(rw, "busy", http.StatusServiceUnavailable)
+		c.deferred(rw, len(evs), err)
 		return
 	}
 	b := c.newBatch()
@@ -120,8 +124,6 @@ func (c *webhookCore) receive(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 		c.hold(b)
-	} else {
-		c.putBuf(bp)
 	}
 	if err := c.enqueue(evs, b); err != nil {
 		if b.inboxID != "" {
@@ -136,16 +138,49 @@ func (c *webhookCore) receive(rw http.ResponseWriter, r *http.Request) {
 	rw.WriteHeader(http.StatusOK)
 }
 
+// take queues the events of a delivery without an inbox and answers it: in one
+// critical section when the queue has room, else after waiting for room (admit).
+func (c *webhookCore) take(rw http.ResponseWriter, r *http.Request, evs []Event, deadline time.Time) {
+	if !c.enqueueNow(evs) {
+		if err := c.admit(r.Context(), len(evs), deadline); err != nil {
+			c.deferred(rw, len(evs), err)
+			return
+		}
+		if err := c.enqueue(evs, c.newBatch()); err != nil {
+			http.Error(rw, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
+	}
+	c.stats.deliveries.Add(1)
+	c.stats.events.Add(uint64(len(evs)))
+	rw.WriteHeader(http.StatusOK)
+}
+
+// deferred answers a delivery that found no room in the queue within its ack budget.
+func (c *webhookCore) deferred(rw http.ResponseWriter, n int, err error) {
+	c.logger.Warn("messenger: webhook delivery deferred", "events", n, "error", err)
+	http.Error(rw, "busy", http.StatusServiceUnavailable)
+}
+
 // signatureHeader decodes the digest of X-Hub-Signature-256 (or, with WithSHA1 and
 // without it, of the legacy header) into want and returns the verifier for it. A
 // request without one, or with one that is not "<algorithm>=<hex digest>", is
 // refused here, before its body is read.
 func (c *webhookCore) signatureHeader(h http.Header, want *[sha256.Size]byte) (*verifier, error) {
-	v, header := c.sig256, h.Get(SignatureHeader)
+	v, header := c.sig256, headerValue(h, SignatureHeader)
 	if header == "" && c.sig1 != nil {
-		v, header = c.sig1, h.Get(SignatureHeaderSHA1)
+		v, header = c.sig1, headerValue(h, SignatureHeaderSHA1)
 	}
 	return v, v.parse(header, want)
+}
+
+// headerValue is h.Get for a key already in canonical form, as the server stores
+// received keys, without Get's canonicalisation of the key.
+func headerValue(h http.Header, canonicalKey string) string {
+	if v := h[canonicalKey]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // setReadDeadline is http.ResponseController's SetReadDeadline without its

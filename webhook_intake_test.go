@@ -71,6 +71,32 @@ func TestWebhookRefusesBadSignatureHeaderBeforeReadingBody(t *testing.T) {
 	}
 }
 
+// The signature headers are found whatever case the sender wrote their names in:
+// the server files them under the canonical name, which is the one looked up.
+func TestWebhookFindsSignatureHeadersInAnyCase(t *testing.T) {
+	t.Parallel()
+	w := newTestWebhook(t, WithSHA1())
+	body := messageBody(t, "p", "a/m1/1")
+	for _, tc := range []struct{ name, value string }{
+		{"x-hub-signature-256", SignPayload(body, whSecret)},
+		{"X-HUB-SIGNATURE-256", SignPayload(body, whSecret)},
+		{"x-hub-signature", SignPayloadSHA1(body, whSecret)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := fmt.Sprintf("POST /webhook HTTP/1.1\r\nHost: bot.example\r\n%s: %s\r\nContent-Length: %d\r\n\r\n%s", tc.name, tc.value, len(body), body)
+			req, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := httptest.NewRecorder()
+			w.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				t.Errorf("status %d, want 200", rec.Code)
+			}
+		})
+	}
+}
+
 // Content-Length is the claim of a client not yet verified: it reserves nothing.
 // (Not parallel: it reads the process's allocation counter.)
 func TestWebhookDoesNotReserveClaimedContentLength(t *testing.T) {

@@ -189,6 +189,9 @@ func (r *Reader) Int() int64 {
 		r.Skip()
 		return 0
 	}
+	if n, ok := smallUint(lit); ok {
+		return n
+	}
 	if n, err := strconv.ParseInt(lit, 10, 64); err == nil {
 		return n
 	}
@@ -202,6 +205,23 @@ func (r *Reader) Int() int64 {
 		return int64(f)
 	}
 	return 0
+}
+
+// smallUint reads s when it is 1 to 18 decimal digits, which cannot overflow: the
+// timestamps and ids of every delivery, without strconv's general path.
+func smallUint(s string) (int64, bool) {
+	if len(s) == 0 || len(s) > 18 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		d := s[i] - '0'
+		if d > 9 {
+			return 0, false
+		}
+		n = n*10 + int64(d)
+	}
+	return n, true
 }
 
 // float reads a number or numeric string; anything else gives 0.
@@ -364,7 +384,13 @@ func (r *Reader) number() string {
 func (r *Reader) quoted() string {
 	s := r.s
 	start := r.i + 1
-	for i := start; i < len(s); {
+	i := start
+	// Eight bytes at a time while none of them is a quote, a backslash, a control
+	// character or non-ASCII; the loop below takes over at the word that has one.
+	for i+8 <= len(s) && plain8(load8(s, i)) {
+		i += 8
+	}
+	for i < len(s) {
 		c := s[i]
 		switch {
 		case c == '"':
@@ -390,6 +416,32 @@ func (r *Reader) quoted() string {
 	r.Fail("unterminated string")
 	return ""
 }
+
+// load8 reads s[i:i+8] as a little-endian word.
+func load8(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// Word constants: every byte 0x01, every byte 0x80.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// plain8 reports whether the eight bytes of w are all printable ASCII other than
+// '"' and '\\': bytes a string holds as they are.
+func plain8(w uint64) bool {
+	quote, bslash := w^'"'*ones, w^'\\'*ones // zero bytes where w has '"', '\\'
+	return (below(w, 0x20)|below(quote, 1)|below(bslash, 1)|w)&highs == 0
+}
+
+// below is nonzero exactly when some byte of x is below n (n ≤ 0x80). The lowest
+// such byte borrows in the subtraction, which sets its high bit; with no such byte
+// nothing borrows, and bytes at or above n either keep a clear high bit or have a
+// set one masked by &^ x.
+func below(x, n uint64) uint64 { return (x - n*ones) &^ x }
 
 // unescape finishes a string that needs rewriting: escapes, or invalid UTF-8 (replaced
 // by U+FFFD as encoding/json does). s[start:i] is already known to be plain.

@@ -61,3 +61,46 @@ func FuzzSkip(f *testing.F) {
 		}
 	})
 }
+
+// TestPlain8 holds the word-at-a-time check of quoted to the byte-by-byte rule:
+// every pair of byte values, the second at each of the eight positions.
+func TestPlain8(t *testing.T) {
+	t.Parallel()
+	plain := func(c byte) bool { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\' }
+	for fill := range 256 {
+		for c := range 256 {
+			for pos := range 8 {
+				var b [8]byte
+				for i := range b {
+					b[i] = byte(fill)
+				}
+				b[pos] = byte(c)
+				want := plain(byte(fill)) && plain(byte(c))
+				if got := plain8(load8(string(b[:]), 0)); got != want {
+					t.Fatalf("plain8(% x) = %v, want %v", b, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestInt covers the integer forms Meta sends (numbers and numeric strings) on
+// both sides of the 18-digit fast path, and what is not an integer.
+func TestInt(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want int64
+	}{
+		{`0`, 0}, {`1718035200123`, 1718035200123}, {`"1718035200123"`, 1718035200123},
+		{`"007"`, 7}, {`-42`, -42}, {`"-42"`, -42},
+		{`999999999999999999`, 999999999999999999}, {`9223372036854775807`, 9223372036854775807},
+		{`"9223372036854775807"`, 9223372036854775807}, {`92233720368547758070`, 9223372036854775807},
+		{`12.9`, 12}, {`1e3`, 1000}, {`"12a"`, 0}, {`""`, 0}, {`null`, 0}, {`true`, 0}, {`{}`, 0},
+	} {
+		r := New(tc.in)
+		if got := r.Int(); got != tc.want || r.Err() != nil {
+			t.Errorf("Int(%s) = %d, %v; want %d, nil", tc.in, got, r.Err(), tc.want)
+		}
+	}
+}
