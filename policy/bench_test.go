@@ -9,8 +9,8 @@ import (
 
 var sink Decision
 
-// BenchmarkCheck measures Check for the common case (a RESPONSE inside the window,
-// goal: under 200 ns, no allocations) and for refusals, which explain themselves
+// BenchmarkCheck measures Check for the common allowed cases (a RESPONSE inside the
+// window, a HUMAN_AGENT tag, a one-time token; goal: under 200 ns, no allocations) and for refusals, which explain themselves
 // and look for alternatives.
 func BenchmarkCheck(b *testing.B) {
 	now := day(2026, 5, 1).Add(9 * time.Hour)
@@ -28,6 +28,17 @@ func BenchmarkCheck(b *testing.B) {
 	b.Run("human_agent_tag", func(b *testing.B) {
 		req := Request{MessagingType: MessageTag, Tag: tags.HumanAgent, HumanAgentApproved: true}
 		conv := Conversation{LastUserMessage: now.Add(-72 * time.Hour)}
+		b.ReportAllocs()
+		for b.Loop() {
+			sink = Check(req, conv, now)
+		}
+		if !sink.Allowed {
+			b.Fatal(sink)
+		}
+	})
+	b.Run("otn_token", func(b *testing.B) {
+		req := Request{MessagingType: Update, Recipient: OTNToken}
+		conv := Conversation{TokenIssued: now.Add(-time.Hour)}
 		b.ReportAllocs()
 		for b.Loop() {
 			sink = Check(req, conv, now)
