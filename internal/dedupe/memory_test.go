@@ -23,7 +23,7 @@ func newClock() *clock {
 	c.now.Store(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano())
 	return c
 }
-func first(t *testing.T, m *Memory, key string, ttl time.Duration) bool {
+func first(t testing.TB, m *Memory, key string, ttl time.Duration) bool {
 	t.Helper()
 	ok, err := m.FirstSeen(context.Background(), key, ttl)
 	if err != nil {
@@ -211,4 +211,35 @@ func TestMemoryHeapAtLimit(t *testing.T) {
 		t.Errorf("%d keys hold %.1f MiB of live heap, want under 16 MiB", limit, float64(heap)/(1<<20))
 	}
 	runtime.KeepAlive(m)
+}
+
+// BenchmarkFirstSeenAtLimit records new keys while the store holds its limit of n,
+// so each op also evicts the oldest record: a webhook's steady state. The clock is
+// a constant, so the op is the store's own work. Time per op should not grow much
+// with n; what growth there is comes from cache misses in the larger tables.
+func BenchmarkFirstSeenAtLimit(b *testing.B) {
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return at }
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		b.Run(fmt.Sprintf("keys=%dk", n/1000), func(b *testing.B) {
+			keys := make([]string, 2*n)
+			for i := range keys {
+				keys[i] = realisticKey(i)
+			}
+			m := New(clock, n)
+			for _, k := range keys[:n] {
+				first(b, m, k, 6*time.Hour)
+			}
+			ctx := context.Background()
+			b.ReportAllocs()
+			i := n
+			for b.Loop() {
+				// Recorded 2n calls ago and evicted n calls ago: new.
+				if ok, err := m.FirstSeen(ctx, keys[i%len(keys)], 6*time.Hour); !ok || err != nil {
+					b.Fatalf("FirstSeen = %v, %v", ok, err)
+				}
+				i++
+			}
+		})
+	}
 }
