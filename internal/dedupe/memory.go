@@ -44,8 +44,8 @@ type Memory struct {
 	// colliding gives every key the same hash in the index, for tests.
 	colliding bool
 
-	mu    sync.Mutex
-	ents  []entry // the queue, a ring: ents[head] is the oldest record
+	mu   sync.Mutex
+	ents []entry // the queue, a ring: ents[head] is the oldest record
 	// hashes holds, beside each entry, the high half of its key's hash: what the
 	// index compares. Evicting a record needs it to find the record's slot, and
 	// reading it here is cheaper than hashing the key again.
@@ -53,8 +53,8 @@ type Memory struct {
 	head   int
 	n      int
 	index  index  // key hash → position in ents, for records that are not dead
-	keys  []byte // key bytes, a ring in queue order
-	tail  int    // where the next key's bytes go in keys
+	keys   []byte // key bytes, a ring in queue order
+	tail   int    // where the next key's bytes go in keys
 }
 
 // entry is one record.

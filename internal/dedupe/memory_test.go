@@ -116,8 +116,8 @@ func (md *model) forget(key string) {
 // index, so that only their bytes tell them apart.
 func TestMemoryMatchesModel(t *testing.T) {
 	variants := []struct {
-		name    string
-		limits  []int
+		name      string
+		limits    []int
 		colliding bool
 	}{
 		{"", []int{1, 2, 7, 100, 1000}, false},
