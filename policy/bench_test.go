@@ -10,8 +10,8 @@ import (
 var sink Decision
 
 // BenchmarkCheck measures Check for the common allowed cases (a RESPONSE inside the
-// window, a HUMAN_AGENT tag, a one-time token; goal: under 200 ns, no allocations) and for refusals, which explain themselves
-// and look for alternatives.
+// window, a HUMAN_AGENT tag, a one-time token; goal: under 200 ns, no allocations)
+// and for refusals, which explain themselves and look for alternatives.
 func BenchmarkCheck(b *testing.B) {
 	now := day(2026, 5, 1).Add(9 * time.Hour)
 	b.Run("response_in_window", func(b *testing.B) {
