@@ -22,7 +22,9 @@ type candidate struct {
 // call it directly to list the options for an allowed request too.
 func (r *Rules) Alternatives(req Request, conv Conversation, now time.Time) []Alternative {
 	r = r.orDefault()
-	if bad := r.validate(&req, &conv, now); bad != nil && (bad.Rule == RuleInputNow || bad.Rule == RuleInputConversation) {
+	var s selection
+	r.selectRules(&req, &s)
+	if bad := r.validate(&req, &conv, now, &s); bad != nil && (bad.Rule == RuleInputNow || bad.Rule == RuleInputConversation) {
 		return nil
 	}
 	return r.alternatives(&req, &conv, now)
@@ -44,7 +46,8 @@ func (r *Rules) alternatives(req *Request, conv *Conversation, now time.Time) []
 		if dup {
 			continue
 		}
-		if d, _ := r.decide(&c.req, conv, now); d.Allowed {
+		var d Decision
+		if r.decide(&d, &c.req, conv, now); d.Allowed {
 			out = append(out, Alternative{Request: c.req, Rule: d.Rule, Until: d.Until, Note: c.note})
 		}
 	}

@@ -11,8 +11,9 @@ import (
 // Check decides with the default rules whether req may be sent now to the person
 // conv describes. It is pure and deterministic: the same arguments always give the
 // same Decision. Refused decisions carry Alternatives. See [Rules.Check].
-func Check(req Request, conv Conversation, now time.Time) Decision {
-	return defaultRules().Check(req, conv, now)
+func Check(req Request, conv Conversation, now time.Time) (d Decision) {
+	defaultRules().check(&d, &req, &conv, now)
+	return d
 }
 
 // Check decides with r whether req may be sent now to the person conv describes.
@@ -27,85 +28,80 @@ func Check(req Request, conv Conversation, now time.Time) Decision {
 // An allowed decision's Until is the earliest of the deciding rule's deadlines, its
 // end date and the start of any Refuse rule ahead that will refuse the request. It
 // is always after now.
-func (r *Rules) Check(req Request, conv Conversation, now time.Time) Decision {
-	r = r.orDefault()
-	d, alternatives := r.decide(&req, &conv, now)
-	if !d.Allowed && alternatives {
-		d.Alternatives = r.alternatives(&req, &conv, now)
-	}
+func (r *Rules) Check(req Request, conv Conversation, now time.Time) (d Decision) {
+	r.orDefault().check(&d, &req, &conv, now)
 	return d
 }
 
-// decide is Check without alternatives. alternatives says whether the input is good
-// enough for alternatives to be worth looking for.
-func (r *Rules) decide(req *Request, conv *Conversation, now time.Time) (d Decision, alternatives bool) {
-	if bad := r.validate(req, conv, now); bad != nil {
-		return *bad, bad.Rule != RuleInputNow && bad.Rule != RuleInputConversation && bad.Rule != RuleInputRecipient
+// check is Check writing into d, so that the caller's arguments and result are
+// not copied again on the way (Check is on every send's path).
+func (r *Rules) check(d *Decision, req *Request, conv *Conversation, now time.Time) {
+	if alternatives := r.decide(d, req, conv, now); !d.Allowed && alternatives {
+		d.Alternatives = r.alternatives(req, conv, now)
 	}
-	tb, rb := r.typeBit(req.MessagingType), r.recipientBit(req.Recipient)
+}
 
-	sl, short := r.shortlist(tb, rb)
-	nRefuse, nAllow := len(r.refuse), len(r.allow)
-	if short {
-		nRefuse, nAllow = len(sl.refuse), len(sl.allow)
+// decide is Check without alternatives, writing the decision into d, which must be
+// zero. It reports whether the input is good enough for alternatives to be worth
+// looking for.
+func (r *Rules) decide(d *Decision, req *Request, conv *Conversation, now time.Time) (alternatives bool) {
+	var s selection
+	r.selectRules(req, &s)
+	if bad := r.validate(req, conv, now, &s); bad != nil {
+		*d = *bad
+		return bad.Rule != RuleInputNow && bad.Rule != RuleInputConversation && bad.Rule != RuleInputRecipient
 	}
 
-	for j := range nRefuse {
-		i := j
-		if short {
-			i = sl.refuse[j]
-		}
+	for _, i := range s.refuse {
 		c := &r.refuse[i]
-		if !c.matches(tb, rb, req.Tag) || !c.rule.InForce(now) {
+		if !s.matches(c, req.Tag) || !c.rule.InForce(now) {
 			continue
 		}
 		if holdsAll(c.rule, req, conv, now) {
-			return r.refusedBy(c.rule, -1, time.Time{}, req, conv, now), true
+			*d = r.refusedBy(c.rule, -1, time.Time{}, req, conv, now)
+			return true
 		}
 	}
 
 	best, failed, failedCond := -1, -1, -1
 	var bestUntil, notBefore time.Time
-	for j := range nAllow {
-		i := j
-		if short {
-			i = sl.allow[j]
-		}
+	for _, i := range s.allow {
 		c := &r.allow[i]
-		if !c.matches(tb, rb, req.Tag) || !c.rule.InForce(now) {
+		if !s.matches(c, req.Tag) || !c.rule.InForce(now) {
 			continue
 		}
 		ok, until, ci, nb := allows(c.rule, req, conv, now)
 		if ok {
 			if best < 0 || later(until, bestUntil) {
-				best, bestUntil = i, until
+				best, bestUntil = int(i), until
 			}
 			continue
 		}
 		if failed < 0 {
-			failed, failedCond, notBefore = i, ci, nb
+			failed, failedCond, notBefore = int(i), ci, nb
 		}
 	}
 
 	if best >= 0 {
 		x := r.allow[best].rule
-		until := r.capByRefusals(bestUntil, sl, short, tb, rb, req, conv, now)
+		until := r.capByRefusals(bestUntil, &s, req, conv, now)
 		if until.IsZero() {
 			until = noDeadline
 		}
-		return Decision{
-			Allowed:    true,
-			Rule:       x.ID,
-			Reason:     x.Summary,
-			Until:      until.UTC(),
-			Source:     x.Source,
-			Confidence: x.Confidence,
-		}, false
+		// Field by field: d is zero, and writing a whole Decision through a pointer
+		// costs more than the rest of an allowed check.
+		d.Allowed = true
+		d.Rule, d.Reason = x.ID, x.Summary
+		d.Until = until.UTC()
+		d.Source, d.Confidence = x.Source, x.Confidence
+		return false
 	}
 	if failed >= 0 {
-		return r.refusedBy(r.allow[failed].rule, failedCond, notBefore, req, conv, now), true
+		*d = r.refusedBy(r.allow[failed].rule, failedCond, notBefore, req, conv, now)
+	} else {
+		*d = r.noRule(req, now)
 	}
-	return r.noRule(req, now), true
+	return true
 }
 
 // later reports whether deadline a is later than b, where zero means none (latest).
@@ -145,19 +141,11 @@ func allows(x *Rule, req *Request, conv *Conversation, now time.Time) (ok bool, 
 
 // capByRefusals ends a permission where a Refuse rule that would refuse the same
 // request comes into force.
-func (r *Rules) capByRefusals(until time.Time, sl *shortlist, short bool, tb, rb uint64, req *Request, conv *Conversation, now time.Time) time.Time {
-	n := len(r.refuse)
-	if short {
-		n = len(sl.refuse)
-	}
-	for j := range n {
-		i := j
-		if short {
-			i = sl.refuse[j]
-		}
+func (r *Rules) capByRefusals(until time.Time, s *selection, req *Request, conv *Conversation, now time.Time) time.Time {
+	for _, i := range s.refuse {
 		c := &r.refuse[i]
 		from := c.rule.From
-		if !from.After(now) || (!until.IsZero() && !from.Before(until)) || !c.matches(tb, rb, req.Tag) {
+		if !from.After(now) || (!until.IsZero() && !from.Before(until)) || !s.matches(c, req.Tag) {
 			continue
 		}
 		if holdsAll(c.rule, req, conv, from) {

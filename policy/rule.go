@@ -340,7 +340,7 @@ func (c Condition) Because(reason string) Condition {
 // end is the anchor's time plus Years and Window.
 func (c *Condition) end(a time.Time) time.Time {
 	if c.Years != 0 {
-		a = a.UTC().AddDate(c.Years, 0, 0)
+		a = addYears(a, c.Years)
 	}
 	return a.Add(c.Window)
 }

@@ -45,17 +45,33 @@ type Rules struct {
 	// builtin ones have fixed bits, others come from rules.
 	types      map[MessagingType]uint64
 	recipients map[RecipientKind]uint64
-	// ruleTags are the tags rules name that the catalogue does not know.
-	ruleTags map[tags.Tag]bool
-	skew     time.Duration
-	// byKind lists, for each builtin (messaging type, recipient kind) pair, the
-	// refuse and allow rules whose Match lets it through, so Check scans only those.
-	byKind [numBuiltinTypes * numBuiltinKinds]shortlist
+	skew       time.Duration
+
+	// Shortlists let Check look only at the rules that match a request. lists
+	// holds the rule indexes they point into; everything is the shortlist of all
+	// rules, for requests the others do not cover, whose rules must still be
+	// matched one by one.
+	lists      []int32
+	everything shortlist
+	// untagged has, for each builtin (messaging type, recipient kind) pair, the
+	// rules that match a request of that pair without a tag.
+	untagged [numBuiltinTypes * numBuiltinKinds]shortlist
+	// tagRows numbers the tags that rules name (those the catalogue does not know
+	// are valid only because a rule names them); row n of tagged is
+	// tagged[n*numBuiltinPairs:], one shortlist per builtin pair, of the rules
+	// that match a request of that pair with that tag.
+	tagRows tagTable
+	tagged  []shortlist
+	// scanAll makes Check ignore the shortlists, so tests can compare the two.
+	scanAll bool
 }
 
-// shortlist holds indexes into Rules.refuse and Rules.allow.
+const numBuiltinPairs = numBuiltinTypes * numBuiltinKinds
+
+// shortlist is a run of Rules.lists: refuse indexes into Rules.refuse, then allow
+// indexes into Rules.allow, each in rule order.
 type shortlist struct {
-	refuse, allow []int
+	at, refuse, allow int32
 }
 
 // compiled is a rule prepared for fast matching.
@@ -329,7 +345,9 @@ func (r *Rules) recipientBit(k RecipientKind) uint64 {
 // past 63 by matching nothing new.
 func (r *Rules) compile() {
 	r.refuse, r.allow = nil, nil
-	r.types, r.recipients, r.ruleTags = nil, nil, nil
+	r.types, r.recipients = nil, nil
+	var named []tags.Tag
+	seen := map[tags.Tag]bool{}
 	nextType, nextKind := uint(len(builtinTypes)), uint(len(builtinKinds))
 	for i := range r.list {
 		x := &r.list[i]
@@ -363,11 +381,9 @@ func (r *Rules) compile() {
 			c.recipients |= b
 		}
 		for _, t := range x.Match.Tags {
-			if !t.Known() {
-				if r.ruleTags == nil {
-					r.ruleTags = map[tags.Tag]bool{}
-				}
-				r.ruleTags[t] = true
+			if !seen[t] && t != "" {
+				seen[t] = true
+				named = append(named, t)
 			}
 		}
 		if x.Effect == Refuse {
@@ -376,33 +392,87 @@ func (r *Rules) compile() {
 			r.allow = append(r.allow, c)
 		}
 	}
+	r.tagRows = newTagTable(named)
+	r.compileShortlists(named)
+}
+
+// compileShortlists lists, for every builtin (messaging type, recipient kind) pair
+// and every tag rules name (and no tag), the rules that match such a request.
+func (r *Rules) compileShortlists(named []tags.Tag) {
+	r.lists = make([]int32, 0, len(r.refuse)+len(r.allow))
+	r.everything = r.collect(func(*compiled) bool { return true })
+	r.tagged = make([]shortlist, len(named)*numBuiltinPairs)
 	for ti := range builtinTypes {
 		for ki := range builtinKinds {
-			var sl shortlist
 			tb, kb := uint64(1)<<ti, uint64(1)<<ki
-			for i := range r.refuse {
-				if c := &r.refuse[i]; (c.types == 0 || c.types&tb != 0) && (c.recipients == 0 || c.recipients&kb != 0) {
-					sl.refuse = append(sl.refuse, i)
-				}
+			pair := ti*numBuiltinKinds + ki
+			r.untagged[pair] = r.collect(func(c *compiled) bool { return c.matches(tb, kb, "") })
+			for row, t := range named {
+				r.tagged[row*numBuiltinPairs+pair] = r.collect(func(c *compiled) bool { return c.matches(tb, kb, t) })
 			}
-			for i := range r.allow {
-				if c := &r.allow[i]; (c.types == 0 || c.types&tb != 0) && (c.recipients == 0 || c.recipients&kb != 0) {
-					sl.allow = append(sl.allow, i)
-				}
-			}
-			r.byKind[ti*len(builtinKinds)+ki] = sl
 		}
 	}
 }
 
-// shortlist returns the indexes of the rules that may match a request with these
-// bits; ok is false for custom types or kinds, which need a full scan.
-func (r *Rules) shortlist(tb, rb uint64) (sl *shortlist, ok bool) {
-	ti, ki := bits.TrailingZeros64(tb), bits.TrailingZeros64(rb)
-	if ti >= len(builtinTypes) || ki >= len(builtinKinds) {
-		return nil, false
+// collect appends to r.lists the rules for which keep is true and returns their
+// shortlist.
+func (r *Rules) collect(keep func(*compiled) bool) shortlist {
+	sl := shortlist{at: int32(len(r.lists))}
+	for i := range r.refuse {
+		if keep(&r.refuse[i]) {
+			r.lists = append(r.lists, int32(i))
+			sl.refuse++
+		}
 	}
-	return &r.byKind[ti*len(builtinKinds)+ki], true
+	for i := range r.allow {
+		if keep(&r.allow[i]) {
+			r.lists = append(r.lists, int32(i))
+			sl.allow++
+		}
+	}
+	return sl
+}
+
+// selection is what Check knows of a request before applying rules: its bits,
+// whether a rule names its tag, and the rules to look at. With all, those are every
+// rule, to be matched one by one; otherwise they are exactly the rules that match.
+type selection struct {
+	tb, rb        uint64
+	named         bool
+	all           bool
+	refuse, allow []int32
+}
+
+// selectRules fills s for req, with the shortlist of its builtin type and recipient
+// kind, and of its tag when a rule names it. Custom types and kinds, tags no rule
+// names and scanAll get every rule.
+func (r *Rules) selectRules(req *Request, s *selection) {
+	s.tb, s.rb = r.typeBit(req.MessagingType), r.recipientBit(req.Recipient)
+	ti, ki := bits.TrailingZeros64(s.tb), bits.TrailingZeros64(s.rb)
+	builtin := ti < numBuiltinTypes && ki < numBuiltinKinds
+	sl := &r.everything
+	if req.Tag == "" {
+		if builtin {
+			sl = &r.untagged[ti*numBuiltinKinds+ki]
+		}
+	} else if row, ok := r.tagRows.row(req.Tag); ok {
+		s.named = true
+		if builtin {
+			sl = &r.tagged[row*numBuiltinPairs+ti*numBuiltinKinds+ki]
+		}
+	}
+	if r.scanAll {
+		sl = &r.everything
+	}
+	s.all = sl == &r.everything
+	s.refuse = r.lists[sl.at : sl.at+sl.refuse]
+	s.allow = r.lists[sl.at+sl.refuse : sl.at+sl.refuse+sl.allow]
+}
+
+// matches reports whether c, a rule of the selection's lists, matches the request
+// with that tag: always, unless the lists hold every rule.
+func (s *selection) matches(c *compiled, tag tags.Tag) bool {
+	return !s.all || c.matches(s.tb, s.rb, tag)
 }
 
 // matches reports whether the compiled rule selects a request with these bits and

@@ -21,19 +21,20 @@ func echo(s string) string {
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
-// validate refuses input that no rule can judge. It allocates only when it refuses.
-func (r *Rules) validate(req *Request, conv *Conversation, now time.Time) *Decision {
+// validate refuses input that no rule can judge; s is the request's selection. It
+// allocates only when it refuses.
+func (r *Rules) validate(req *Request, conv *Conversation, now time.Time, s *selection) *Decision {
 	if now.IsZero() {
 		return badInput(RuleInputNow, 0, "now is the zero time; pass the current time (policy has no clock of its own)")
 	}
 	if !now.Before(noDeadline) {
 		return badInput(RuleInputNow, 0, fmt.Sprintf("now %s is past the last instant policy models (%s)", stamp(now), stamp(noDeadline)))
 	}
-	if r.typeBit(req.MessagingType) == 0 {
+	if s.tb == 0 {
 		return badInput(RuleInputMessagingType, codeInvalidParameter,
 			fmt.Sprintf("MessagingType %s is not one of %s", echo(string(req.MessagingType)), r.knownTypes()))
 	}
-	if r.recipientBit(req.Recipient) == 0 {
+	if s.rb == 0 {
 		return badInput(RuleInputRecipient, codeInvalidParameter,
 			fmt.Sprintf("Recipient %s is not one of %s", echo(string(req.Recipient)), r.knownRecipients()))
 	}
@@ -42,7 +43,7 @@ func (r *Rules) validate(req *Request, conv *Conversation, now time.Time) *Decis
 			return badInput(RuleInputTag, codeInvalidParameter,
 				fmt.Sprintf("Tag %s needs MessagingType MESSAGE_TAG, not %s", echo(string(req.Tag)), req.MessagingType))
 		}
-		if !req.Tag.Known() && !r.ruleTags[req.Tag] {
+		if !s.named && !req.Tag.Known() {
 			return badInput(RuleInputTag, codeInvalidParameter,
 				fmt.Sprintf("Tag %s is not a message tag; valid at %s: %s", echo(string(req.Tag)), stamp(now), joinTags(r.tagsAt(now))))
 		}
@@ -50,7 +51,11 @@ func (r *Rules) validate(req *Request, conv *Conversation, now time.Time) *Decis
 		return badInput(RuleInputTag, codeInvalidParameter,
 			fmt.Sprintf("MessagingType MESSAGE_TAG needs a Tag; valid at %s: %s", stamp(now), joinTags(r.tagsAt(now))))
 	}
-	if name, t := futureTime(conv, now.Add(r.skew)); name != "" {
+	limit := now
+	if r.skew != 0 { // Add costs as much as the rest of validate
+		limit = now.Add(r.skew)
+	}
+	if name, t := futureTime(conv, limit); name != "" {
 		return badInput(RuleInputConversation, 0,
 			fmt.Sprintf("Conversation.%s %s is after now %s; times of past events cannot be in the future", name, stamp(t), stamp(now)))
 	}

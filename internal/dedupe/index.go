@@ -6,8 +6,9 @@ package dedupe
 // without touching the records, and deletion shifts later slots back instead of
 // leaving tombstones.
 type index struct {
-	slots []uint64
-	mask  int
+	slots   []uint64
+	mask    int
+	touched uint64 // the last slot touch read, kept so that the read is made
 }
 
 func slotOf(h uint64, p int) uint64 { return h&^0xffffffff | uint64(p+1) }
@@ -38,6 +39,13 @@ func (x *index) find(h uint64, match func(p int) bool) int {
 		if s>>32 == h>>32 && match(int(s&0xffffffff)-1) {
 			return int(s&0xffffffff) - 1
 		}
+	}
+}
+
+// touch reads the home slot of hash h, to bring it into the cache ahead of use.
+func (x *index) touch(h uint64) {
+	if x.slots != nil {
+		x.touched = x.slots[x.home(h)]
 	}
 }
 

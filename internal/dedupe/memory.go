@@ -29,23 +29,32 @@ const maxKeyBytes = math.MaxUint32
 // that expired behind a younger one with a longer TTL is no longer seen but keeps its
 // place (and its room) until it reaches the front.
 //
-// Each record costs its key's bytes plus about 30 bytes, in memory the garbage
+// Each record costs its key's bytes plus about 40 bytes, in memory the garbage
 // collector does not scan: keys are copied into one byte buffer used as a ring in
-// queue order, records live in a ring of fixed-size entries, and an open-addressing
-// table of 64-bit slots (half full at most) finds a key by a seeded hash. Recording
-// a new key is O(1) amortised.
+// queue order, records live in a ring of fixed-size entries (each with the half of
+// its key's hash the index keeps), and an open-addressing table of 64-bit slots
+// (half full at most) finds a key by a seeded hash. Recording a new key is O(1)
+// amortised; at the limit it reads two slots at random places of the table, the
+// new key's and the evicted one's, and loads them together.
 type Memory struct {
 	clock func() time.Time
 	max   int
 	seed  maphash.Seed
 
-	mu    sync.Mutex
-	ents  []entry // the queue, a ring: ents[head] is the oldest record
-	head  int
-	n     int
-	index index  // key hash → position in ents, for records that are not dead
-	keys  []byte // key bytes, a ring in queue order
-	tail  int    // where the next key's bytes go in keys
+	// colliding gives every key the same hash in the index, for tests.
+	colliding bool
+
+	mu   sync.Mutex
+	ents []entry // the queue, a ring: ents[head] is the oldest record
+	// hashes holds, beside each entry, the high half of its key's hash: what the
+	// index compares. Evicting a record needs it to find the record's slot, and
+	// reading it here is cheaper than hashing the key again.
+	hashes []uint32
+	head   int
+	n      int
+	index  index  // key hash → position in ents, for records that are not dead
+	keys   []byte // key bytes, a ring in queue order
+	tail   int    // where the next key's bytes go in keys
 }
 
 // entry is one record.
@@ -74,9 +83,15 @@ func (m *Memory) FirstSeen(_ context.Context, key string, ttl time.Duration) (bo
 	if ttl > 0 && exp < now {
 		exp = math.MaxInt64
 	}
-	h := maphash.String(m.seed, key)
+	h := m.hash(key)
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.n == m.max {
+		// The front record will most likely make room. Loading its slot now, before
+		// the lookup of key, lets the two cache misses at random places of the
+		// index overlap instead of following one another.
+		m.index.touch(m.hashOf(m.head))
+	}
 	m.dropExpired(now)
 	if p := m.find(h, key); p >= 0 {
 		if m.ents[p].exp > now {
@@ -93,7 +108,7 @@ func (m *Memory) FirstSeen(_ context.Context, key string, ttl time.Duration) (bo
 
 // Forget removes key; a key not recorded is not an error.
 func (m *Memory) Forget(_ context.Context, key string) error {
-	h := maphash.String(m.seed, key)
+	h := m.hash(key)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if p := m.find(h, key); p >= 0 {
@@ -101,6 +116,17 @@ func (m *Memory) Forget(_ context.Context, key string) error {
 	}
 	return nil
 }
+
+// hash is key's seeded hash.
+func (m *Memory) hash(key string) uint64 {
+	if m.colliding {
+		return 0
+	}
+	return maphash.String(m.seed, key)
+}
+
+// hashOf is the hash, as far as the index keeps it, of the record at p.
+func (m *Memory) hashOf(p int) uint64 { return uint64(m.hashes[p]) << 32 }
 
 // Len counts the keys recorded and unexpired now, after dropping expired records
 // from the front; it reads every record.
@@ -149,9 +175,8 @@ func (m *Memory) dropExpired(now int64) {
 
 // pop drops the record at the front of the queue.
 func (m *Memory) pop() {
-	e := m.ents[m.head]
-	if e.exp != dead {
-		m.index.remove(maphash.Bytes(m.seed, m.key(e)), m.head)
+	if m.ents[m.head].exp != dead {
+		m.index.remove(m.hashOf(m.head), m.head)
 	}
 	m.ents[m.head] = entry{}
 	m.head = m.at(1)
@@ -171,6 +196,7 @@ func (m *Memory) push(h uint64, key string, exp int64) {
 	copy(m.keys[off:], key)
 	p := m.at(m.n)
 	m.ents[p] = entry{exp: exp, off: uint32(off), len: uint32(len(key))}
+	m.hashes[p] = uint32(h >> 32)
 	m.n++
 	m.index.insert(h, p)
 }
@@ -179,15 +205,15 @@ func (m *Memory) push(h uint64, key string, exp int64) {
 // the new positions.
 func (m *Memory) growEntries() {
 	size := min(m.max, max(16, 2*len(m.ents)))
-	ents := make([]entry, size)
+	ents, hashes := make([]entry, size), make([]uint32, size)
 	for i := range m.n {
-		ents[i] = m.ents[m.at(i)]
+		ents[i], hashes[i] = m.ents[m.at(i)], m.hashes[m.at(i)]
 	}
-	m.ents, m.head = ents, 0
+	m.ents, m.hashes, m.head = ents, hashes, 0
 	m.index.reset(2 * size)
 	for p := range m.n {
-		if e := m.ents[p]; e.exp != dead {
-			m.index.insert(maphash.Bytes(m.seed, m.key(e)), p)
+		if m.ents[p].exp != dead {
+			m.index.insert(m.hashOf(p), p)
 		}
 	}
 }

@@ -23,7 +23,7 @@ func newClock() *clock {
 	c.now.Store(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano())
 	return c
 }
-func first(t *testing.T, m *Memory, key string, ttl time.Duration) bool {
+func first(t testing.TB, m *Memory, key string, ttl time.Duration) bool {
 	t.Helper()
 	ok, err := m.FirstSeen(context.Background(), key, ttl)
 	if err != nil {
@@ -112,40 +112,52 @@ func (md *model) forget(key string) {
 
 // TestMemoryMatchesModel runs random calls (keys of many lengths, mixed TTLs,
 // forgets, time moving) against the plain model, through every growth of the
-// buffers and wrap of the rings.
+// buffers and wrap of the rings; and again with every key given one hash in the
+// index, so that only their bytes tell them apart.
 func TestMemoryMatchesModel(t *testing.T) {
-	for _, limit := range []int{1, 2, 7, 100, 1000} {
-		t.Run(fmt.Sprint(limit), func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(uint64(limit), 1))
-			c := newClock()
-			m := New(c.Now, limit)
-			md := &model{limit: limit}
-			keys := make([]string, 3*limit+5)
-			for i := range keys {
-				keys[i] = fmt.Sprintf("%d:%s", i, strings.Repeat("k", rng.IntN(300)))
-			}
-			var got, want []bool
-			for range 20000 {
-				k := keys[rng.IntN(len(keys))]
-				switch r := rng.IntN(10); {
-				case r == 0:
-					c.Advance(time.Duration(rng.IntN(90)) * time.Second)
-				case r == 1:
-					_ = m.Forget(context.Background(), k)
-					md.forget(k)
-				default:
-					ttl := time.Duration(1+rng.IntN(120)) * time.Second
-					got = append(got, first(t, m, k, ttl))
-					want = append(want, md.firstSeen(k, ttl, c.now.Load()))
+	variants := []struct {
+		name      string
+		limits    []int
+		colliding bool
+	}{
+		{"", []int{1, 2, 7, 100, 1000}, false},
+		{"colliding", []int{1, 7, 100}, true},
+	}
+	for _, v := range variants {
+		for _, limit := range v.limits {
+			t.Run(fmt.Sprint(v.name, limit), func(t *testing.T) {
+				rng := rand.New(rand.NewPCG(uint64(limit), 1))
+				c := newClock()
+				m := New(c.Now, limit)
+				m.colliding = v.colliding
+				md := &model{limit: limit}
+				keys := make([]string, 3*limit+5)
+				for i := range keys {
+					keys[i] = fmt.Sprintf("%d:%s", i, strings.Repeat("k", rng.IntN(300)))
 				}
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Fatalf("FirstSeen results (-model +store):\n%s", diff)
-			}
-			if m.n > limit {
-				t.Errorf("%d records held, limit %d", m.n, limit)
-			}
-		})
+				var got, want []bool
+				for range 20000 {
+					k := keys[rng.IntN(len(keys))]
+					switch r := rng.IntN(10); {
+					case r == 0:
+						c.Advance(time.Duration(rng.IntN(90)) * time.Second)
+					case r == 1:
+						_ = m.Forget(context.Background(), k)
+						md.forget(k)
+					default:
+						ttl := time.Duration(1+rng.IntN(120)) * time.Second
+						got = append(got, first(t, m, k, ttl))
+						want = append(want, md.firstSeen(k, ttl, c.now.Load()))
+					}
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Fatalf("FirstSeen results (-model +store):\n%s", diff)
+				}
+				if m.n > limit {
+					t.Errorf("%d records held, limit %d", m.n, limit)
+				}
+			})
+		}
 	}
 }
 
@@ -211,4 +223,35 @@ func TestMemoryHeapAtLimit(t *testing.T) {
 		t.Errorf("%d keys hold %.1f MiB of live heap, want under 16 MiB", limit, float64(heap)/(1<<20))
 	}
 	runtime.KeepAlive(m)
+}
+
+// BenchmarkFirstSeenAtLimit records new keys while the store holds its limit of n,
+// so each op also evicts the oldest record: a webhook's steady state. The clock is
+// a constant, so the op is the store's own work. Time per op should not grow much
+// with n; what growth there is comes from cache misses in the larger tables.
+func BenchmarkFirstSeenAtLimit(b *testing.B) {
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return at }
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		b.Run(fmt.Sprintf("keys=%dk", n/1000), func(b *testing.B) {
+			keys := make([]string, 2*n)
+			for i := range keys {
+				keys[i] = realisticKey(i)
+			}
+			m := New(clock, n)
+			for _, k := range keys[:n] {
+				first(b, m, k, 6*time.Hour)
+			}
+			ctx := context.Background()
+			b.ReportAllocs()
+			i := n
+			for b.Loop() {
+				// Recorded 2n calls ago and evicted n calls ago: new.
+				if ok, err := m.FirstSeen(ctx, keys[i%len(keys)], 6*time.Hour); !ok || err != nil {
+					b.Fatalf("FirstSeen = %v, %v", ok, err)
+				}
+				i++
+			}
+		})
+	}
 }
