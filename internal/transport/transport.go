@@ -167,6 +167,11 @@ func (t *Transport) attempt(ctx context.Context, c *Call) (*http.Response, error
 	if d <= 0 {
 		return t.send(ctx, c)
 	}
+	if dl, ok := ctx.Deadline(); ok && !dl.After(time.Now().Add(d)) {
+		// The caller's deadline comes first: it ends the attempt exactly as an
+		// attempt context would (with the caller's error), at no cost.
+		return t.send(ctx, c)
+	}
 	// The timer starts after the limiter: waiting for a turn is bounded by the
 	// caller's context, not by the attempt timeout.
 	actx, cancel := context.WithTimeoutCause(ctx, d, errAttemptTimeout)

@@ -96,3 +96,30 @@ func TestRefusedCallReplaysBody(t *testing.T) {
 		t.Errorf("requests the server saw (-want +got):\n%s", d)
 	}
 }
+
+// TestCallerDeadlineBeforeAttemptTimeout: when the caller's deadline comes
+// before the attempt timeout would, it ends the call with the caller's error,
+// not an attempt timeout.
+func TestCallerDeadlineBeforeAttemptTimeout(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) })
+	tr := newTransport(Policy{MaxAttempts: 1, AttemptTimeout: time.Minute})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := tr.Do(ctx, call(t, srv, `{}`))
+	var f *Failure
+	if !errors.As(err, &f) || !errors.Is(err, context.DeadlineExceeded) || !f.MaybeSent {
+		t.Fatalf("Do: %v, want a *Failure that may have been sent, matching context.DeadlineExceeded", err)
+	}
+	var te *AttemptTimeoutError
+	if errors.As(err, &te) {
+		t.Errorf("Do: %v is an attempt timeout, want the caller's deadline", err)
+	}
+}
