@@ -79,7 +79,14 @@ func (m *Message) wire() *messageWire {
 	if m == nil {
 		return nil
 	}
-	w := &messageWire{Text: m.Text, Metadata: m.Metadata}
+	w := new(messageWire)
+	m.wireTo(w)
+	return w
+}
+
+// wireTo writes the wire form of m into w.
+func (m *Message) wireTo(w *messageWire) {
+	*w = messageWire{Text: m.Text, Metadata: m.Metadata}
 	if m.Attachment != nil {
 		a := m.Attachment.wire()
 		w.Attachment = &a
@@ -96,7 +103,6 @@ func (m *Message) wire() *messageWire {
 			w.QuickReplies[i] = m.QuickReplies[i].wire()
 		}
 	}
-	return w
 }
 
 // MarshalJSON encodes m as the wire "message" object.

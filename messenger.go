@@ -34,8 +34,12 @@ type Client struct {
 	tr          *transport.Transport
 	limiter     Limiter
 	shared      *sharedState
-	basePath    string // baseURL + "/" + version + "/"
-	secretsRe   *strings.Replacer
+	base        *url.URL // the parsed base URL: scheme and host of every call
+	basePath    string   // base path + "/" + version + "/"
+	// sendPath is PagePath("messages"), the path of every send, and sendURLPath
+	// the same after basePath: built once, not on every send.
+	sendPath, sendURLPath string
+	secretsRe             *strings.Replacer
 }
 
 // sharedState is what every Client made by ForPage from one New shares.
@@ -87,8 +91,12 @@ func New(pageAccessToken string, opts ...Option) (*Client, error) {
 			}
 		}
 	}
-	c := &Client{cfg: cfg, tr: transport.New(tcfg), shared: shared,
-		basePath: cfg.baseURL + "/" + cfg.version + "/"}
+	base, err := url.Parse(cfg.baseURL)
+	if err != nil {
+		return nil, fmt.Errorf("messenger: base URL %q: %w", cfg.baseURL, err)
+	}
+	c := &Client{cfg: cfg, tr: transport.New(tcfg), shared: shared, base: base,
+		basePath: base.Path + "/" + cfg.version + "/"}
 	c.setPage(cfg.pageID, pageAccessToken)
 	return c, nil
 }
@@ -123,6 +131,8 @@ func (c *Client) setPage(pageID, token string) {
 		c.credentials += "&appsecret_proof=" + c.proof
 	}
 	c.limiter = c.shared.limiterFor(pageID, c.cfg.newLimiter)
+	c.sendPath = c.PagePath("messages")
+	c.sendURLPath = c.basePath + c.sendPath
 }
 
 func (s *sharedState) limiterFor(pageID string, newLimiter func(string) Limiter) Limiter {
@@ -150,7 +160,7 @@ func (c *Client) ForPage(pageID, token string) (*Client, error) {
 	if err := checkPageID(pageID); err != nil {
 		return nil, fmt.Errorf("messenger: ForPage: %w", err)
 	}
-	cp := &Client{cfg: c.cfg, tr: c.tr, shared: c.shared, basePath: c.basePath}
+	cp := &Client{cfg: c.cfg, tr: c.tr, shared: c.shared, base: c.base, basePath: c.basePath}
 	cp.setPage(pageID, token)
 	return cp, nil
 }
@@ -211,16 +221,11 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // Errors never contain the token or the app secret.
 func (c *Client) Do(ctx context.Context, method, path string, body, out any) error {
 	if ctx == nil {
-		return errors.New("messenger: nil context")
+		return errNilContext
 	}
-	u, logPath, err := c.callURL(path)
+	call, err := c.newCall(method, path)
 	if err != nil {
 		return err
-	}
-	idempotent := idempotentMethod(method)
-	call := &transport.Call{Method: method, URL: u, LogPath: logPath, Scrub: c.scrub, Idempotent: idempotent}
-	if c.limiter != nil {
-		call.Limiter = c.limiter
 	}
 	var buf *bytes.Buffer
 	switch b := body.(type) {
@@ -240,27 +245,63 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 	case json.RawMessage:
 		call.BodyBytes, call.ContentType = b, "application/json"
 	default:
-		buf = bufPool.Get().(*bytes.Buffer)
-		buf.Reset()
-		enc := json.NewEncoder(buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(body); err != nil {
-			bufPool.Put(buf)
-			return fmt.Errorf("messenger: encoding request body for %s: %w", logPath, err)
+		buf = getBuffer()
+		defer putBuffer(buf)
+		if err := encodeJSON(buf, body); err != nil {
+			return fmt.Errorf("messenger: encoding request body for %s: %w", call.LogPath, err)
 		}
 		call.BodyBytes, call.ContentType = buf.Bytes(), "application/json"
 	}
-	resp, err := c.tr.Do(ctx, call)
-	if buf != nil && buf.Cap() <= 64<<10 {
+	return c.do(ctx, &call, out)
+}
+
+var errNilContext = errors.New("messenger: nil context")
+
+// newCall starts the transport call of method on path: its address, its
+// retry class and the client's limiter.
+func (c *Client) newCall(method, path string) (transport.Call, error) {
+	call := transport.Call{Method: method, Scrub: c.secretsRe, Idempotent: idempotentMethod(method)}
+	if err := c.callURL(path, &call); err != nil {
+		return call, err
+	}
+	if c.limiter != nil {
+		call.Limiter = c.limiter
+	}
+	return call, nil
+}
+
+// encodeJSON writes v as JSON into buf, without HTML escaping.
+func encodeJSON(buf *bytes.Buffer, v any) error {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// getBuffer takes an empty buffer from bufPool; putBuffer gives it back, unless
+// it grew too large to keep.
+func getBuffer() *bytes.Buffer {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	return buf
+}
+
+func putBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= 64<<10 {
 		bufPool.Put(buf)
 	}
+}
+
+// do performs call and reads its answer into out: Graph's error envelope into a
+// *GraphError, a failure to get an answer into an error without secrets.
+func (c *Client) do(ctx context.Context, call *transport.Call, out any) error {
+	resp, err := c.tr.Do(ctx, call)
 	if err != nil {
-		return c.transportError(method, logPath, err)
+		return c.transportError(call.Method, call.LogPath, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 400 {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, transport.MaxErrorBody))
-		ge := decodeGraphError(resp.StatusCode, b, c.scrub, idempotent)
+		ge := decodeGraphError(resp.StatusCode, b, c.scrub, call.Idempotent)
 		ge.Usage = parseUsage(resp.Header)
 		ge.RetryAfter = transport.Hint(resp)
 		return ge
@@ -268,8 +309,8 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 	if err := decodeResponse(resp.Body, out); err != nil {
 		// Graph answered success, but the answer is cut or not JSON: the call ran,
 		// or may have, and its result is lost. For a send that is "maybe delivered".
-		return &callError{method: method, path: logPath, msg: c.scrub(err.Error()), cause: err,
-			ambiguous: !idempotent, answered: true}
+		return &callError{method: call.Method, path: call.LogPath, msg: c.scrub(err.Error()), cause: err,
+			ambiguous: !call.Idempotent, answered: true}
 	}
 	if uc, ok := out.(usageCarrier); ok {
 		uc.setUsage(parseUsage(resp.Header))
@@ -309,13 +350,8 @@ func decodeResponse(r io.Reader, out any) error {
 	}
 	// Read into a pooled buffer and decode from it: cheaper than a json.Decoder,
 	// which allocates its own buffer on every call.
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer func() {
-		if buf.Cap() <= 64<<10 {
-			bufPool.Put(buf)
-		}
-	}()
+	buf := getBuffer()
+	defer putBuffer(buf)
 	if err := readCapped(buf, r, maxResponseBody); err != nil {
 		return readError(err)
 	}
@@ -442,34 +478,58 @@ func writeMultipart(mw *multipart.Writer, b *MultipartBody) error {
 	return mw.Close()
 }
 
-// callURL builds the absolute URL with credentials, and the same path without them
-// for logs and errors.
-func (c *Client) callURL(path string) (full, logPath string, err error) {
+// callURL sets the address of call from path (relative to the versioned base,
+// with an optional query): its path and its query with the credentials, and
+// LogPath, the same without credentials for logs and errors.
+func (c *Client) callURL(path string, call *transport.Call) error {
 	path = strings.TrimPrefix(path, "/")
 	p, rawQuery, _ := strings.Cut(path, "?")
 	if p == "" && rawQuery == "" && path != "" {
-		return "", "", fmt.Errorf("messenger: invalid path %q", path)
+		return fmt.Errorf("messenger: invalid path %q", path)
 	}
-	logPath = p
-	var b strings.Builder
-	b.Grow(len(c.basePath) + len(path) + len(c.credentials) + 2)
-	b.WriteString(c.basePath)
-	b.WriteString(p)
-	b.WriteByte('?')
+	call.LogPath = p
+	query := c.credentials
 	if rawQuery != "" {
 		q, err := url.ParseQuery(rawQuery)
 		if err != nil {
-			return "", "", fmt.Errorf("messenger: invalid query in path %q: %w", path, err)
+			return fmt.Errorf("messenger: invalid query in path %q: %w", path, err)
 		}
 		if q.Has("access_token") || q.Has("appsecret_proof") {
-			return "", "", errors.New("messenger: path must not carry access_token or appsecret_proof: the client adds them")
+			return errors.New("messenger: path must not carry access_token or appsecret_proof: the client adds them")
 		}
-		logPath += "?" + rawQuery
-		b.WriteString(q.Encode())
-		b.WriteByte('&')
+		call.LogPath = path
+		query = q.Encode() + "&" + c.credentials
 	}
-	b.WriteString(c.credentials)
-	return b.String(), logPath, nil
+	call.URL, call.RawQuery = c.base, query
+	if p == c.sendPath {
+		call.Path = c.sendURLPath
+	} else {
+		call.Path = c.basePath + p
+	}
+	if c.base.RawPath != "" || !plainPath(p) {
+		// Escapes or characters a URL gives a meaning to: let url.Parse read
+		// the path as it always has.
+		u, err := url.Parse(c.cfg.baseURL + "/" + c.cfg.version + "/" + p)
+		if err != nil {
+			return fmt.Errorf("messenger: invalid path %q: %w", path, err)
+		}
+		call.URL, call.Path, call.RawPath = u, u.Path, u.RawPath
+	}
+	return nil
+}
+
+// plainPath reports whether p holds only characters that stand for themselves
+// in a URL path, so that it needs no parsing.
+func plainPath(p string) bool {
+	for i := 0; i < len(p); i++ {
+		switch b := p[i]; {
+		case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9',
+			b == '/', b == '-', b == '_', b == '.', b == '~':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // minRedactLen is the length below which a credential is not searched for in text.

@@ -3,6 +3,7 @@ package messenger
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 
 	"github.com/gomessenger/messenger/tags"
@@ -163,7 +164,7 @@ const (
 
 // sendWire is the wire body of a send; field order follows Meta's examples.
 type sendWire struct {
-	Recipient        *Recipient       `json:"recipient"`
+	Recipient        Recipient        `json:"recipient"`
 	MessagingType    string           `json:"messaging_type,omitempty"`
 	Tag              tags.Tag         `json:"tag,omitempty"`
 	Message          *messageWire     `json:"message,omitempty"`
@@ -177,21 +178,40 @@ type replyToWire struct {
 	MID string `json:"mid"`
 }
 
-// wire converts r to its wire form. r must not change while the result is in use.
+// wire converts r to its wire form.
 func (r *SendRequest) wire() *sendWire {
-	w := &sendWire{
-		Recipient:        &r.To,
+	wb := new(wireBuf)
+	r.wireTo(wb)
+	if r.Message != nil {
+		wb.w.Message = &wb.m
+	}
+	return &wb.w
+}
+
+// wireBuf holds the wire form of a send and of its message.
+type wireBuf struct {
+	w sendWire
+	m messageWire
+}
+
+// wireTo writes the wire form of r into wb, all but the link from the send to
+// its message (w.Message stays nil), so that wb may live on the stack.
+func (r *SendRequest) wireTo(wb *wireBuf) {
+	w := &wb.w
+	*w = sendWire{
+		Recipient:        r.To,
 		MessagingType:    r.Type.Kind,
 		Tag:              r.Type.Tag,
-		Message:          r.Message.wire(),
 		SenderAction:     r.Action,
 		NotificationType: r.Notification,
 		PersonaID:        r.PersonaID,
 	}
+	if r.Message != nil {
+		r.Message.wireTo(&wb.m)
+	}
 	if r.ReplyTo != "" {
 		w.ReplyTo = &replyToWire{MID: r.ReplyTo}
 	}
-	return w
 }
 
 // MarshalJSON encodes r as the Send API body of docs/platform.md, “Send API”.
@@ -258,8 +278,26 @@ func (c *Client) Send(ctx context.Context, req SendRequest) (*SendResponse, erro
 	if err := c.checkPolicy(ctx, &req); err != nil {
 		return nil, err
 	}
+	if ctx == nil {
+		return nil, errNilContext
+	}
+	call, err := c.newCall(http.MethodPost, c.sendPath)
+	if err != nil {
+		return nil, err
+	}
+	buf := getBuffer()
+	defer putBuffer(buf)
+	var wb wireBuf
+	req.wireTo(&wb)
+	b, ok := wb.appendJSON(buf.AvailableBuffer(), req.Message != nil)
+	if ok {
+		buf.Write(b)
+	} else if err := encodeJSON(buf, req.wire()); err != nil {
+		return nil, fmt.Errorf("messenger: encoding request body for %s: %w", call.LogPath, err)
+	}
+	call.BodyBytes, call.ContentType = buf.Bytes(), "application/json"
 	var out SendResponse
-	if err := c.Do(ctx, http.MethodPost, c.PagePath("messages"), req.wire(), &out); err != nil {
+	if err := c.do(ctx, &call, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

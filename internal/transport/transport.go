@@ -1,7 +1,6 @@
 // Package transport carries Graph API calls for the messenger client: rate limiting,
-// the retry decision, backoff honouring Graph's hints, and usage headers. It wraps
-// go-retryablehttp, replacing its logger and its retry decision with this package's.
-// Nothing outside the module imports it.
+// the retry decision, backoff honouring Graph's hints, the attempt timeout, and
+// usage headers. Nothing outside the module imports it.
 package transport
 
 import (
@@ -16,11 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // MaxErrorBody caps how much of an error response is read.
@@ -50,7 +45,13 @@ type Policy struct {
 // Call is one logical Graph call, retried as a whole.
 type Call struct {
 	Method string
-	URL    string
+	// URL holds the scheme and host (and anything else but path and query) of
+	// the address; it is only read. Path, RawPath and RawQuery complete it, as
+	// in url.URL.
+	URL      *url.URL
+	Path     string
+	RawPath  string
+	RawQuery string
 	// Body returns a fresh reader for each attempt; nil for no body.
 	Body func() (io.Reader, error)
 	// BodyBytes is a body held in memory, replayed for each attempt; it is used
@@ -67,13 +68,14 @@ type Call struct {
 	Idempotent bool
 	// LogPath is the call's path with secrets removed, for log lines.
 	LogPath string
-	// Scrub removes secrets from text before it is logged.
-	Scrub func(string) string
+	// Scrub removes secrets from text before it is logged; nil when there are
+	// none to remove.
+	Scrub interface{ Replace(string) string }
 }
 
 // Config sets up a Transport.
 type Config struct {
-	HTTPClient *http.Client // used as is; the caller copies it first
+	HTTPClient *http.Client // copied; the copy is used as is
 	Policy     Policy
 	Logger     *slog.Logger // nil: no logging
 	// OnResponse is called with every response's headers (usage hints).
@@ -82,109 +84,203 @@ type Config struct {
 
 // Transport performs calls with retries. It is safe for concurrent use.
 type Transport struct {
-	rc     *retryablehttp.Client
+	hc     *http.Client
 	policy Policy
 	log    *slog.Logger
 	onResp func(http.Header)
 }
 
-type callKey struct{}
-
 // New builds a Transport.
 func New(cfg Config) *Transport {
-	t := &Transport{policy: cfg.Policy, log: cfg.Logger, onResp: cfg.OnResponse}
 	hc := *cfg.HTTPClient
-	base := hc.Transport
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	hc.Transport = limitedRoundTripper{base: base, timeout: cfg.Policy.AttemptTimeout}
-	rc := &retryablehttp.Client{
-		HTTPClient:   &hc,
-		Logger:       nil, // this package logs itself, with secrets removed
-		RetryWaitMin: cfg.Policy.MinWait,
-		RetryWaitMax: cfg.Policy.MaxWait,
-		RetryMax:     max(cfg.Policy.MaxAttempts-1, 0),
-		CheckRetry:   t.checkRetry,
-		Backoff:      t.backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
-	t.rc = rc
-	return t
+	return &Transport{hc: &hc, policy: cfg.Policy, log: cfg.Logger, onResp: cfg.OnResponse}
 }
 
-// HTTPClient is the client calls go through (with the limiter in its transport).
-func (t *Transport) HTTPClient() *http.Client { return t.rc.HTTPClient }
+// HTTPClient is the client calls go through.
+func (t *Transport) HTTPClient() *http.Client { return t.hc }
 
+// callState is what the attempts of one call learn as they go.
 type callState struct {
-	call     Call
 	attempts int
 	// maybeSent is set while the latest attempt may have reached the server
 	// without a definite answer: handed to the network, then no response, or a
 	// response that does not say whether the call took effect.
-	maybeSent atomic.Bool
+	maybeSent bool
 }
 
 // Do performs c, retrying what is safe to retry. It returns the final response
-// (whatever its status) or the transport error of the last attempt. On return
-// the response body of an error status has been read into memory (capped).
-func (t *Transport) Do(ctx context.Context, c *Call) (_ *http.Response, err error) {
-	st := statePool.Get().(*callState)
-	st.call, st.attempts = *c, 0
-	st.maybeSent.Store(false)
-	defer func() {
-		st.call = Call{}
-		statePool.Put(st)
-	}()
-	ctx = context.WithValue(ctx, callKey{}, st)
-	defer func() {
-		if err != nil {
-			err = &Failure{Err: err, MaybeSent: st.maybeSent.Load()}
-		}
-	}()
-	var body any
-	switch {
-	case c.Body != nil:
-		body = retryablehttp.ReaderFunc(c.Body)
-	case c.BodyBytes != nil:
-		body = c.BodyBytes
+// (whatever its status) or the transport error of the last attempt, as a
+// *Failure. On return the response body of an error status has been read into
+// memory (capped). c is not kept after Do returns.
+func (t *Transport) Do(ctx context.Context, c *Call) (*http.Response, error) {
+	var st callState
+	var start time.Time
+	if t.log != nil {
+		start = time.Now()
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, c.Method, c.URL, body)
+	resp, err := t.retry(ctx, c, &st)
+	if t.log != nil && t.log.Enabled(ctx, slog.LevelDebug) {
+		t.logCall(ctx, c, &st, time.Since(start), resp, err)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		return nil, &Failure{Err: err, MaybeSent: st.maybeSent}
+	}
+	return resp, nil
+}
+
+// retry runs the attempts of c until one may not be repeated, the policy's
+// attempts are spent, or ctx ends.
+func (t *Transport) retry(ctx context.Context, c *Call, st *callState) (*http.Response, error) {
+	for i := 0; ; i++ {
+		if c.Limiter != nil {
+			if err := c.Limiter.Wait(ctx); err != nil {
+				return nil, &LimitError{Err: err}
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err // nothing sent
+		}
+		st.maybeSent = true // until an answer or a dial error says otherwise
+		resp, err := t.attempt(ctx, c)
+		again, stop := t.checkRetry(ctx, c, st, resp, err)
+		if stop != nil {
+			err = stop
+		}
+		if !again || i+1 >= t.policy.MaxAttempts {
+			return resp, err
+		}
+		if resp != nil {
+			drain(resp.Body)
+		}
+		if err := sleep(ctx, t.backoff(i, resp)); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// attempt sends c once, bounded by the attempt timeout.
+func (t *Transport) attempt(ctx context.Context, c *Call) (*http.Response, error) {
+	d := t.policy.AttemptTimeout
+	if d <= 0 {
+		return t.send(ctx, c)
+	}
+	if dl, ok := ctx.Deadline(); ok && !dl.After(time.Now().Add(d)) {
+		// The caller's deadline comes first: it ends the attempt exactly as an
+		// attempt context would (with the caller's error), at no cost.
+		return t.send(ctx, c)
+	}
+	// The timer starts after the limiter: waiting for a turn is bounded by the
+	// caller's context, not by the attempt timeout.
+	actx, cancel := context.WithTimeoutCause(ctx, d, errAttemptTimeout)
+	resp, err := t.send(actx, c)
+	if err != nil {
+		cancel()
+		return nil, timeoutError(actx, d, err)
+	}
+	// The timer runs on while the caller reads the answer; closing it stops the timer.
+	resp.Body = &timedBody{rc: resp.Body, ctx: actx, cancel: cancel, after: d}
+	return resp, nil
+}
+
+// send makes the request of one attempt and hands it to the HTTP client.
+func (t *Transport) send(ctx context.Context, c *Call) (*http.Response, error) {
+	// An empty address parses without work; the URL it allocates is then filled
+	// in from c, which spares parsing the whole address (with its long token)
+	// on every attempt.
+	req, err := http.NewRequestWithContext(ctx, c.Method, "", nil)
 	if err != nil {
 		return nil, err
 	}
-	if c.ContentType != "" {
-		req.Header.Set("Content-Type", c.ContentType)
-	}
-	start := time.Now()
-	resp, err := t.rc.Do(req)
-	if t.log != nil && t.log.Enabled(ctx, slog.LevelDebug) {
-		attrs := []slog.Attr{slog.String("method", c.Method), slog.String("path", c.LogPath),
-			slog.Int("attempts", st.attempts), slog.Duration("elapsed", time.Since(start))}
-		if resp != nil {
-			attrs = append(attrs, slog.Int("status", resp.StatusCode))
-		}
+	*req.URL = *c.URL
+	req.URL.Path, req.URL.RawPath, req.URL.RawQuery = c.Path, c.RawPath, c.RawQuery
+	req.Host = c.URL.Host
+	switch {
+	case c.Body != nil:
+		body := c.Body
+		r, err := body()
 		if err != nil {
-			msg := err.Error()
-			var ue *url.Error
-			if errors.As(err, &ue) {
-				msg = ue.Err.Error() // its URL carries the token
-			}
-			if c.Scrub != nil {
-				msg = c.Scrub(msg)
-			}
-			attrs = append(attrs, slog.String("error", msg))
+			return nil, err
 		}
-		t.log.LogAttrs(ctx, slog.LevelDebug, "graph call", attrs...)
+		req.Body = readCloser(r)
+		if lr, ok := r.(interface{ Len() int }); ok {
+			req.ContentLength = int64(lr.Len())
+		}
+		req.GetBody = func() (io.ReadCloser, error) {
+			r, err := body()
+			if err != nil {
+				return nil, err
+			}
+			return readCloser(r), nil
+		}
+	case c.BodyBytes != nil:
+		b := c.BodyBytes
+		// A *bytes.Reader under io.NopCloser is what net/http knows to be in
+		// memory: it writes such a body with the header, in one write.
+		req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	}
-	if err != nil && ctx.Err() != nil {
-		return nil, ctx.Err()
+	switch c.ContentType {
+	case "":
+	case jsonType[0]:
+		req.Header["Content-Type"] = jsonType[:1:1]
+	default:
+		req.Header["Content-Type"] = []string{c.ContentType}
 	}
-	return resp, err
+	return t.hc.Do(req)
 }
 
-// statePool recycles call states: a call's state is referenced only while Do runs.
-var statePool = sync.Pool{New: func() any { return new(callState) }}
+// jsonType is the Content-Type value of JSON bodies, shared by every request:
+// nothing writes into a header value slice in place, and the capacity of one
+// makes an append copy it.
+var jsonType = []string{"application/json"}
+
+func readCloser(r io.Reader) io.ReadCloser {
+	if rc, ok := r.(io.ReadCloser); ok {
+		return rc
+	}
+	return io.NopCloser(r)
+}
+
+// drain reads what is left of a body so that its connection can be reused.
+func drain(rc io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(rc, MaxErrorBody))
+	_ = rc.Close()
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}
+
+func (t *Transport) logCall(ctx context.Context, c *Call, st *callState, elapsed time.Duration, resp *http.Response, err error) {
+	attrs := []slog.Attr{slog.String("method", c.Method), slog.String("path", c.LogPath),
+		slog.Int("attempts", st.attempts), slog.Duration("elapsed", elapsed)}
+	if resp != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	}
+	if err != nil {
+		msg := err.Error()
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			msg = ue.Err.Error() // its URL carries the token
+		}
+		if c.Scrub != nil {
+			msg = c.Scrub.Replace(msg)
+		}
+		attrs = append(attrs, slog.String("error", msg))
+	}
+	t.log.LogAttrs(ctx, slog.LevelDebug, "graph call", attrs...)
+}
 
 // Failure is a call that got no usable answer. MaybeSent reports whether the
 // request may have reached the server (so a send may have been delivered); when
@@ -226,22 +322,18 @@ func bufferErrorBody(resp *http.Response) []byte {
 }
 
 // checkRetry is the one place that decides whether an attempt is retried. It also
-// notes whether the attempt may have taken effect, for the caller's error.
-func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	st, _ := ctx.Value(callKey{}).(*callState)
-	if st == nil { // not our call: never retry
-		return false, nil
-	}
+// notes whether the attempt may have taken effect, for the caller's error. A
+// non-nil error ends the call with that error.
+func (t *Transport) checkRetry(ctx context.Context, c *Call, st *callState, resp *http.Response, err error) (bool, error) {
 	st.attempts++
 	var class Class
 	switch {
 	case err != nil:
-		var le *LimitError
 		switch {
-		case errors.Is(err, errNotReplayable) || errors.As(err, &le):
+		case errors.Is(err, errNotReplayable):
 			return false, err
 		case notSent(err):
-			st.maybeSent.Store(false)
+			st.maybeSent = false
 			class = Refused // nothing reached Graph: as safe to repeat as a refusal
 		default:
 			class = Ambiguous // the request may have reached Graph
@@ -250,14 +342,14 @@ func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err err
 		if t.onResp != nil {
 			t.onResp(resp.Header)
 		}
-		st.maybeSent.Store(false)
+		st.maybeSent = false
 		if resp.StatusCode < 400 {
 			return false, nil
 		}
 		g, _ := PeekError(bufferErrorBody(resp))
 		class = Classify(resp.StatusCode, g.Code, g.Subcode, g.IsTransient)
-		if MayHaveRun(class, st.call.Idempotent) {
-			st.maybeSent.Store(true)
+		if MayHaveRun(class, c.Idempotent) {
+			st.maybeSent = true
 		}
 		if (class == Refused || class == Transient) && Hint(resp) > t.policy.MaxWait {
 			return false, nil // the caller learns the hint from the error instead
@@ -266,10 +358,10 @@ func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err err
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	if st.call.OneShot {
+	if c.OneShot {
 		return false, nil // a second attempt would reach Graph without its body
 	}
-	return t.policy.Retry(class, st.call.Idempotent), nil
+	return t.policy.Retry(class, c.Idempotent), nil
 }
 
 // Hint is how long Graph asked the client to wait: Retry-After or the
@@ -292,12 +384,14 @@ func Hint(resp *http.Response) time.Duration {
 	return max(d, 0)
 }
 
-// backoff waits exponentially with jitter, or as long as Graph asked.
-func (t *Transport) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+// backoff is the wait before the attempt after attempt i (0 for the first):
+// exponential with jitter, or as long as Graph asked.
+func (t *Transport) backoff(i int, resp *http.Response) time.Duration {
 	if h := Hint(resp); h > 0 {
 		return h
 	}
-	d := minWait << min(attempt, 30)
+	maxWait := t.policy.MaxWait
+	d := t.policy.MinWait << min(i, 30)
 	if d <= 0 || d > maxWait {
 		d = maxWait
 	}
@@ -324,58 +418,21 @@ func notSent(err error) bool {
 	return errors.As(err, &dns)
 }
 
-// limitedRoundTripper waits on the call's rate limiter before every attempt, then
-// bounds the attempt by the attempt timeout.
-type limitedRoundTripper struct {
-	base    http.RoundTripper
-	timeout time.Duration
-}
-
-func (l limitedRoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
-	st, _ := req.Context().Value(callKey{}).(*callState)
-	if st != nil && st.call.Limiter != nil {
-		if err := st.call.Limiter.Wait(req.Context()); err != nil {
-			if req.Body != nil {
-				req.Body.Close()
-			}
-			return nil, &LimitError{Err: err}
-		}
-	}
-	if err := req.Context().Err(); err != nil {
-		if req.Body != nil {
-			req.Body.Close()
-		}
-		return nil, err // nothing sent
-	}
-	if st != nil {
-		st.maybeSent.Store(true) // until an answer or a dial error says otherwise
-	}
-	if l.timeout <= 0 {
-		return l.base.RoundTrip(req)
-	}
-	// The timer starts after the limiter: waiting for a turn is bounded by the
-	// caller's context, not by the attempt timeout.
-	ctx, cancel := context.WithTimeoutCause(req.Context(), l.timeout, errAttemptTimeout)
-	resp, err := l.base.RoundTrip(req.WithContext(ctx))
-	if err != nil {
-		cancel()
-		return nil, l.timeoutError(ctx, err)
-	}
-	// The timer runs on while the caller reads the answer; closing it stops the timer.
-	resp.Body = &timedBody{rc: resp.Body, ctx: ctx, cancel: cancel, l: l}
-	return resp, nil
-}
-
 // errAttemptTimeout is the cause of an attempt's context when its timer fired.
 var errAttemptTimeout = errors.New("attempt timeout")
 
 // timeoutError turns err into an *AttemptTimeoutError when the attempt's own
-// timer, not the caller's context, ended it.
-func (l limitedRoundTripper) timeoutError(ctx context.Context, err error) error {
-	if errors.Is(context.Cause(ctx), errAttemptTimeout) {
-		return &AttemptTimeoutError{After: l.timeout, Err: err}
+// timer, not the caller's context, ended it. An error of the HTTP client keeps
+// its *url.Error shape, with the timeout inside.
+func timeoutError(actx context.Context, after time.Duration, err error) error {
+	if !errors.Is(context.Cause(actx), errAttemptTimeout) {
+		return err
 	}
-	return err
+	if ue, ok := err.(*url.Error); ok {
+		ue.Err = &AttemptTimeoutError{After: after, Err: ue.Err}
+		return ue
+	}
+	return &AttemptTimeoutError{After: after, Err: err}
 }
 
 // timedBody is a response body read under its attempt's timer.
@@ -383,13 +440,13 @@ type timedBody struct {
 	rc     io.ReadCloser
 	ctx    context.Context
 	cancel context.CancelFunc
-	l      limitedRoundTripper
+	after  time.Duration
 }
 
 func (b *timedBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
 	if err != nil && err != io.EOF {
-		err = b.l.timeoutError(b.ctx, err)
+		err = timeoutError(b.ctx, b.after, err)
 	}
 	return n, err
 }
