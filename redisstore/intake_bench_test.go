@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -23,7 +25,9 @@ import (
 // delivery, whatever the number of events in it. Handlers do nothing, so the
 // figure is the intake's own; it includes Shutdown, so every handler has run and
 // every finished entry is removed. roundtrips/delivery counts the commands and
-// pipelines the client sent (each one round trip), background work included.
+// pipelines the client sent (each one round trip), background work included;
+// redis-cpu-ns/op is the CPU time the Redis server spent per delivery (INFO cpu),
+// which tells its work from the round trip's.
 // bench/run reports it in BENCHMARKS.md; by hand:
 //
 //	REDIS_URL=redis://127.0.0.1:6390/0 go test -run '^$' -bench WebhookIntake -count 10 . | benchstat -
@@ -31,11 +35,13 @@ func BenchmarkWebhookIntake(b *testing.B) {
 	c := client(b)
 	b.Run("PING", func(b *testing.B) {
 		ctx := context.Background()
+		cpu := serverCPU(b, c)
 		for b.Loop() {
 			if err := c.Ping(ctx).Err(); err != nil {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64(serverCPU(b, c)-cpu)/float64(b.N), "redis-cpu-ns/op")
 	})
 	for _, events := range []int{1, 100} {
 		b.Run(fmt.Sprintf("events=%d", events), func(b *testing.B) {
@@ -50,6 +56,7 @@ func BenchmarkWebhookIntake(b *testing.B) {
 			wh.OnEvent(func(context.Context, messenger.Event) error { return nil })
 			// Bodies with new ids are made a chunk at a time with the timer stopped
 			// (stopping it for each one would cost more than a delivery).
+			cpu := serverCPU(b, c)
 			n, delivered := 0, 0
 			var bodies [][]byte
 			var sigs []string
@@ -84,10 +91,34 @@ func BenchmarkWebhookIntake(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.StopTimer()
+			b.ReportMetric(float64(serverCPU(b, c)-cpu)/float64(delivered), "redis-cpu-ns/op")
 			b.ReportMetric(float64(trips.n.Load())/float64(delivered), "roundtrips/delivery")
 			b.ReportMetric(float64(delivered*events)/b.Elapsed().Seconds(), "events/s")
 		})
 	}
+}
+
+// serverCPU is the CPU time the Redis server has used so far (INFO cpu: user and
+// system, main thread and background).
+func serverCPU(b *testing.B, c *redis.Client) time.Duration {
+	b.Helper()
+	info, err := c.Info(context.Background(), "cpu").Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var total time.Duration
+	for _, line := range strings.Split(info, "\n") {
+		name, value, ok := strings.Cut(strings.TrimSpace(line), ":")
+		if !ok || (name != "used_cpu_sys" && name != "used_cpu_user") {
+			continue
+		}
+		secs, err := strconv.ParseFloat(value, 64)
+		if err != nil {
+			b.Fatalf("INFO cpu: %s: %v", line, err)
+		}
+		total += time.Duration(secs * float64(time.Second))
+	}
+	return total
 }
 
 // tripCounter counts the round trips a client makes: each command, and each

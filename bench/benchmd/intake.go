@@ -8,8 +8,14 @@ import (
 // Goals of the stores' intake, in the fleet configuration (one store as inbox,
 // dedupe and window store).
 const (
-	goalRedisVsPing  = 1.5 // a delivery's time vs one Redis PING round trip on the same Redis
-	goalFileTxPerDel = 1.0 // synced transactions per delivery
+	goalRedisVsPing    = 1.5 // a delivery's time vs one Redis PING round trip on the same Redis
+	goalRedisTrips     = 1.5 // round trips per delivery, counted, whatever its number of events
+	goalFileTxPerDel   = 1.0 // synced transactions per delivery of Admit
+	goalFileTxRemovals = 1.05
+	// goalFileTxRemovals is the webhook's synced transactions per delivery with the
+	// removal of finished entries: each rides on the next delivery's Admit, but the
+	// run's last entry, and entries no delivery follows within the completer's 2 ms,
+	// are removed by a transaction of their own.
 )
 
 // intakeShapes are the deliveries the intake benchmarks take: events per delivery.
@@ -44,6 +50,12 @@ func (r *report) intakeGoals() {
 			r.printf("| Redis intake, %d event%s per delivery, time per delivery | %s | one Redis PING %s | %s | ≤ %.2f× | %s |\n",
 				ev, plural(ev), dur(ns), dur(ping), ratio(ns, ping), goalRedisVsPing, verdict(ns <= goalRedisVsPing*ping))
 		}
+		for _, ev := range intakeShapes {
+			if trips, ok := r.value("roundtrips/delivery", redisIntakeName(ev)); ok {
+				r.printf("| Redis intake, %d event%s per delivery, round trips counted | %.2f per delivery | | | ≤ %.1f per delivery | %s |\n",
+					ev, plural(ev), trips, goalRedisTrips, verdict(trips <= goalRedisTrips))
+			}
+		}
 	} else if r.run.RedisMissing != "" {
 		r.printf("| Redis intake, time per delivery | not measured: %s | | | ≤ %.2f× one PING | not measured |\n", r.run.RedisMissing, goalRedisVsPing)
 	}
@@ -53,8 +65,8 @@ func (r *report) intakeGoals() {
 				ev, plural(ev), tx, goalFileTxPerDel, verdict(tx <= goalFileTxPerDel))
 		}
 		if tx, ok := r.value("tx/delivery", fileWebhookName(ev)); ok {
-			r.printf("| file store webhook, %d event%s per delivery, synced transactions with the removal of finished entries | %.2f per delivery | | | ≤ %.0f per delivery | %s |\n",
-				ev, plural(ev), tx, goalFileTxPerDel, verdict(tx <= goalFileTxPerDel))
+			r.printf("| file store webhook, %d event%s per delivery, synced transactions with the removal of finished entries | %.2f per delivery | | | ≤ %.2f per delivery | %s |\n",
+				ev, plural(ev), tx, goalFileTxRemovals, verdict(tx <= goalFileTxRemovals))
 		}
 	}
 }
@@ -69,19 +81,22 @@ func (r *report) storeIntake() {
 	r.printf("The webhook in its fleet configuration: one store as inbox, dedupe and window store, every other option its default, " +
 		"taking signed deliveries with message ids never seen before, one after another, through ServeHTTP. Handlers do nothing, " +
 		"so the figures are the intake's own; the time includes Shutdown, so every handler has run and every finished entry is removed. " +
-		"A delivery is admitted by one store call; finished entries are removed in batches by one goroutine.\n\n")
+		"A delivery is admitted by one store call, which also removes the entries finished since the previous one; "+
+		"entries no delivery takes within 2 ms are removed in a batch by one goroutine.\n\n")
 	r.printf("### Redis\n\n")
 	switch {
 	case redis:
 		if r.run.Redis != "" {
 			r.printf("Redis: %s. ", r.run.Redis)
 		}
-		r.printf("*vs PING* is the time divided by one `PING` round trip to the same Redis; round trips/delivery counts the commands and pipelines the store's client sent per delivery, background work included.\n\n")
+		r.printf("*vs PING* is the time divided by one `PING` round trip to the same Redis; round trips/delivery counts the commands and pipelines the store's client sent per delivery, background work included; " +
+			"*Redis CPU* is the CPU time the Redis server spent per delivery (its `INFO cpu`), the server's share of the time.\n\n")
 		ping, _ := r.value("sec/op", redisPingName)
-		r.printf("| delivery | time/delivery | vs PING | time/event | per event vs PING | events/s | round trips/delivery | B/op | allocs/op |\n|---|---|---|---|---|---|---|---|---|\n")
+		r.printf("| delivery | time/delivery | vs PING | time/event | per event vs PING | events/s | round trips/delivery | Redis CPU/delivery | B/op | allocs/op |\n|---|---|---|---|---|---|---|---|---|---|\n")
 		if _, ok := r.value("sec/op", redisPingName); ok {
-			r.printf("| PING (one round trip) | %s | 1.00× | | | | 1 | %s | %s |\n",
-				r.cell("sec/op", redisPingName, dur), r.cell("B/op", redisPingName, size), r.cell("allocs/op", redisPingName, count))
+			r.printf("| PING (one round trip) | %s | 1.00× | | | | 1 | %s | %s | %s |\n",
+				r.cell("sec/op", redisPingName, dur), r.cell("redis-cpu-sec/op", redisPingName, dur),
+				r.cell("B/op", redisPingName, size), r.cell("allocs/op", redisPingName, count))
 		}
 		for _, ev := range intakeShapes {
 			name := redisIntakeName(ev)
@@ -90,9 +105,9 @@ func (r *report) storeIntake() {
 				continue
 			}
 			per := ns / float64(ev)
-			r.printf("| %d event%s | %s | %s | %s | %s | %.0f | %s | %s | %s |\n", ev, plural(ev), r.cell("sec/op", name, dur), ratio(ns, ping),
+			r.printf("| %d event%s | %s | %s | %s | %s | %.0f | %s | %s | %s | %s |\n", ev, plural(ev), r.cell("sec/op", name, dur), ratio(ns, ping),
 				dur(per), ratio(per, ping), float64(ev)/ns, r.cell("roundtrips/delivery", name, decimals),
-				r.cell("B/op", name, size), r.cell("allocs/op", name, count))
+				r.cell("redis-cpu-sec/op", name, dur), r.cell("B/op", name, size), r.cell("allocs/op", name, count))
 		}
 		r.printf("\n")
 	case r.run.RedisMissing != "":
