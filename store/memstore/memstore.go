@@ -20,7 +20,7 @@ import (
 
 // DefaultMaxDedupeKeys is how many dedupe keys a [Store] holds unless
 // [WithMaxDedupeKeys] says otherwise: about a day of a busy Page's webhook events.
-// Each key held costs its own bytes plus about 30 bytes, taken as keys come.
+// Each key held costs its own bytes plus about 40 bytes, taken as keys come.
 const DefaultMaxDedupeKeys = 1 << 20
 
 // Store is a [store.Store] held in process memory. It is safe for concurrent use.
