@@ -543,13 +543,33 @@ func pendingIDs(t *testing.T, st store.Inbox) []string {
 	return out
 }
 
+// countedIntake is a webhook whose one memory store, counting its calls, is inbox,
+// dedupe and window store; its handlers succeed.
+func countedIntake(t *testing.T) (*callCounter, *Webhook) {
+	st := &callCounter{Store: storetest.NewMemory(t), calls: map[string]int{}}
+	w := newTestWebhook(t, WithInbox(st), WithDedupe(st), WithWindows(st))
+	w.OnEvent(func(context.Context, Event) error { return nil })
+	return st, w
+}
+
+// checkIdle waits until w is idle and checks the store calls made by then, and that
+// no entry is left.
+func checkIdle(t *testing.T, w *Webhook, st *callCounter, wantCalls map[string]int) {
+	t.Helper()
+	waitIdle(t, w)
+	if diff := cmp.Diff(wantCalls, st.snapshot()); diff != "" {
+		t.Errorf("store calls once idle (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{}, pendingIDs(t, st)); diff != "" {
+		t.Errorf("pending once idle (-want +got):\n%s", diff)
+	}
+}
+
 // Under load, an entry finished before the next delivery arrives is removed by that
 // delivery's Admit: no call of its own.
 func TestWebhookIntakeRemovalRidesOnNextDelivery(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st := &callCounter{Store: storetest.NewMemory(t), calls: map[string]int{}}
-		w := newTestWebhook(t, WithInbox(st), WithDedupe(st), WithWindows(st))
-		w.OnEvent(func(context.Context, Event) error { return nil })
+		st, w := countedIntake(t)
 		if code := postSigned(w, messageBody(t, "p", "a/m1/1")); code != 200 {
 			t.Fatalf("status %d", code)
 		}
@@ -569,13 +589,7 @@ func TestWebhookIntakeRemovalRidesOnNextDelivery(t *testing.T) {
 			t.Errorf("pending after the second delivery = %v, want only its own entry (the first, %s, removed)", got, first[0])
 		}
 		// No delivery follows: the completer removes the last entry on its own.
-		waitIdle(t, w)
-		if diff := cmp.Diff(map[string]int{"Admit": 2, "Complete": 1}, st.snapshot()); diff != "" {
-			t.Errorf("store calls once idle (-want +got):\n%s", diff)
-		}
-		if diff := cmp.Diff([]string{}, pendingIDs(t, st)); diff != "" {
-			t.Errorf("pending once idle (-want +got):\n%s", diff)
-		}
+		checkIdle(t, w, st, map[string]int{"Admit": 2, "Complete": 1})
 	})
 }
 
@@ -584,9 +598,7 @@ func TestWebhookIntakeRemovalRidesOnNextDelivery(t *testing.T) {
 // whole delay, so it makes no call while the stream lasts.
 func TestWebhookIntakeSteadyStreamMakesNoRemovalCalls(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st := &callCounter{Store: storetest.NewMemory(t), calls: map[string]int{}}
-		w := newTestWebhook(t, WithInbox(st), WithDedupe(st), WithWindows(st))
-		w.OnEvent(func(context.Context, Event) error { return nil })
+		st, w := countedIntake(t)
 		const deliveries = 20
 		for i := range deliveries {
 			if code := postSigned(w, messageBody(t, "p", fmt.Sprintf("u%d/m%d/%d", i, i, i+1))); code != 200 {
@@ -601,19 +613,14 @@ func TestWebhookIntakeSteadyStreamMakesNoRemovalCalls(t *testing.T) {
 		if got := pendingIDs(t, st); len(got) != 1 {
 			t.Errorf("pending during the stream = %v, want only the last delivery's entry", got)
 		}
-		waitIdle(t, w)
-		if diff := cmp.Diff(map[string]int{"Admit": deliveries, "Complete": 1}, st.snapshot()); diff != "" {
-			t.Errorf("store calls once idle (-want +got):\n%s", diff)
-		}
+		checkIdle(t, w, st, map[string]int{"Admit": deliveries, "Complete": 1})
 	})
 }
 
 // A removal that rode on an Admit that failed is not lost: the completer does it.
 func TestWebhookIntakeFailedAdmitKeepsRemovals(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st := &callCounter{Store: storetest.NewMemory(t), calls: map[string]int{}}
-		w := newTestWebhook(t, WithInbox(st), WithDedupe(st), WithWindows(st))
-		w.OnEvent(func(context.Context, Event) error { return nil })
+		st, w := countedIntake(t)
 		if code := postSigned(w, messageBody(t, "p", "a/m1/1")); code != 200 {
 			t.Fatalf("status %d", code)
 		}
@@ -624,13 +631,7 @@ func TestWebhookIntakeFailedAdmitKeepsRemovals(t *testing.T) {
 		if code := postSigned(w, messageBody(t, "p", "b/m2/2")); code == 200 {
 			t.Fatal("a delivery the store refused was answered 200")
 		}
-		waitIdle(t, w)
-		if diff := cmp.Diff(map[string]int{"Admit": 2, "Complete": 1}, st.snapshot()); diff != "" {
-			t.Errorf("store calls (-want +got):\n%s", diff)
-		}
-		if diff := cmp.Diff([]string{}, pendingIDs(t, st)); diff != "" {
-			t.Errorf("pending once idle (-want +got):\n%s", diff)
-		}
+		checkIdle(t, w, st, map[string]int{"Admit": 2, "Complete": 1})
 	})
 }
 
