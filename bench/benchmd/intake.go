@@ -81,7 +81,7 @@ func (r *report) storeIntake() {
 	r.printf("The webhook in its fleet configuration: one store as inbox, dedupe and window store, every other option its default, " +
 		"taking signed deliveries with message ids never seen before, one after another, through ServeHTTP. Handlers do nothing, " +
 		"so the figures are the intake's own; the time includes Shutdown, so every handler has run and every finished entry is removed. " +
-		"A delivery is admitted by one store call, which also removes the entries finished since the previous one; "+
+		"A delivery is admitted by one store call, which also removes the entries finished since the previous one; " +
 		"entries no delivery takes within 2 ms are removed in a batch by one goroutine.\n\n")
 	r.printf("### Redis\n\n")
 	switch {
