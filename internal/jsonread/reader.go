@@ -173,20 +173,11 @@ func (r *Reader) Str() string {
 	return ""
 }
 
-// int reads an integer from a number or a numeric string (Meta sends both); a number
+// Int reads an integer from a number or a numeric string (Meta sends both); a number
 // with a fraction or exponent is truncated. Anything else gives 0.
 func (r *Reader) Int() int64 {
-	if r.err != nil {
-		return 0
-	}
-	var lit string
-	switch c := r.Peek(); {
-	case c == '"':
-		lit = r.quoted()
-	case c == '-' || ('0' <= c && c <= '9'):
-		lit = r.number()
-	default:
-		r.Skip()
+	lit, ok := r.numberText()
+	if !ok {
 		return 0
 	}
 	if n, ok := smallUint(lit); ok {
@@ -224,23 +215,30 @@ func smallUint(s string) (int64, bool) {
 	return n, true
 }
 
-// float reads a number or numeric string; anything else gives 0.
+// Float reads a number or numeric string; anything else gives 0.
 func (r *Reader) Float() float64 {
-	if r.err != nil {
-		return 0
-	}
-	var lit string
-	switch c := r.Peek(); {
-	case c == '"':
-		lit = r.quoted()
-	case c == '-' || ('0' <= c && c <= '9'):
-		lit = r.number()
-	default:
-		r.Skip()
+	lit, ok := r.numberText()
+	if !ok {
 		return 0
 	}
 	f, _ := strconv.ParseFloat(lit, 64)
 	return f
+}
+
+// numberText reads a number or a string and returns its text; anything else is
+// skipped and gives false, as does a reader that already failed.
+func (r *Reader) numberText() (string, bool) {
+	if r.err != nil {
+		return "", false
+	}
+	switch c := r.Peek(); {
+	case c == '"':
+		return r.quoted(), true
+	case c == '-' || ('0' <= c && c <= '9'):
+		return r.number(), true
+	}
+	r.Skip()
+	return "", false
 }
 
 // bool reads true or false (or "true"/"false"); anything else gives false.
