@@ -99,32 +99,30 @@ func (c *webhookCore) receive(rw http.ResponseWriter, r *http.Request) {
 	}
 	b := c.newBatch()
 	acked := len(evs)
-	if c.inbox != nil {
-		// The inbox may keep body, so the buffer is not reused.
-		fresh, err := c.persist(r.Context(), body, evs, b, deadline)
-		if err != nil {
-			c.release(len(evs))
-			c.report(c.ctx, nil, fmt.Errorf("messenger: inbox append: %w", err))
-			if errors.Is(err, errInboxTimeout) || errors.Is(err, context.DeadlineExceeded) {
-				http.Error(rw, "busy", http.StatusServiceUnavailable)
-			} else {
-				http.Error(rw, "cannot persist", http.StatusInternalServerError)
-			}
-			return
+	// The inbox may keep body, so the buffer is not reused.
+	fresh, err := c.persist(r.Context(), body, evs, b, deadline)
+	if err != nil {
+		c.release(len(evs))
+		c.report(c.ctx, nil, fmt.Errorf("messenger: inbox append: %w", err))
+		if errors.Is(err, errInboxTimeout) || errors.Is(err, context.DeadlineExceeded) {
+			http.Error(rw, "busy", http.StatusServiceUnavailable)
+		} else {
+			http.Error(rw, "cannot persist", http.StatusInternalServerError)
 		}
-		if len(fresh) < len(evs) {
-			c.unadmit(len(evs) - len(fresh))
-			evs = fresh
-		}
-		if len(evs) == 0 {
-			c.release(0)
-			c.stats.deliveries.Add(1)
-			c.stats.events.Add(uint64(acked))
-			rw.WriteHeader(http.StatusOK)
-			return
-		}
-		c.hold(b)
+		return
 	}
+	if len(fresh) < len(evs) {
+		c.unadmit(len(evs) - len(fresh))
+		evs = fresh
+	}
+	if len(evs) == 0 {
+		c.release(0)
+		c.stats.deliveries.Add(1)
+		c.stats.events.Add(uint64(acked))
+		rw.WriteHeader(http.StatusOK)
+		return
+	}
+	c.hold(b)
 	if err := c.enqueue(evs, b); err != nil {
 		if b.inboxID != "" {
 			c.unhold(b)
