@@ -316,10 +316,10 @@ func (c *webhookCore) wakeCompleter() {
 	}
 }
 
-// finished is a run of finished entries taken for removal.
+// finished is a run of finished entries taken for removal, and their ids.
 type finished struct {
-	ids   []string
-	dones []chan struct{}
+	rs  []removal
+	ids []string
 }
 
 // takeFinished takes up to completeBatch finished entries for removal, oldest
@@ -334,9 +334,10 @@ func (c *webhookCore) takeFinished(maxSeq uint64) finished {
 	if n == 0 {
 		return finished{}
 	}
-	f := finished{ids: make([]string, n), dones: make([]chan struct{}, n)}
-	for i, r := range c.compl[:n] {
-		f.ids[i], f.dones[i] = r.id, r.done
+	// The caller owns what it took; complete appends to a list it no longer reads.
+	f := finished{rs: c.compl[:n:n], ids: make([]string, n)}
+	for i, r := range f.rs {
+		f.ids[i] = r.id
 	}
 	c.compl = c.compl[n:]
 	if len(c.compl) == 0 {
@@ -348,33 +349,29 @@ func (c *webhookCore) takeFinished(maxSeq uint64) finished {
 // removed settles entries the store removed: their done channels are closed and
 // Shutdown no longer waits for them.
 func (c *webhookCore) removed(f finished) {
-	if len(f.ids) == 0 {
+	if len(f.rs) == 0 {
 		return
 	}
-	for _, d := range f.dones {
-		if d != nil {
-			close(d)
+	for _, r := range f.rs {
+		if r.done != nil {
+			close(r.done)
 		}
 	}
 	c.mu.Lock()
-	c.unsettled -= len(f.ids)
+	c.unsettled -= len(f.rs)
 	c.broadcast()
 	c.mu.Unlock()
 }
 
 // giveBack returns entries whose removal failed, or may have, to the completer.
-// Removing an entry twice is harmless. They keep their place, so the completer
-// takes them at once.
-func (c *webhookCore) giveBack(f finished, seq uint64) {
-	if len(f.ids) == 0 {
+// Removing an entry twice is harmless. They keep their place in the queue order,
+// so the completer takes them at its next look.
+func (c *webhookCore) giveBack(f finished) {
+	if len(f.rs) == 0 {
 		return
 	}
-	back := make([]removal, len(f.ids), len(f.ids)+len(c.compl))
-	for i, id := range f.ids {
-		back[i] = removal{id: id, done: f.dones[i], seq: seq}
-	}
 	c.complMu.Lock()
-	c.compl = append(back, c.compl...)
+	c.compl = append(f.rs, c.compl...)
 	c.complMu.Unlock()
 	c.wakeCompleter()
 }
@@ -406,7 +403,7 @@ func (c *webhookCore) completer() {
 			<-t.C
 			for {
 				f := c.takeFinished(old)
-				if len(f.ids) == 0 {
+				if len(f.rs) == 0 {
 					break
 				}
 				if err := c.intake.Complete(c.storeCtx, f.ids); err != nil {

@@ -353,7 +353,7 @@ func (c *webhookCore) persist(ctx context.Context, body []byte, evs []Event, b *
 	if err != nil {
 		// The removals may not have happened (or, abandoned, may yet): the
 		// completer does them.
-		c.giveBack(fin, 0)
+		c.giveBack(fin)
 		return nil, err
 	}
 	c.removed(fin)
