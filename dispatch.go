@@ -513,13 +513,12 @@ func (c *webhookCore) shutdown(ctx context.Context) error {
 	if err != nil {
 		// Out of time: cancel what runs, drop what waits, then wait for the running
 		// handlers to notice their context.
-		// forced first: a handler that sees its context end must find its entry
-		// handed back, not counted as a failed attempt.
-		c.mu.Lock()
-		c.forced = true
-		c.mu.Unlock()
-		c.cancel()
+		// Drop first (which sets forced): cancelled before, a worker would run the
+		// queued events one after another with an ended context instead of
+		// dropping them. And a handler that sees its context end must find forced
+		// set, so that its entry is handed back, not counted as a failed attempt.
 		c.dropQueued()
+		c.cancel()
 		_ = c.waitFor(context.Background(), c.drained)
 	}
 	if c.sweepStop != nil {
