@@ -15,7 +15,9 @@ var _ store.Intake = (*Store)(nil)
 // Admit implements [store.Intake]: on one Redis (or a replicated one), the dedupe
 // keys, the window actions, the inbox append and the removal of the finished
 // entries d.Done are one script, so a webhook delivery costs one round trip
-// whatever its number of events, and a failed Admit has changed nothing.
+// whatever its number of events, and a failed Admit has changed nothing. More than
+// 256 ids in d.Done are removed first, by Complete's scripts, so that no script's
+// work grows with them.
 //
 // On Redis Cluster those keys live in different slots, which no one script may
 // touch; Admit then removes d.Done and records the keys, the windows and the body
@@ -35,6 +37,13 @@ func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, er
 	}
 	if _, cluster := s.rdb.(*redis.ClusterClient); cluster {
 		return s.admitInSteps(ctx, d)
+	}
+	if len(d.Done) > inboxBatch {
+		// One script's work stays bounded: many removals go first, by Complete.
+		if err := s.Complete(ctx, d.Done); err != nil {
+			return store.Admitted{}, err
+		}
+		d.Done = nil
 	}
 	now := s.now()
 	exp := now.Add(d.TTL)
