@@ -338,24 +338,14 @@ func (r *Reader) number() string {
 	case i < len(s) && s[i] == '0':
 		i++
 	case i < len(s) && '1' <= s[i] && s[i] <= '9':
-		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
-			i++
-		}
+		i = digitsEnd(s, i)
 	default:
-		r.i = i
-		r.Fail("invalid number")
-		return ""
+		return r.badNumber(i)
 	}
 	if i < len(s) && s[i] == '.' {
-		i++
-		d := i
-		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
-			i++
-		}
-		if i == d {
-			r.i = i
-			r.Fail("invalid number")
-			return ""
+		d := i + 1
+		if i = digitsEnd(s, d); i == d {
+			return r.badNumber(i)
 		}
 	}
 	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
@@ -364,17 +354,27 @@ func (r *Reader) number() string {
 			i++
 		}
 		d := i
-		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
-			i++
-		}
-		if i == d {
-			r.i = i
-			r.Fail("invalid number")
-			return ""
+		if i = digitsEnd(s, d); i == d {
+			return r.badNumber(i)
 		}
 	}
 	r.i = i
 	return s[start:i]
+}
+
+// digitsEnd is where the run of decimal digits at s[i:] ends.
+func digitsEnd(s string, i int) int {
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+// badNumber fails the reader at i with an invalid number.
+func (r *Reader) badNumber(i int) string {
+	r.i = i
+	r.Fail("invalid number")
+	return ""
 }
 
 // quoted reads a string at r.i (which is '"'). Strings without escapes and with valid
