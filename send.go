@@ -289,6 +289,9 @@ func (c *Client) Send(ctx context.Context, req SendRequest) (*SendResponse, erro
 	defer putBuffer(buf)
 	var wb wireBuf
 	req.wireTo(&wb)
+	// Text, quick replies and sender actions are written by hand; attachments and
+	// templates go through encoding/json with the wire form built again on the
+	// heap, so that wb stays on the stack for the others.
 	b, ok := wb.appendJSON(buf.AvailableBuffer(), req.Message != nil)
 	if ok {
 		buf.Write(b)
