@@ -27,7 +27,8 @@ import (
 // every finished entry is removed. roundtrips/delivery counts the commands and
 // pipelines the client sent (each one round trip), background work included;
 // redis-cpu-ns/op is the CPU time the Redis server spent per delivery (INFO cpu),
-// which tells its work from the round trip's.
+// which tells its work from the round trip's. ids-only is the floor under the
+// intake's time: one script that only records the delivery's ids.
 // bench/run reports it in BENCHMARKS.md; by hand:
 //
 //	REDIS_URL=redis://127.0.0.1:6390/0 go test -run '^$' -bench WebhookIntake -count 10 . | benchstat -
@@ -43,6 +44,11 @@ func BenchmarkWebhookIntake(b *testing.B) {
 		}
 		b.ReportMetric(float64(serverCPU(b, c)-cpu)/float64(b.N), "redis-cpu-ns/op")
 	})
+	for _, events := range []int{1, 100} {
+		b.Run(fmt.Sprintf("ids-only/events=%d", events), func(b *testing.B) {
+			benchIDsOnly(b, c, events)
+		})
+	}
 	for _, events := range []int{1, 100} {
 		b.Run(fmt.Sprintf("events=%d", events), func(b *testing.B) {
 			st := newStore(b, c, redisstore.WithPrefix(freshPrefix(b, c)))
@@ -96,6 +102,43 @@ func BenchmarkWebhookIntake(b *testing.B) {
 			b.ReportMetric(float64(delivered*events)/b.Elapsed().Seconds(), "events/s")
 		})
 	}
+}
+
+// idsOnlyScript is the least a Redis intake that remembers each event's id can
+// do in one round trip: SET NX with the dedupe TTL for every id, nothing else.
+//
+// KEYS: the ids. ARGV[1]: the TTL in milliseconds.
+var idsOnlyScript = redis.NewScript(`
+local out = {}
+for i = 1, #KEYS do
+  if redis.call('SET', KEYS[i], '1', 'PX', ARGV[1], 'NX') then out[i] = 1 else out[i] = 0 end
+end
+return out
+`)
+
+// benchIDsOnly runs idsOnlyScript on events new ids per op, ids as long as the
+// store's dedupe keys: the floor under the fleet intake's time, which no layout of
+// the inbox and windows can go below.
+func benchIDsOnly(b *testing.B, c *redis.Client, events int) {
+	ctx := context.Background()
+	prefix := freshPrefix(b, c)
+	ttl := (24 * time.Hour).Milliseconds()
+	keys := make([]string, events)
+	pad := strings.Repeat("x", 60)
+	cpu := serverCPU(b, c)
+	n := 0
+	for b.Loop() {
+		for i := range keys {
+			keys[i] = prefix + ":d:m_bench_" + strconv.Itoa(n) + "_" + pad
+			n++
+		}
+		if err := idsOnlyScript.Run(ctx, c, keys, ttl).Err(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(serverCPU(b, c)-cpu)/float64(b.N), "redis-cpu-ns/op")
+	b.ReportMetric(1, "roundtrips/delivery")
+	b.ReportMetric(float64(b.N*events)/b.Elapsed().Seconds(), "events/s")
 }
 
 // serverCPU is the CPU time the Redis server has used so far (INFO cpu: user and
