@@ -20,7 +20,7 @@ func (s *Store) FirstSeen(ctx context.Context, key string, ttl time.Duration) (b
 	now := s.now()
 	exp := now.Add(ttl)
 	n, err := firstSeenScript.Run(ctx, s.rdb, []string{s.dedupeKey(key)},
-		secs(now), nanos(now), secs(exp), nanos(exp), ttlMillis(ttl)).Int()
+		clockPair(now), clockPair(exp), ttlMillis(ttl)).Int()
 	if err != nil {
 		return false, wrap("FirstSeen", err)
 	}

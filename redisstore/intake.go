@@ -48,10 +48,9 @@ func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, er
 	now := s.now()
 	exp := now.Add(d.TTL)
 	keys := append(s.inboxKeys(), make([]string, 0, len(d.Keys)+len(d.Actions))...)
-	args := make([]any, 0, 14+6*len(d.Actions)+len(d.Done))
+	args := make([]any, 0, 10+6*len(d.Actions)+len(d.Done))
 	args = append(args, s.entryPrefix(), d.Body, stamp(d.Received), d.Lease.Owner, stamp(d.Lease.Until),
-		secs(now), nanos(now), secs(exp), nanos(exp), ttlMillis(d.TTL), len(d.Keys),
-		string(store.ActionMessage), string(store.ActionAdClick), len(d.Done))
+		clockPair(now), clockPair(exp), ttlMillis(d.TTL), len(d.Keys), len(d.Done))
 	for _, k := range d.Keys {
 		keys = append(keys, s.dedupeKey(k))
 	}

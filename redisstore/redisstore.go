@@ -85,6 +85,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -238,8 +239,16 @@ func checkPage(op, field, page string) error {
 
 // Times travel to Lua as two integers, seconds and nanoseconds: Lua's numbers are
 // doubles, exact to 2^53, which nanoseconds since 1970 are not.
-func secs(t time.Time) string  { return fmt.Sprint(t.Unix()) }
-func nanos(t time.Time) string { return fmt.Sprint(t.Nanosecond()) }
+func secs(t time.Time) string  { return strconv.FormatInt(t.Unix(), 10) }
+func nanos(t time.Time) string { return strconv.Itoa(t.Nanosecond()) }
+
+// clockPair is t as "<seconds>:<nanoseconds>", the form of a dedupe key's expiry.
+func clockPair(t time.Time) string {
+	b := make([]byte, 0, 32)
+	b = strconv.AppendInt(b, t.Unix(), 10)
+	b = append(b, ':')
+	return string(strconv.AppendInt(b, int64(t.Nanosecond()), 10))
+}
 
 // ttlMillis is d in whole milliseconds, rounded up and at least 1, for PX/PEXPIRE.
 func ttlMillis(d time.Duration) int64 {

@@ -31,22 +31,31 @@ end
 `
 
 // luaWindow is store.Window.Apply on one window hash, extending its keep-until time
-// and TTL: record_action(key, kind, at_s, at_n, keep_s, keep_n, ttl_ms, message
-// kind, ad kind). It reads the hash once and writes it at most once.
+// and TTL: record_action(key, kind, at_s, at_n, keep_s, keep_n, ttl_ms). It reads
+// the hash once and writes it at most once. The usual action, a message later than
+// everything the window holds, is written by one HSET of its own: building the
+// field list in a table costs the server more than the write.
 const luaWindow = `
-local function record_action(k, kind, at_s, at_n, keep_s, keep_n, ttl, msg, ad)
+local MSG, AD = '` + string(store.ActionMessage) + `', '` + string(store.ActionAdClick) + `'
+local function record_action(k, kind, at_s, at_n, keep_s, keep_n, ttl)
   local h = redis.call('HMGET', k, 'la_s', 'la_n', 'lm_s', 'lm_n', 'lad_s', 'lad_n', 'ku_s', 'ku_n')
+  local la = not h[1] or lt(h[1], h[2], at_s, at_n)
+  local extend = not h[7] or lt(h[7], h[8], keep_s, keep_n)
+  if la and extend and kind == MSG and (not h[3] or lt(h[3], h[4], at_s, at_n)) then
+    redis.call('HSET', k, 'la_k', kind, 'la_s', at_s, 'la_n', at_n, 'lm_s', at_s, 'lm_n', at_n, 'ku_s', keep_s, 'ku_n', keep_n)
+    redis.call('PEXPIRE', k, ttl)
+    return
+  end
   local f = {}
-  if not h[1] or lt(h[1], h[2], at_s, at_n) then
+  if la then
     f[#f + 1], f[#f + 2], f[#f + 3], f[#f + 4], f[#f + 5], f[#f + 6] = 'la_k', kind, 'la_s', at_s, 'la_n', at_n
   end
-  if kind == msg and (not h[3] or lt(h[3], h[4], at_s, at_n)) then
+  if kind == MSG and (not h[3] or lt(h[3], h[4], at_s, at_n)) then
     f[#f + 1], f[#f + 2], f[#f + 3], f[#f + 4] = 'lm_s', at_s, 'lm_n', at_n
   end
-  if kind == ad and (not h[5] or lt(h[5], h[6], at_s, at_n)) then
+  if kind == AD and (not h[5] or lt(h[5], h[6], at_s, at_n)) then
     f[#f + 1], f[#f + 2], f[#f + 3], f[#f + 4] = 'lad_s', at_s, 'lad_n', at_n
   end
-  local extend = not h[7] or lt(h[7], h[8], keep_s, keep_n)
   if extend then
     f[#f + 1], f[#f + 2], f[#f + 3], f[#f + 4] = 'ku_s', keep_s, 'ku_n', keep_n
   end
@@ -58,25 +67,25 @@ end
 
 // recordActionScript records one action in one window hash.
 //
-// KEYS[1] window hash. ARGV: kind, at_s, at_n, keep_s, keep_n, ttl_ms,
-// message kind, ad kind.
+// KEYS[1] window hash. ARGV: kind, at_s, at_n, keep_s, keep_n, ttl_ms.
 var recordActionScript = redis.NewScript(luaTime + luaWindow + `
-record_action(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8])
+record_action(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
 return 1
 `)
 
 // luaDedupe records a dedupe key unless it is there and unexpired, and says
-// whether it was new: first_seen(key, now_s, now_n, exp_s, exp_n, ttl_ms). A new
-// key costs one command; a key Redis still holds is looked at, and taken over when
-// it expired by the caller's clock.
+// whether it was new: first_seen(key, now, expiry, ttl_ms), now and expiry as
+// "<seconds>:<nanoseconds>" (see clockPair), the form the key holds its expiry in.
+// A new key costs one command; a key Redis still holds is looked at, and taken
+// over when it expired by the caller's clock.
 const luaDedupe = `
-local function first_seen(k, now_s, now_n, exp_s, exp_n, ttl)
-  local exp = exp_s .. ':' .. exp_n
+local function first_seen(k, now, exp, ttl)
   if redis.call('SET', k, exp, 'PX', ttl, 'NX') then return 1 end
   local v = redis.call('GET', k)
   if v then
     local s, n = string.match(v, '^(-?%d+):(%d+)$')
-    if s and lt(now_s, now_n, s, n) then return 0 end
+    local ns, nn = string.match(now, '^(-?%d+):(%d+)$')
+    if s and ns and lt(ns, nn, s, n) then return 0 end
   end
   redis.call('SET', k, exp, 'PX', ttl)
   return 1
@@ -85,9 +94,9 @@ end
 
 // firstSeenScript is store.Dedupe.FirstSeen.
 //
-// KEYS[1] dedupe key. ARGV: now_s, now_n, exp_s, exp_n, ttl_ms.
+// KEYS[1] dedupe key. ARGV: now, expiry, ttl_ms.
 var firstSeenScript = redis.NewScript(luaTime + luaDedupe + `
-return first_seen(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
+return first_seen(KEYS[1], ARGV[1], ARGV[2], ARGV[3])
 `)
 
 // putTokenScript replaces a token hash and files it under its user, its topic
@@ -463,20 +472,20 @@ return 1
 // key.
 //
 // KEYS: the inbox keys (see luaInbox), then nk dedupe keys, then a window hash per
-// action. ARGV: entry prefix, body, received, owner, lease until, now_s, now_n,
-// exp_s, exp_n, ttl_ms, nk, message kind, ad kind, nd, then per action: kind,
-// at_s, at_n, keep_s, keep_n, ttl_ms; then nd ids of finished entries.
+// action. ARGV: entry prefix, body, received, owner, lease until, now, expiry,
+// ttl_ms (see luaDedupe), nk, nd, then per action: kind, at_s, at_n, keep_s,
+// keep_n, ttl_ms; then nd ids of finished entries.
 var admitScript = redis.NewScript(luaInbox + luaDedupe + luaWindow + `
-local nk, nd = tonumber(ARGV[11]), tonumber(ARGV[14])
+local nk, nd = tonumber(ARGV[9]), tonumber(ARGV[10])
 local out, any = {''}, false
 for i = 1, nk do
-  local n = first_seen(KEYS[7 + i], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10])
+  local n = first_seen(KEYS[7 + i], ARGV[6], ARGV[7], ARGV[8])
   out[i + 1] = n
   any = any or n == 1
 end
-local a = 15
+local a = 11
 for i = 8 + nk, #KEYS do
-  record_action(KEYS[i], ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[12], ARGV[13])
+  record_action(KEYS[i], ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5])
   a = a + 6
 end
 if any then out[1] = append_entry(ARGV[2], ARGV[3], ARGV[4], ARGV[5]) end

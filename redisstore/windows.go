@@ -21,8 +21,7 @@ func (s *Store) RecordAction(ctx context.Context, page, user string, a store.Act
 	if err := checkPage("RecordAction", "page", page); err != nil {
 		return err
 	}
-	args := appendActionArgs(make([]any, 0, 8), a, s.now())
-	args = append(args, string(store.ActionMessage), string(store.ActionAdClick))
+	args := appendActionArgs(make([]any, 0, 6), a, s.now())
 	err := recordActionScript.Run(ctx, s.rdb, []string{s.windowKey(page, user)}, args...).Err()
 	return wrap("RecordAction", err)
 }
