@@ -1,9 +1,9 @@
-# Every test of every module, with the race detector (starts Redis when installed).
+# Every test of every module, with the race detector (starts Redis and a Redis Cluster when installed).
 .PHONY: test test-script demo
 test:
 	scripts/test
 
-# scripts/test's own check: its exit status and Redis summary with and without Redis.
+# scripts/test's own check: its exit status and Redis and Redis Cluster summary with and without them.
 test-script:
 	scripts/test-redis-check
 

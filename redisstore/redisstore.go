@@ -56,6 +56,14 @@
 // more to do. Renew takes 256 ids per script; Append, Release, Done and Redrive
 // are one script each, O(log N).
 //
+// # Redis Cluster
+//
+// The store is tested against a real Redis Cluster of 3 masters: the conformance
+// suite, a webhook configured for a fleet, and Admit, which takes several steps
+// there. Those tests run when REDIS_CLUSTER_ADDRS names the cluster's masters
+// (host:port, comma-separated), and skip otherwise; the repository's scripts/test
+// starts such a cluster for its run when redis-server and redis-cli are installed.
+//
 // # Deadlines
 //
 // Every call honours its context's deadline and cancellation, even while Redis

@@ -37,7 +37,6 @@ func client(tb testing.TB) *redis.Client {
 	return c
 }
 
-// freshPrefix returns a prefix no other test uses, and deletes its keys at the end.
 // newStore is a store on c built with opts, failing tb when they are refused.
 func newStore(tb testing.TB, c redis.UniversalClient, opts ...redisstore.Option) *redisstore.Store {
 	tb.Helper()
@@ -48,11 +47,17 @@ func newStore(tb testing.TB, c redis.UniversalClient, opts ...redisstore.Option)
 	return s
 }
 
-func freshPrefix(tb testing.TB, c *redis.Client) string {
-	tb.Helper()
+// randomPrefix is a key prefix no other test uses.
+func randomPrefix() string {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
-	prefix := "mtest-" + hex.EncodeToString(b)
+	return "mtest-" + hex.EncodeToString(b)
+}
+
+// freshPrefix returns a prefix no other test uses, and deletes its keys at the end.
+func freshPrefix(tb testing.TB, c *redis.Client) string {
+	tb.Helper()
+	prefix := randomPrefix()
 	tb.Cleanup(func() {
 		ctx := context.Background()
 		iter := c.Scan(ctx, 0, prefix+":*", 1000).Iterator()
