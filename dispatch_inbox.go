@@ -222,15 +222,19 @@ func (c *webhookCore) runEntry(ctx context.Context, e store.InboxEntry, wait boo
 		return nil, 0, err
 	}
 	b := &batch{inboxID: e.ID, replay: true, attempts: e.Attempts}
+	var done chan struct{}
 	if wait {
-		b.done = make(chan struct{})
+		done = make(chan struct{})
+		b.done = done
 	}
 	c.hold(b)
+	// Once queued, b is the workers': they may finish it, and put it on the free
+	// list for another delivery, before enqueue returns.
 	if err := c.enqueue(evs, b); err != nil {
 		c.unhold(b)
 		return nil, 0, err
 	}
-	return b.done, len(evs), nil
+	return done, len(evs), nil
 }
 
 // settleEntry tells the inbox how the events of b's entry went.
