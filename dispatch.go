@@ -238,6 +238,18 @@ func (c *webhookCore) admit(ctx context.Context, n int, deadline time.Time) erro
 	}
 }
 
+// room is how many events admit takes now without waiting, at least one while the
+// queue is empty (admit takes a batch of any size then), and whether the webhook is
+// closed (admit takes nothing).
+func (c *webhookCore) room() (n int, closed bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.queued == 0 {
+		return max(c.queueLimit, 1), c.closed
+	}
+	return max(c.queueLimit-c.queued, 0), c.closed
+}
+
 // release gives back room admitted for events that will not be enqueued.
 func (c *webhookCore) release(n int) {
 	c.mu.Lock()

@@ -74,10 +74,15 @@ func (c *webhookCore) unhold(b *batch) {
 }
 
 // sweep renews leases and runs due entries until Shutdown has drained.
+//
+// A full queue is back-pressure, not a fault: due entries wait in the inbox until
+// there is room. The error handler hears of it once per spell, at the first sweep
+// that finds the queue full; a sweep that finds room ends the spell.
 func (c *webhookCore) sweep() {
 	defer c.wg.Done()
 	t := time.NewTimer(c.lease / 3)
 	defer t.Stop()
+	full := false
 	for {
 		select {
 		case <-c.sweepStop:
@@ -90,9 +95,11 @@ func (c *webhookCore) sweep() {
 		closed := c.closed
 		c.mu.Unlock()
 		if !closed {
-			if _, _, err := c.claimDue(c.storeCtx, false); err != nil {
+			_, _, err := c.claimDue(c.storeCtx, false)
+			if err != nil && !(full && errors.Is(err, errNoRoom)) {
 				c.report(c.storeCtx, nil, err)
 			}
+			full = errors.Is(err, errNoRoom)
 		}
 		t.Reset(c.nextSweep())
 	}
@@ -163,14 +170,29 @@ func (c *webhookCore) renewHeld() {
 }
 
 // claimDue claims free, due entries and queues their events. With wait (Replay) it
-// waits for queue room and returns the channels closed when each entry is finished;
-// without (the sweeper) it takes only what fits now and hands the rest back.
+// waits for queue room and returns the channels closed when each entry is finished.
+// Without (the sweeper) it claims no more entries than the queue has room for
+// events now, none when it has no room (errNoRoom), and hands back what turns out
+// not to fit (an entry may hold several events).
 func (c *webhookCore) claimDue(ctx context.Context, wait bool) (int, []chan struct{}, error) {
 	n := 0
 	var dones []chan struct{}
 	for {
+		page := claimPage
+		if !wait {
+			// Every entry holds at least one event. Claiming more than fits
+			// would only take leases to hand them back.
+			room, closed := c.room()
+			switch {
+			case closed: // Shutdown: the entries are the next owner's
+				return n, dones, nil
+			case room == 0:
+				return n, dones, errNoRoom
+			}
+			page = min(page, room)
+		}
 		now := c.clock()
-		es, err := c.inbox.Claim(ctx, store.Lease{Owner: c.owner, Until: now.Add(c.lease)}, now, claimPage)
+		es, err := c.inbox.Claim(ctx, store.Lease{Owner: c.owner, Until: now.Add(c.lease)}, now, page)
 		if err != nil {
 			return n, dones, fmt.Errorf("messenger: claiming inbox entries: %w", err)
 		}
@@ -188,14 +210,14 @@ func (c *webhookCore) claimDue(ctx context.Context, wait bool) (int, []chan stru
 				dones = append(dones, done)
 			}
 		}
-		if len(es) < claimPage {
+		if len(es) < page {
 			return n, dones, nil
 		}
 	}
 }
 
-// errNoRoom stops a sweep when the queue is full; the entries go back to the inbox.
-var errNoRoom = errors.New("messenger: webhook queue is full")
+// errNoRoom stops a sweep when the queue is full; due entries stay in the inbox.
+var errNoRoom = errors.New("messenger: webhook queue is full; due inbox entries wait until it has room")
 
 // runEntry queues the events of a claimed entry.
 func (c *webhookCore) runEntry(ctx context.Context, e store.InboxEntry, wait bool) (chan struct{}, int, error) {

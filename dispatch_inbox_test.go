@@ -651,3 +651,147 @@ func TestWebhookOneAttemptDeadLettersAtOnce(t *testing.T) {
 		t.Errorf("pending = %+v, want none", pending)
 	}
 }
+
+// claimCounter is a memory store that counts the Claim and Release calls the
+// webhook makes of it as an inbox.
+type claimCounter struct {
+	*memstore.Store
+	claims, releases atomic.Int32
+}
+
+func (c *claimCounter) Claim(ctx context.Context, l store.Lease, now time.Time, max int) ([]store.InboxEntry, error) {
+	c.claims.Add(1)
+	return c.Store.Claim(ctx, l, now, max)
+}
+
+func (c *claimCounter) Release(ctx context.Context, id, owner string, r store.Release) error {
+	c.releases.Add(1)
+	return c.Store.Release(ctx, id, owner, r)
+}
+
+// A full queue is back-pressure: the sweeper claims nothing while there is no room
+// (a claim would only be handed back), tells the error handler once per spell of
+// full queue rather than on every sweep, and runs the waiting entries, each once,
+// when room frees up.
+func TestWebhookSweeperWaitsForRoom(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st := &claimCounter{Store: storetest.NewMemory(t)}
+		var errs sink
+		const limit = 4
+		w := newTestWebhook(t, WithInbox(st), WithDedupe(st), WithWindows(st),
+			WithQueueLimit(limit), WithConcurrency(1), WithErrorHandler(errs.onError))
+		var mu sync.Mutex
+		gate := make(chan struct{})
+		runs := map[string]int{}
+		w.OnEvent(func(_ context.Context, ev Event) error {
+			mu.Lock()
+			g := gate
+			runs[ev.(*MessageEvent).Message.MID]++
+			mu.Unlock()
+			<-g
+			return nil
+		})
+		// An instance that stopped left entries behind; their leases have run out.
+		orphan := func(mid string) {
+			t.Helper()
+			gone := store.Lease{Owner: "stopped", Until: time.Now()}
+			if _, err := st.Append(context.Background(), messageBody(t, "p", "o/"+mid+"/1"), time.Now(), gone); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fill := func(round int) {
+			t.Helper()
+			specs := make([]string, limit)
+			for i := range specs {
+				specs[i] = fmt.Sprintf("u%d/r%dm%d/%d", i, round, i, i+1)
+			}
+			if code := postSigned(w, messageBody(t, "p", specs...)); code != 200 {
+				t.Fatalf("status %d", code)
+			}
+		}
+		sweeps := func(n int) {
+			for range n {
+				time.Sleep(DefaultInboxLease / 3)
+				synctest.Wait()
+			}
+		}
+		noRoomReports := func() int {
+			t.Helper()
+			_, es := errs.snapshot()
+			n := 0
+			for _, err := range es {
+				if !errors.Is(err, errNoRoom) {
+					t.Errorf("error handler got %v", err)
+					continue
+				}
+				n++
+			}
+			return n
+		}
+
+		fill(1)
+		for _, mid := range []string{"o1", "o2", "o3"} {
+			orphan(mid)
+		}
+		sweeps(5)
+		if n := st.claims.Load(); n != 0 {
+			t.Errorf("Claim called %d times while the queue had no room, want 0", n)
+		}
+		if n := st.releases.Load(); n != 0 {
+			t.Errorf("Release called %d times while the queue had no room, want 0", n)
+		}
+		if n := noRoomReports(); n != 1 {
+			t.Errorf("error handler heard of the full queue %d times over 5 sweeps, want once", n)
+		}
+
+		// Room: the next sweep takes the waiting entries.
+		mu.Lock()
+		close(gate)
+		mu.Unlock()
+		waitIdle(t, w)
+		sweeps(1)
+		waitIdle(t, w)
+		if n := st.claims.Load(); n == 0 {
+			t.Error("no Claim once the queue had room")
+		}
+		if got := pendingIDs(t, st); len(got) != 0 {
+			t.Errorf("pending after the sweep with room = %v, want none", got)
+		}
+
+		// The queue fills up again: a new spell, reported once more.
+		mu.Lock()
+		gate = make(chan struct{})
+		mu.Unlock()
+		fill(2)
+		orphan("o4")
+		claims := st.claims.Load()
+		sweeps(3)
+		if n := st.claims.Load() - claims; n != 0 {
+			t.Errorf("Claim called %d times while the queue was full again, want 0", n)
+		}
+		if n := noRoomReports(); n != 2 {
+			t.Errorf("error handler heard of the full queue %d times over two spells, want twice", n)
+		}
+		mu.Lock()
+		close(gate)
+		mu.Unlock()
+		waitIdle(t, w)
+		sweeps(1)
+		waitIdle(t, w)
+
+		want := map[string]int{"o1": 1, "o2": 1, "o3": 1, "o4": 1}
+		for round := 1; round <= 2; round++ {
+			for i := range limit {
+				want[fmt.Sprintf("r%dm%d", round, i)] = 1
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if diff := cmp.Diff(want, runs); diff != "" {
+			t.Errorf("runs per message (-want +got):\n%s", diff)
+		}
+		if got := pendingIDs(t, st); len(got) != 0 {
+			t.Errorf("pending at the end = %v, want none", got)
+		}
+	})
+}
