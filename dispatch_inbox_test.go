@@ -795,3 +795,28 @@ func TestWebhookSweeperWaitsForRoom(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkWebhookIntake is the webhook row of BenchmarkWebhookSingleMessage and
+// BenchmarkWebhookBatch100 on the fleet path: one memory store as inbox, dedupe and
+// window store, so each delivery goes in through store.Intake. Each op waits for
+// the handlers of its events; its entry is removed by the next op's Admit.
+func BenchmarkWebhookIntake(b *testing.B) {
+	for _, tc := range []struct {
+		name          string
+		body          func(int) []byte
+		events, chunk int
+	}{{"single", singleMessage, 1, 4096}, {"batch100", batch100, 100, 64}} {
+		b.Run(tc.name, func(b *testing.B) {
+			st := storetest.NewMemory(b)
+			w := newTestWebhook(b, WithInbox(st), WithDedupe(st), WithWindows(st))
+			done := make(chan struct{}, tc.events)
+			w.OnEvent(func(context.Context, Event) error { done <- struct{}{}; return nil })
+			benchHandler(b, w, newBenchStream(tc.chunk, tc.body, true), func() {
+				for range tc.events {
+					<-done
+				}
+			})
+			b.StopTimer()
+		})
+	}
+}
