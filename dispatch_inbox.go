@@ -275,8 +275,10 @@ func (c *webhookCore) settleEntry(b *batch) {
 		return
 	}
 	// The entry outlives this run: its events that succeeded must not run again.
-	for _, k := range b.okKeys {
-		c.markDone(c.storeCtx, nil, k)
+	for _, k := range b.keys {
+		if k != "" {
+			c.markDone(c.storeCtx, nil, k)
+		}
 	}
 	if b.dropped || forced {
 		// Shutdown: not the events' fault. The next owner takes the entry at once.

@@ -796,6 +796,63 @@ func TestWebhookSweeperWaitsForRoom(t *testing.T) {
 	})
 }
 
+// On the fleet path too, a Shutdown that runs out of time hands the entry back with
+// what its finished events did kept: the next instance runs the event that was in
+// flight and the one never started, and not the one that succeeded.
+func TestWebhookIntakeShutdownKeepsFinishedEvents(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st := storetest.NewMemory(t)
+		opts := []WebhookOption{WithInbox(st), WithDedupe(st), WithWindows(st)}
+		var s1 sink
+		w1 := newTestWebhook(t, opts...)
+		m2started := make(chan struct{})
+		w1.OnEvent(func(ctx context.Context, ev Event) error {
+			if ev.(*MessageEvent).Message.MID == "m2" {
+				close(m2started)
+				<-ctx.Done()
+				return ctx.Err()
+			}
+			return s1.handle(ctx, ev)
+		})
+		// m1 succeeds, m2 is running when time runs out, m3 (after m2) never starts.
+		body := messageBody(t, "p", "a/m1/1", "b/m2/2", "b/m3/3")
+		if code := postSigned(w1, body); code != 200 {
+			t.Fatalf("status %d", code)
+		}
+		<-m2started
+		synctest.Wait()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if err := w1.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Shutdown = %v", err)
+		}
+		if evs, _ := s1.snapshot(); !cmp.Equal([]string{"m1"}, ids(evs)) {
+			t.Fatalf("first instance handled %v, want m1", ids(evs))
+		}
+		es, err := st.Entries(context.Background(), store.InboxPending)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(es) != 1 || es[0].Owner != "" || es[0].Attempts != 0 {
+			t.Fatalf("inbox after Shutdown = %+v, want the entry handed back, no attempt counted", es)
+		}
+
+		var s2 sink
+		w2 := newTestWebhook(t, opts...)
+		w2.OnEvent(s2.handle)
+		if n, err := w2.Replay(context.Background()); n != 3 || err != nil {
+			t.Fatalf("Replay = %d, %v; want the entry's 3 events", n, err)
+		}
+		evs, _ := s2.snapshot()
+		if diff := cmp.Diff([]string{"m2", "m3"}, ids(evs)); diff != "" {
+			t.Errorf("next instance handled (-want +got):\n%s", diff)
+		}
+		if got := pendingIDs(t, st); len(got) != 0 {
+			t.Errorf("pending after Replay = %v, want none", got)
+		}
+	})
+}
+
 // BenchmarkWebhookIntake is the webhook row of BenchmarkWebhookSingleMessage and
 // BenchmarkWebhookBatch100 on the fleet path: one memory store as inbox, dedupe and
 // window store, so each delivery goes in through store.Intake. Each op waits for
