@@ -452,6 +452,10 @@ func (c *webhookCore) work() {
 		}
 		cv.running = false
 		c.queued--
+		if c.sweepWaits && c.queued <= c.queueLimit/2 {
+			c.sweepWaits = false
+			c.pokeSweeper()
+		}
 		if cv.len() > 0 {
 			cv.inReady = true
 			c.ready.push(cv)

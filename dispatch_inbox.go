@@ -75,14 +75,13 @@ func (c *webhookCore) unhold(b *batch) {
 
 // sweep renews leases and runs due entries until Shutdown has drained.
 //
-// A full queue is back-pressure, not a fault: due entries wait in the inbox until
-// there is room. The error handler hears of it once per spell, at the first sweep
-// that finds the queue full; a sweep that finds room ends the spell.
+// A full queue is back-pressure, not a fault: due entries wait in the inbox, and
+// the error handler hears nothing of it. The worker that frees half the queue
+// wakes the sweeper for them (work).
 func (c *webhookCore) sweep() {
 	defer c.wg.Done()
 	t := time.NewTimer(c.lease / 3)
 	defer t.Stop()
-	full := false
 	for {
 		select {
 		case <-c.sweepStop:
@@ -96,10 +95,13 @@ func (c *webhookCore) sweep() {
 		c.mu.Unlock()
 		if !closed {
 			_, _, err := c.claimDue(c.storeCtx, false)
-			if err != nil && !(full && errors.Is(err, errNoRoom)) {
+			if errors.Is(err, errNoRoom) {
+				c.mu.Lock()
+				c.sweepWaits = true
+				c.mu.Unlock()
+			} else if err != nil {
 				c.report(c.storeCtx, nil, err)
 			}
-			full = errors.Is(err, errNoRoom)
 		}
 		t.Reset(c.nextSweep())
 	}
@@ -217,7 +219,7 @@ func (c *webhookCore) claimDue(ctx context.Context, wait bool) (int, []chan stru
 }
 
 // errNoRoom stops a sweep when the queue is full; due entries stay in the inbox.
-var errNoRoom = errors.New("messenger: webhook queue is full; due inbox entries wait until it has room")
+var errNoRoom = errors.New("messenger: webhook queue is full")
 
 // runEntry queues the events of a claimed entry.
 func (c *webhookCore) runEntry(ctx context.Context, e store.InboxEntry, wait bool) (chan struct{}, int, error) {
