@@ -49,16 +49,18 @@ type batch struct {
 	inboxID    string
 	replay     bool          // claimed from the inbox: skip events already done
 	admitted   bool          // taken in by store.Intake: keys claimed, windows recorded
-	keys       []string      // with admitted, the events' dedupe keys, in order
 	completing bool          // handed to the completer, which closes done
 	attempts   int           // failed runs of the inbox entry before this one
 	dropped    bool          // some event was dropped at shutdown: hand the entry back
 	done       chan struct{} // Replay waits on it; nil for POSTs
 	// The events of an inbox entry whose handlers failed, each with its first error.
 	failures []eventFailure
-	// The dedupe keys of events that succeeded, for an admitted batch whose entry
-	// is not completed: they get done marks so a later run skips them.
-	okKeys []string
+	// With admitted, the events' dedupe keys, in order. The key of an event that
+	// failed or was dropped is blanked then (job.notOK), so if the entry outlives
+	// this run, the keys left are those of the events that succeeded: they get done
+	// marks so a later run skips them (settleEntry). The usual run, in which all
+	// succeed and the entry is completed, costs nothing for them.
+	keys []string
 }
 
 type eventFailure struct {
@@ -70,8 +72,17 @@ type job struct {
 	ev  Event
 	b   *batch
 	key string // the event's dedupe key when the intake already made it
+	i   int    // the event's place in its batch
 	at  int64  // order within the conversation: event time, else entry time (ms)
 	seq uint64 // arrival order, so equal times are handled first come, first served
+}
+
+// notOK blanks the key of an admitted event that failed or was dropped (batch.keys).
+// Callers hold mu.
+func (j *job) notOK() {
+	if j.b.admitted {
+		j.b.keys[j.i] = ""
+	}
 }
 
 type convKey struct{ page, user string }
@@ -238,6 +249,18 @@ func (c *webhookCore) admit(ctx context.Context, n int, deadline time.Time) erro
 	}
 }
 
+// room is how many events admit takes now without waiting, at least one while the
+// queue is empty (admit takes a batch of any size then), and whether the webhook is
+// closed (admit takes nothing).
+func (c *webhookCore) room() (n int, closed bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.queued == 0 {
+		return max(c.queueLimit, 1), c.closed
+	}
+	return max(c.queueLimit-c.queued, 0), c.closed
+}
+
 // release gives back room admitted for events that will not be enqueued.
 func (c *webhookCore) release(n int) {
 	c.mu.Lock()
@@ -302,7 +325,7 @@ func (c *webhookCore) queueLocked(evs []Event, b *batch) {
 			cv = c.newConv(k)
 			c.convs[k] = cv
 		}
-		j := job{ev: ev, b: b, at: at}
+		j := job{ev: ev, b: b, i: i, at: at}
 		if b.keys != nil {
 			j.key = b.keys[i]
 		}
@@ -420,17 +443,19 @@ func (c *webhookCore) work() {
 		cv.running = true
 		c.mu.Unlock()
 
-		key, err := c.handle(&j)
+		_, err := c.handle(&j)
 
 		c.mu.Lock()
-		if err == nil && j.b.admitted && key != "" {
-			j.b.okKeys = append(j.b.okKeys, key)
-		}
 		if err != nil && j.b.inboxID != "" {
 			j.b.failures = append(j.b.failures, eventFailure{j.ev, err})
+			j.notOK()
 		}
 		cv.running = false
 		c.queued--
+		if c.sweepWaits && c.queued <= c.queueLimit/2 {
+			c.sweepWaits = false
+			c.pokeSweeper()
+		}
 		if cv.len() > 0 {
 			cv.inReady = true
 			c.ready.push(cv)
@@ -550,6 +575,7 @@ func (c *webhookCore) dropQueued() {
 	var finished []*batch
 	for _, j := range dropped {
 		j.b.dropped = true
+		j.notOK()
 		if j.b.left--; j.b.left == 0 {
 			finished = append(finished, j.b)
 		}

@@ -74,6 +74,10 @@ func (c *webhookCore) unhold(b *batch) {
 }
 
 // sweep renews leases and runs due entries until Shutdown has drained.
+//
+// A full queue is back-pressure, not a fault: due entries wait in the inbox, and
+// the error handler hears nothing of it. The worker that frees half the queue
+// wakes the sweeper for them (work).
 func (c *webhookCore) sweep() {
 	defer c.wg.Done()
 	t := time.NewTimer(c.lease / 3)
@@ -90,7 +94,12 @@ func (c *webhookCore) sweep() {
 		closed := c.closed
 		c.mu.Unlock()
 		if !closed {
-			if _, _, err := c.claimDue(c.storeCtx, false); err != nil {
+			_, _, err := c.claimDue(c.storeCtx, false)
+			if errors.Is(err, errNoRoom) {
+				c.mu.Lock()
+				c.sweepWaits = true
+				c.mu.Unlock()
+			} else if err != nil {
 				c.report(c.storeCtx, nil, err)
 			}
 		}
@@ -163,14 +172,29 @@ func (c *webhookCore) renewHeld() {
 }
 
 // claimDue claims free, due entries and queues their events. With wait (Replay) it
-// waits for queue room and returns the channels closed when each entry is finished;
-// without (the sweeper) it takes only what fits now and hands the rest back.
+// waits for queue room and returns the channels closed when each entry is finished.
+// Without (the sweeper) it claims no more entries than the queue has room for
+// events now, none when it has no room (errNoRoom), and hands back what turns out
+// not to fit (an entry may hold several events).
 func (c *webhookCore) claimDue(ctx context.Context, wait bool) (int, []chan struct{}, error) {
 	n := 0
 	var dones []chan struct{}
 	for {
+		page := claimPage
+		if !wait {
+			// Every entry holds at least one event. Claiming more than fits
+			// would only take leases to hand them back.
+			room, closed := c.room()
+			switch {
+			case closed: // Shutdown: the entries are the next owner's
+				return n, dones, nil
+			case room == 0:
+				return n, dones, errNoRoom
+			}
+			page = min(page, room)
+		}
 		now := c.clock()
-		es, err := c.inbox.Claim(ctx, store.Lease{Owner: c.owner, Until: now.Add(c.lease)}, now, claimPage)
+		es, err := c.inbox.Claim(ctx, store.Lease{Owner: c.owner, Until: now.Add(c.lease)}, now, page)
 		if err != nil {
 			return n, dones, fmt.Errorf("messenger: claiming inbox entries: %w", err)
 		}
@@ -188,13 +212,13 @@ func (c *webhookCore) claimDue(ctx context.Context, wait bool) (int, []chan stru
 				dones = append(dones, done)
 			}
 		}
-		if len(es) < claimPage {
+		if len(es) < page {
 			return n, dones, nil
 		}
 	}
 }
 
-// errNoRoom stops a sweep when the queue is full; the entries go back to the inbox.
+// errNoRoom stops a sweep when the queue is full; due entries stay in the inbox.
 var errNoRoom = errors.New("messenger: webhook queue is full")
 
 // runEntry queues the events of a claimed entry.
@@ -222,15 +246,19 @@ func (c *webhookCore) runEntry(ctx context.Context, e store.InboxEntry, wait boo
 		return nil, 0, err
 	}
 	b := &batch{inboxID: e.ID, replay: true, attempts: e.Attempts}
+	var done chan struct{}
 	if wait {
-		b.done = make(chan struct{})
+		done = make(chan struct{})
+		b.done = done
 	}
 	c.hold(b)
+	// Once queued, b is the workers': they may finish it, and put it on the free
+	// list for another delivery, before enqueue returns.
 	if err := c.enqueue(evs, b); err != nil {
 		c.unhold(b)
 		return nil, 0, err
 	}
-	return b.done, len(evs), nil
+	return done, len(evs), nil
 }
 
 // settleEntry tells the inbox how the events of b's entry went.
@@ -249,8 +277,10 @@ func (c *webhookCore) settleEntry(b *batch) {
 		return
 	}
 	// The entry outlives this run: its events that succeeded must not run again.
-	for _, k := range b.okKeys {
-		c.markDone(c.storeCtx, nil, k)
+	for _, k := range b.keys {
+		if k != "" {
+			c.markDone(c.storeCtx, nil, k)
+		}
 	}
 	if b.dropped || forced {
 		// Shutdown: not the events' fault. The next owner takes the entry at once.

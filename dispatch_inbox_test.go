@@ -651,3 +651,218 @@ func TestWebhookOneAttemptDeadLettersAtOnce(t *testing.T) {
 		t.Errorf("pending = %+v, want none", pending)
 	}
 }
+
+// claimCounter is a memory store that counts the Claim and Release calls the
+// webhook makes of it as an inbox.
+type claimCounter struct {
+	*memstore.Store
+	claims, releases atomic.Int32
+}
+
+func (c *claimCounter) Claim(ctx context.Context, l store.Lease, now time.Time, max int) ([]store.InboxEntry, error) {
+	c.claims.Add(1)
+	return c.Store.Claim(ctx, l, now, max)
+}
+
+func (c *claimCounter) Release(ctx context.Context, id, owner string, r store.Release) error {
+	c.releases.Add(1)
+	return c.Store.Release(ctx, id, owner, r)
+}
+
+// A full queue is back-pressure: the sweeper claims nothing while there is no room
+// (a claim would only be handed back), tells the error handler nothing, and runs
+// the waiting entries, each once, as soon as the workers free half the queue, not
+// at its next round.
+func TestWebhookSweeperWaitsForRoom(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st := &claimCounter{Store: storetest.NewMemory(t)}
+		var errs sink
+		const limit = 4
+		w := newTestWebhook(t, WithInbox(st), WithDedupe(st), WithWindows(st),
+			WithQueueLimit(limit), WithConcurrency(1), WithErrorHandler(errs.onError))
+		var mu sync.Mutex
+		gate := make(chan struct{})
+		runs := map[string]int{}
+		w.OnEvent(func(_ context.Context, ev Event) error {
+			mu.Lock()
+			g := gate
+			runs[ev.(*MessageEvent).Message.MID]++
+			mu.Unlock()
+			<-g
+			return nil
+		})
+		open := func() {
+			mu.Lock()
+			close(gate)
+			mu.Unlock()
+		}
+		// An instance that stopped left entries behind; their leases have run out.
+		orphan := func(mid string) {
+			t.Helper()
+			gone := store.Lease{Owner: "stopped", Until: time.Now()}
+			if _, err := st.Append(context.Background(), messageBody(t, "p", "o/"+mid+"/1"), time.Now(), gone); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fill := func(round int) {
+			t.Helper()
+			specs := make([]string, limit)
+			for i := range specs {
+				specs[i] = fmt.Sprintf("u%d/r%dm%d/%d", i, round, i, i+1)
+			}
+			if code := postSigned(w, messageBody(t, "p", specs...)); code != 200 {
+				t.Fatalf("status %d", code)
+			}
+		}
+		sweeps := func(n int) {
+			for range n {
+				time.Sleep(DefaultInboxLease / 3)
+				synctest.Wait()
+			}
+		}
+		// Room frees up between two rounds of the sweeper: what runs then was
+		// woken by the workers.
+		roomMidRound := func() {
+			t.Helper()
+			time.Sleep(DefaultInboxLease / 6)
+			start := time.Now()
+			open()
+			waitIdle(t, w)
+			if waited := time.Since(start); waited >= DefaultInboxLease/6 {
+				t.Errorf("the waiting entries ran %v after room freed up, want before the sweeper's next round (%v)", waited, DefaultInboxLease/6)
+			}
+		}
+
+		fill(1)
+		for _, mid := range []string{"o1", "o2", "o3"} {
+			orphan(mid)
+		}
+		sweeps(5)
+		if n := st.claims.Load(); n != 0 {
+			t.Errorf("Claim called %d times while the queue had no room, want 0", n)
+		}
+		if n := st.releases.Load(); n != 0 {
+			t.Errorf("Release called %d times while the queue had no room, want 0", n)
+		}
+		roomMidRound()
+		if n := st.claims.Load(); n == 0 {
+			t.Error("no Claim once the queue had room")
+		}
+		if got := pendingIDs(t, st); len(got) != 0 {
+			t.Errorf("pending once the queue had room = %v, want none", got)
+		}
+
+		// The queue fills up again, and empties again.
+		mu.Lock()
+		gate = make(chan struct{})
+		mu.Unlock()
+		fill(2)
+		orphan("o4")
+		claims := st.claims.Load()
+		sweeps(3)
+		if n := st.claims.Load() - claims; n != 0 {
+			t.Errorf("Claim called %d times while the queue was full again, want 0", n)
+		}
+		roomMidRound()
+
+		if _, es := errs.snapshot(); len(es) != 0 {
+			t.Errorf("error handler heard %v, want nothing: a full queue is not a fault", es)
+		}
+		want := map[string]int{"o1": 1, "o2": 1, "o3": 1, "o4": 1}
+		for round := 1; round <= 2; round++ {
+			for i := range limit {
+				want[fmt.Sprintf("r%dm%d", round, i)] = 1
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if diff := cmp.Diff(want, runs); diff != "" {
+			t.Errorf("runs per message (-want +got):\n%s", diff)
+		}
+		if got := pendingIDs(t, st); len(got) != 0 {
+			t.Errorf("pending at the end = %v, want none", got)
+		}
+	})
+}
+
+// On the fleet path too, a Shutdown that runs out of time hands the entry back with
+// what its finished events did kept: the next instance runs the event that was in
+// flight and the one never started, and not the one that succeeded.
+func TestWebhookIntakeShutdownKeepsFinishedEvents(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st := storetest.NewMemory(t)
+		opts := []WebhookOption{WithInbox(st), WithDedupe(st), WithWindows(st)}
+		var s1 sink
+		w1 := newTestWebhook(t, opts...)
+		m2started := make(chan struct{})
+		w1.OnEvent(func(ctx context.Context, ev Event) error {
+			if ev.(*MessageEvent).Message.MID == "m2" {
+				close(m2started)
+				<-ctx.Done()
+				return ctx.Err()
+			}
+			return s1.handle(ctx, ev)
+		})
+		// m1 succeeds, m2 is running when time runs out, m3 (after m2) never starts.
+		body := messageBody(t, "p", "a/m1/1", "b/m2/2", "b/m3/3")
+		if code := postSigned(w1, body); code != 200 {
+			t.Fatalf("status %d", code)
+		}
+		<-m2started
+		synctest.Wait()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if err := w1.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Shutdown = %v", err)
+		}
+		if evs, _ := s1.snapshot(); !cmp.Equal([]string{"m1"}, ids(evs)) {
+			t.Fatalf("first instance handled %v, want m1", ids(evs))
+		}
+		es, err := st.Entries(context.Background(), store.InboxPending)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(es) != 1 || es[0].Owner != "" || es[0].Attempts != 0 {
+			t.Fatalf("inbox after Shutdown = %+v, want the entry handed back, no attempt counted", es)
+		}
+
+		var s2 sink
+		w2 := newTestWebhook(t, opts...)
+		w2.OnEvent(s2.handle)
+		if n, err := w2.Replay(context.Background()); n != 3 || err != nil {
+			t.Fatalf("Replay = %d, %v; want the entry's 3 events", n, err)
+		}
+		evs, _ := s2.snapshot()
+		if diff := cmp.Diff([]string{"m2", "m3"}, ids(evs)); diff != "" {
+			t.Errorf("next instance handled (-want +got):\n%s", diff)
+		}
+		if got := pendingIDs(t, st); len(got) != 0 {
+			t.Errorf("pending after Replay = %v, want none", got)
+		}
+	})
+}
+
+// BenchmarkWebhookIntake is the webhook row of BenchmarkWebhookSingleMessage and
+// BenchmarkWebhookBatch100 on the fleet path: one memory store as inbox, dedupe and
+// window store, so each delivery goes in through store.Intake. Each op waits for
+// the handlers of its events; its entry is removed by the next op's Admit.
+func BenchmarkWebhookIntake(b *testing.B) {
+	for _, tc := range []struct {
+		name          string
+		body          func(int) []byte
+		events, chunk int
+	}{{"single", singleMessage, 1, 4096}, {"batch100", batch100, 100, 64}} {
+		b.Run(tc.name, func(b *testing.B) {
+			st := storetest.NewMemory(b)
+			w := newTestWebhook(b, WithInbox(st), WithDedupe(st), WithWindows(st))
+			done := make(chan struct{}, tc.events)
+			w.OnEvent(func(context.Context, Event) error { done <- struct{}{}; return nil })
+			benchHandler(b, w, newBenchStream(tc.chunk, tc.body, true), func() {
+				for range tc.events {
+					<-done
+				}
+			})
+			b.StopTimer()
+		})
+	}
+}

@@ -337,8 +337,11 @@ type webhookCore struct {
 	closed      bool        // no new requests
 	shut        atomic.Bool // closed, for the check before a POST's body is read
 	forced      bool        // Shutdown ran out of time: queued events were dropped
-	changed     chan struct{}
-	wg          sync.WaitGroup
+	// sweepWaits: a sweep found no room for due entries; the worker that frees
+	// half the queue wakes the sweeper instead of leaving them to its next round.
+	sweepWaits bool
+	changed    chan struct{}
+	wg         sync.WaitGroup
 }
 
 // NewWebhook returns a webhook for the app whose secret signs deliveries and the verify
