@@ -443,7 +443,7 @@ func (c *webhookCore) work() {
 		cv.running = true
 		c.mu.Unlock()
 
-		_, err := c.handle(&j)
+		err := c.handle(&j)
 
 		c.mu.Lock()
 		if err != nil && j.b.inboxID != "" {

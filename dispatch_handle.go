@@ -43,7 +43,7 @@ func (e *HandlerPanicError) Unwrap() error {
 // error handler and, with an inbox, the entry is retried (the dedupe key stays, so a
 // redelivery does not run the event beside the retry). Without an inbox the key is
 // forgotten, so the same event arriving again is handled.
-func (c *webhookCore) handle(j *job) (string, error) {
+func (c *webhookCore) handle(j *job) error {
 	// Stores get a context Shutdown does not cancel: bookkeeping of a handler that
 	// finished must still be written.
 	ev, sctx := j.ev, c.storeCtx
@@ -57,14 +57,14 @@ func (c *webhookCore) handle(j *job) (string, error) {
 		key = dedupeKey(ev)
 		if c.wasDone(sctx, ev, key) {
 			c.stats.duplicates.Add(1)
-			return "", nil
+			return nil
 		}
 		c.claim(sctx, ev, key) // so that later redeliveries are dropped
 	default:
 		key = dedupeKey(ev)
 		if !c.claim(sctx, ev, key) {
 			c.stats.duplicates.Add(1)
-			return "", nil
+			return nil
 		}
 	}
 	if !j.b.admitted {
@@ -90,7 +90,7 @@ func (c *webhookCore) handle(j *job) (string, error) {
 		// redo events that were claimed but never finished.
 		c.markDone(sctx, ev, key)
 	}
-	return key, err
+	return err
 }
 
 func (c *webhookCore) markDone(ctx context.Context, ev Event, key string) {

@@ -794,15 +794,7 @@ func TestWebhookIntakeShutdownKeepsFinishedEvents(t *testing.T) {
 		opts := []WebhookOption{WithInbox(st), WithDedupe(st), WithWindows(st)}
 		var s1 sink
 		w1 := newTestWebhook(t, opts...)
-		m2started := make(chan struct{})
-		w1.OnEvent(func(ctx context.Context, ev Event) error {
-			if ev.(*MessageEvent).Message.MID == "m2" {
-				close(m2started)
-				<-ctx.Done()
-				return ctx.Err()
-			}
-			return s1.handle(ctx, ev)
-		})
+		m2started := holdUntilCancelled(w1, "m2", &s1)
 		// m1 succeeds, m2 is running when time runs out, m3 (after m2) never starts.
 		body := messageBody(t, "p", "a/m1/1", "b/m2/2", "b/m3/3")
 		if code := postSigned(w1, body); code != 200 {

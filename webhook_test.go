@@ -595,15 +595,7 @@ func TestWebhookInboxReplayAfterCrash(t *testing.T) {
 		// m3 (same person, later) never started.
 		var s1 sink
 		w1 := newTestWebhook(t, append(opts, WithErrorHandler(s1.onError))...)
-		m2started := make(chan struct{})
-		w1.OnEvent(func(ctx context.Context, ev Event) error {
-			if ev.(*MessageEvent).Message.MID == "m2" {
-				close(m2started)
-				<-ctx.Done()
-				return ctx.Err()
-			}
-			return s1.handle(ctx, ev)
-		})
+		m2started := holdUntilCancelled(w1, "m2", &s1)
 		body := messageBody(t, "p", "a/m1/1", "b/m2/2", "b/m3/3")
 		if code := postSigned(w1, body); code != 200 {
 			t.Fatalf("status %d", code)
@@ -903,4 +895,20 @@ func TestWebhookDefaultErrorHandlerLogsNoContent(t *testing.T) {
 	if !strings.Contains(out, "kind=message") || !strings.Contains(out, "send failed") || strings.Contains(out, "text of m1") || strings.Contains(out, whSecret) {
 		t.Errorf("log:\n%s", out)
 	}
+}
+
+// holdUntilCancelled makes w's handler keep the message mid running until its
+// context ends (and fail then), and hand every other event to s. The channel closes
+// when mid starts.
+func holdUntilCancelled(w *Webhook, mid string, s *sink) <-chan struct{} {
+	started := make(chan struct{})
+	w.OnEvent(func(ctx context.Context, ev Event) error {
+		if ev.(*MessageEvent).Message.MID == mid {
+			close(started)
+			<-ctx.Done()
+			return ctx.Err()
+		}
+		return s.handle(ctx, ev)
+	})
+	return started
 }

@@ -1,12 +1,9 @@
 package redisstore_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -228,16 +225,7 @@ func TestClusterWebhook(t *testing.T) {
 		}
 		return nil
 	})
-	post := func(body []byte) {
-		t.Helper()
-		req := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(body))
-		req.Header.Set(messenger.SignatureHeader, messenger.SignPayload(body, fleetSecret))
-		rec := httptest.NewRecorder()
-		wh.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
-			t.Fatalf("webhook answered %d: %s", rec.Code, rec.Body)
-		}
-	}
+	post := func(body []byte) { t.Helper(); postOK(t, wh, body) }
 	ctx := t.Context()
 
 	// New deliveries: one event each, one of two events, and one whose handler fails.

@@ -65,13 +65,7 @@ func TestFleetInstance(t *testing.T) {
 
 	awaitStart(t, c, prefix) // both instances start together, so they really race
 
-	req := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(fleetBody))
-	req.Header.Set(messenger.SignatureHeader, messenger.SignPayload(fleetBody, fleetSecret))
-	rec := httptest.NewRecorder()
-	wh.ServeHTTP(rec, req)
-	if rec.Code != http.StatusOK {
-		t.Fatalf("webhook answered %d: %s", rec.Code, rec.Body)
-	}
+	postOK(t, wh, fleetBody)
 	if err := wh.WaitIdle(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -150,5 +144,18 @@ func TestFleet(t *testing.T) {
 	}
 	if w.LastMessage.IsZero() {
 		t.Error("the message did not open the window in the shared store")
+	}
+}
+
+// postOK gives wh body signed with fleetSecret, as Meta would, and fails t unless
+// it answers 200.
+func postOK(t *testing.T, wh *messenger.Webhook, body []byte) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(body))
+	req.Header.Set(messenger.SignatureHeader, messenger.SignPayload(body, fleetSecret))
+	rec := httptest.NewRecorder()
+	wh.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("webhook answered %d: %s", rec.Code, rec.Body)
 	}
 }
