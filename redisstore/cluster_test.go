@@ -1,12 +1,17 @@
 package redisstore_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -392,5 +397,227 @@ func TestClusterAdmit(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{got.ID}, entryIDs(pending())); diff != "" {
 		t.Errorf("inbox after a redelivery's Admit (-want +got):\n%s", diff)
+	}
+}
+
+// errInjected is what a fault makes a command fail with.
+var errInjected = errors.New("injected fault: connection reset by peer")
+
+// fault makes the first left commands named name (any, if empty) that have an
+// argument containing match fail: after Redis ran them, when applied (the answer
+// lost on its way back), or before they were sent.
+type fault struct {
+	name, match string
+	applied     bool
+	left        atomic.Int32
+	hits        atomic.Int32
+}
+
+func newFault(name, match string, applied bool, times int32) *fault {
+	f := &fault{name: name, match: match, applied: applied}
+	f.left.Store(times)
+	return f
+}
+
+func (f *fault) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (f *fault) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+func (f *fault) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if !f.matches(cmd) || f.left.Add(-1) < 0 {
+			return next(ctx, cmd)
+		}
+		f.hits.Add(1)
+		if f.applied {
+			if err := next(ctx, cmd); err != nil {
+				return err
+			}
+		}
+		cmd.SetErr(errInjected)
+		return errInjected
+	}
+}
+
+func (f *fault) matches(cmd redis.Cmder) bool {
+	if f.name != "" && cmd.Name() != f.name {
+		return false
+	}
+	for _, a := range cmd.Args() {
+		switch v := a.(type) {
+		case string:
+			if strings.Contains(v, f.match) {
+				return true
+			}
+		case []byte:
+			if bytes.Contains(v, []byte(f.match)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// faultyClusterStore is a store under prefix on its own client of c's cluster,
+// built with ContextTimeoutEnabled so that the store uses it as it is and faults
+// see every call.
+func faultyClusterStore(t *testing.T, c *redis.ClusterClient, prefix string, faults ...*fault) *redisstore.Store {
+	t.Helper()
+	o := *c.Options()
+	o.ContextTimeoutEnabled = true
+	fc := redis.NewClusterClient(&o)
+	t.Cleanup(func() { _ = fc.Close() })
+	for _, f := range faults {
+		fc.AddHook(f)
+	}
+	st := newStore(t, fc, redisstore.WithPrefix(prefix))
+	t.Cleanup(func() { _ = st.Close() })
+	return st
+}
+
+// runsPerMessage is a webhook configured for a fleet on st whose handler counts
+// the runs of each message.
+func runsPerMessage(t *testing.T, st *redisstore.Store) (*messenger.Webhook, func() map[string]int) {
+	t.Helper()
+	var mu sync.Mutex
+	runs := map[string]int{}
+	wh, err := messenger.NewWebhook(fleetSecret, "verify",
+		messenger.WithInbox(st), messenger.WithDedupe(st), messenger.WithWindows(st),
+		messenger.WithErrorHandler(func(context.Context, messenger.Event, error) {}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	messenger.On(wh, func(_ context.Context, ev *messenger.MessageEvent) error {
+		mu.Lock()
+		defer mu.Unlock()
+		runs[ev.Message.MID]++
+		return nil
+	})
+	return wh, func() map[string]int {
+		mu.Lock()
+		defer mu.Unlock()
+		return maps.Clone(runs)
+	}
+}
+
+// deliverLikeMeta posts body signed until the webhook answers 200, as Meta
+// delivers again a body that was not acknowledged, and returns the answers.
+func deliverLikeMeta(t *testing.T, wh *messenger.Webhook, body []byte) []int {
+	t.Helper()
+	var codes []int
+	for len(codes) < 5 {
+		req := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(body))
+		req.Header.Set(messenger.SignatureHeader, messenger.SignPayload(body, fleetSecret))
+		rec := httptest.NewRecorder()
+		wh.ServeHTTP(rec, req)
+		codes = append(codes, rec.Code)
+		if rec.Code == http.StatusOK {
+			return codes
+		}
+	}
+	t.Fatalf("the webhook answered %v to 5 deliveries of the same body", codes)
+	return nil
+}
+
+// A store call of Admit fails on a Redis Cluster: Meta delivers the body until it
+// is acknowledged, and each event then runs exactly once, with nothing left in the
+// inbox. Each case fails a different step; the answers Meta gets are checked too.
+func TestClusterAdmitStepFails(t *testing.T) {
+	c := clusterClient(t)
+	cases := []struct {
+		name   string
+		faults func() []*fault
+		codes  []int
+	}{
+		{
+			// The claim of a dedupe key reaches Redis but its answer is lost. The
+			// body is already stored: the event counts as new and runs. (Claimed
+			// before the body, the key would have made the redelivery a duplicate
+			// of an event that nobody ran.)
+			name:   "key claimed, answer lost",
+			faults: func() []*fault { return []*fault{newFault("", ":dedupe:message:m_2", true, 1)} },
+			codes:  []int{200},
+		},
+		{
+			// The window cannot be written, and no key could be forgotten either
+			// (their master is away): nothing was claimed, so the redelivery runs.
+			name: "window refused, keys cannot be forgotten",
+			faults: func() []*fault {
+				return []*fault{newFault("", ":win:", false, 1), newFault("del", ":dedupe:", false, 1000)}
+			},
+			codes: []int{500, 200},
+		},
+		{
+			// The body cannot be stored: no key was claimed, the redelivery runs.
+			name:   "body refused",
+			faults: func() []*fault { return []*fault{newFault("", `"messaging":[`, false, 1)} },
+			codes:  []int{500, 200},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			prefix := freshClusterPrefix(t, c, fleetPage)
+			faults := tc.faults()
+			st := faultyClusterStore(t, c, prefix, faults...)
+			wh, runs := runsPerMessage(t, st)
+			body := deliveryBody("u1", "m_1", "m_2", "m_3")
+
+			codes := deliverLikeMeta(t, wh, body)
+			// A redelivery of the acknowledged body runs nothing.
+			postOK(t, wh, body)
+			if err := wh.Shutdown(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+
+			if faults[0].hits.Load() == 0 {
+				t.Fatalf("the fault on %q never fired: the case tested nothing", faults[0].match)
+			}
+			if diff := cmp.Diff(tc.codes, codes); diff != "" {
+				t.Errorf("answers to Meta's deliveries (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(map[string]int{"m_1": 1, "m_2": 1, "m_3": 1}, runs()); diff != "" {
+				t.Errorf("runs per message (-want +got):\n%s", diff)
+			}
+			for _, state := range []store.InboxState{store.InboxPending, store.InboxDead} {
+				if es, err := st.Entries(t.Context(), state); err != nil || len(es) != 0 {
+					t.Errorf("inbox %s entries after Shutdown: %d, %v; want none", state, len(es), err)
+				}
+			}
+		})
+	}
+}
+
+// The body is stored on a Redis Cluster but the answer is lost: Admit fails, Meta
+// delivers the body again, and the redelivery is stored and run. The first copy
+// stays in the inbox, leased to the instance that appended it, and runs again
+// when its lease ends: the at-least-once case of Admit on a cluster, which
+// intake.go names. Nothing is lost either way.
+func TestClusterAdmitBodyAnswerLost(t *testing.T) {
+	c := clusterClient(t)
+	prefix := freshClusterPrefix(t, c, fleetPage)
+	lost := newFault("", `"messaging":[`, true, 1)
+	st := faultyClusterStore(t, c, prefix, lost)
+	wh, runs := runsPerMessage(t, st)
+	body := deliveryBody("u1", "m_1")
+
+	codes := deliverLikeMeta(t, wh, body)
+	if err := wh.Shutdown(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if lost.hits.Load() != 1 {
+		t.Fatalf("the fault fired %d times, want 1", lost.hits.Load())
+	}
+	if diff := cmp.Diff([]int{500, 200}, codes); diff != "" {
+		t.Errorf("answers to Meta's deliveries (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]int{"m_1": 1}, runs()); diff != "" {
+		t.Errorf("runs per message (-want +got):\n%s", diff)
+	}
+	es, err := st.Entries(t.Context(), store.InboxPending)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 1 || !bytes.Equal(es[0].Body, body) || es[0].Owner == "" || !es[0].LeaseUntil.After(es[0].Received) {
+		t.Errorf("inbox after Shutdown = %+v, want the first copy of the body, pending under its lease", es)
 	}
 }

@@ -20,9 +20,10 @@ var _ store.Intake = (*Store)(nil)
 // work grows with them.
 //
 // On Redis Cluster those keys live in different slots, which no one script may
-// touch; Admit then removes d.Done and records the keys, the windows and the body
-// in turn (a round trip each) and, should a later step fail, forgets the keys it
-// recorded, so that Meta's redelivery of the body is not taken for a duplicate.
+// touch; Admit then takes a round trip a step: the removals, the windows, the body
+// and the dedupe keys last, so that a failure between the steps cannot make
+// Meta's redelivery a duplicate of an event that was never stored. Once the body
+// is stored, a key whose claim fails counts as new: its event runs, at least once.
 func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, error) {
 	if err := s.check(ctx); err != nil {
 		return store.Admitted{}, err
@@ -77,42 +78,46 @@ func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, er
 	return out, nil
 }
 
-// admitInSteps is Admit for Redis Cluster.
+// admitInSteps is Admit for Redis Cluster: a round trip a step, in the order that
+// lets no failure between them lose an event.
+//
+//  1. The removals of d.Done.
+//  2. The windows. Recording an action again changes nothing, so a failure is an
+//     error and Meta's redelivery records them again.
+//  3. The body, leased to d.Lease.Owner. A failure is an error, and no key has
+//     been claimed, so the redelivery is new. (Should the append have taken effect
+//     although its answer was lost, the entry also runs when its lease ends: at
+//     least once.)
+//  4. The dedupe keys, last. The body is stored now, so a key whose claim fails
+//     counts as new and its event runs: claimed first, a key whose answer was lost
+//     would have made the redelivery a duplicate of an event no one ran.
+//
+// When no key is new the body is removed again.
 func (s *Store) admitInSteps(ctx context.Context, d store.Delivery) (store.Admitted, error) {
-	out := store.Admitted{New: make([]bool, len(d.Keys))}
-	undo := func() {
-		for i, k := range d.Keys {
-			if out.New[i] {
-				_ = s.Forget(context.WithoutCancel(ctx), k)
-			}
-		}
-	}
 	if err := s.Complete(ctx, d.Done); err != nil {
 		return store.Admitted{}, err
 	}
+	for _, a := range d.Actions {
+		if err := s.RecordAction(ctx, a.Page, a.User, a.Action); err != nil {
+			return store.Admitted{}, err
+		}
+	}
+	id, err := s.Append(ctx, d.Body, d.Received, d.Lease)
+	if err != nil {
+		return store.Admitted{}, err
+	}
+	out := store.Admitted{ID: id, New: make([]bool, len(d.Keys))}
 	anyNew := false
 	for i, k := range d.Keys {
 		first, err := s.FirstSeen(ctx, k, d.TTL)
-		if err != nil {
-			undo()
-			return store.Admitted{}, err
-		}
-		out.New[i] = first
-		anyNew = anyNew || first
+		out.New[i] = first || err != nil
+		anyNew = anyNew || out.New[i]
 	}
-	for _, a := range d.Actions {
-		if err := s.RecordAction(ctx, a.Page, a.User, a.Action); err != nil {
-			undo()
-			return store.Admitted{}, err
+	if !anyNew {
+		if err := s.Done(ctx, id); err != nil {
+			return store.Admitted{}, fmt.Errorf("redisstore: Admit: removing the body of a delivery whose events were all seen before: %w", err)
 		}
-	}
-	if anyNew {
-		id, err := s.Append(ctx, d.Body, d.Received, d.Lease)
-		if err != nil {
-			undo()
-			return store.Admitted{}, err
-		}
-		out.ID = id
+		out.ID = ""
 	}
 	return out, nil
 }

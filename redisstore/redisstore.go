@@ -60,9 +60,12 @@
 //
 // The store is tested against a real Redis Cluster of 3 masters: the conformance
 // suite, a webhook configured for a fleet, and Admit, which takes several steps
-// there. Those tests run when REDIS_CLUSTER_ADDRS names the cluster's masters
-// (host:port, comma-separated), and skip otherwise; the repository's scripts/test
-// starts such a cluster for its run when redis-server and redis-cli are installed.
+// there: the windows, the body, then the dedupe keys, so that a failed step cannot
+// make Meta's redelivery a duplicate of an event that was never stored (tested with
+// faults injected between the steps). Those tests run when REDIS_CLUSTER_ADDRS
+// names the cluster's masters (host:port, comma-separated), and skip otherwise; the
+// repository's scripts/test starts such a cluster for its run when redis-server and
+// redis-cli are installed.
 //
 // # Deadlines
 //
