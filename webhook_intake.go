@@ -257,6 +257,8 @@ const (
 // its context; then it returns errInboxTimeout. When a call the POST gave up on
 // succeeds after all, undo runs: the POST was answered 503, so Meta delivers the
 // body again, and what the call recorded must not make that delivery a duplicate.
+// An undo that cannot forget every key leaves the entry, to run when its lease
+// ends: a redelivery dropped for a key still claimed must not lose the event.
 //
 // An inbox that keeps its deadlines (store.DeadlineBound) is called on the
 // request's goroutine instead. A call it cuts at the deadline may still take
@@ -337,14 +339,21 @@ func (c *webhookCore) persist(ctx context.Context, body []byte, evs []Event, b *
 		adm, err = c.intake.Admit(ctx, d)
 		return err
 	}, func() {
+		forgotten := true
 		for i, k := range d.Keys {
 			if adm.New[i] {
 				if err := c.dedupe.Forget(c.storeCtx, k); err != nil {
+					forgotten = false
 					c.report(c.storeCtx, nil, fmt.Errorf("messenger: dedupe store: %w", err))
 				}
 			}
 		}
-		if adm.ID != "" {
+		switch {
+		case adm.ID == "":
+		case !forgotten:
+			// A key still claimed makes Meta's redelivery of its event a duplicate:
+			// the entry stays, and runs when its lease ends.
+		default:
 			if err := c.inbox.Done(c.storeCtx, adm.ID); err != nil {
 				c.report(c.storeCtx, nil, fmt.Errorf("messenger: removing inbox entry %q appended after its POST was refused: %w", adm.ID, err))
 			}

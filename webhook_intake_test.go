@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -218,6 +220,84 @@ func TestWebhookAnswersWithinBudgetWhenInboxStalls(t *testing.T) {
 	}
 	if runs.Load() != 0 {
 		t.Errorf("events of a POST answered 503 ran %d times", runs.Load())
+	}
+}
+
+// lateIntake is a memory store whose Admit waits for unblock, whatever its
+// context, and then takes effect; with failForget its Forget fails, as when the
+// dedupe keys' server is out of reach.
+type lateIntake struct {
+	*memstore.Store
+	unblock    chan struct{}
+	failForget bool
+}
+
+func (s *lateIntake) Admit(_ context.Context, d store.Delivery) (store.Admitted, error) {
+	<-s.unblock
+	return s.Store.Admit(context.Background(), d)
+}
+
+func (s *lateIntake) Forget(ctx context.Context, key string) error {
+	if s.failForget {
+		return errors.New("dedupe store out of reach")
+	}
+	return s.Store.Forget(ctx, key)
+}
+
+// An Admit the POST gave up on takes effect after the 503, and Meta delivers the
+// body again, to another instance, which then replays what is due: the event runs
+// once. When the late Admit's keys can be forgotten the redelivery runs it; when
+// they cannot, the redelivery is a duplicate and the entry, kept, runs instead.
+func TestWebhookLateAdmitUndone(t *testing.T) {
+	t.Parallel()
+	for _, failForget := range []bool{false, true} {
+		t.Run(fmt.Sprintf("forget fails=%v", failForget), func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			in := &lateIntake{Store: storetest.NewMemory(t), unblock: make(chan struct{}), failForget: failForget}
+			var runs atomic.Int32
+			var errs sink
+			newInstance := func(clock func() time.Time) *Webhook {
+				w := newTestWebhook(t, WithInbox(in), WithDedupe(in), WithWindows(in), WithAckBudget(100*time.Millisecond),
+					WithWebhookClock(clock), WithErrorHandler(errs.onError))
+				w.OnEvent(func(context.Context, Event) error { runs.Add(1); return nil })
+				return w
+			}
+			body := messageBody(t, "p", "a/m1/1")
+
+			a := newInstance(time.Now)
+			if code := postSigned(a, body); code != http.StatusServiceUnavailable {
+				t.Fatalf("status %d, want 503 while Admit hangs", code)
+			}
+			close(in.unblock)
+			if err := a.Shutdown(ctx); err != nil { // waits for the late Admit and its undo
+				t.Fatal(err)
+			}
+
+			// Meta delivers again, to an instance whose clock is past the first
+			// entry's lease; it then replays what is due.
+			b := newInstance(func() time.Time { return time.Now().Add(time.Hour) })
+			if code := postSigned(b, body); code != http.StatusOK {
+				t.Fatalf("redelivery: status %d, want 200", code)
+			}
+			if _, err := b.Replay(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := b.Shutdown(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got := runs.Load(); got != 1 {
+				t.Errorf("the event ran %d times, want once", got)
+			}
+			if es, _ := in.Store.Entries(ctx, store.InboxPending); len(es) != 0 {
+				t.Errorf("inbox holds %d entries at the end, want none", len(es))
+			}
+			_, reported := errs.snapshot()
+			heard := slices.ContainsFunc(reported, func(err error) bool { return strings.Contains(err.Error(), "out of reach") })
+			if heard != failForget {
+				t.Errorf("errors reported: %v; want the failed Forget among them only when it fails", reported)
+			}
+		})
 	}
 }
 
