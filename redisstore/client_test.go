@@ -18,10 +18,10 @@ import (
 	"github.com/gomessenger/messenger/store"
 )
 
-// ownRedis starts a redis-server of the test's own on a free loopback port and
-// returns its process and address; it is stopped (and resumed first, should the
+// ownRedis starts a redis-server of the test's own on a free loopback port, with
+// args added to its command line, and returns its process and address; it is stopped (and resumed first, should the
 // test have frozen it) at the end.
-func ownRedis(t *testing.T) (*exec.Cmd, string) {
+func ownRedis(t *testing.T, args ...string) (*exec.Cmd, string) {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -33,8 +33,8 @@ func ownRedis(t *testing.T) (*exec.Cmd, string) {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	_ = l.Close()
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", t.TempDir())
+	cmd := exec.Command(bin, append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--dir", t.TempDir()}, args...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -500,18 +500,23 @@ func runsPerMessage(t *testing.T, st *redisstore.Store) (*messenger.Webhook, fun
 	}
 }
 
+// postCode posts body signed and returns the webhook's answer.
+func postCode(wh *messenger.Webhook, body []byte) int {
+	req := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(body))
+	req.Header.Set(messenger.SignatureHeader, messenger.SignPayload(body, fleetSecret))
+	rec := httptest.NewRecorder()
+	wh.ServeHTTP(rec, req)
+	return rec.Code
+}
+
 // deliverLikeMeta posts body signed until the webhook answers 200, as Meta
 // delivers again a body that was not acknowledged, and returns the answers.
 func deliverLikeMeta(t *testing.T, wh *messenger.Webhook, body []byte) []int {
 	t.Helper()
 	var codes []int
 	for len(codes) < 5 {
-		req := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(body))
-		req.Header.Set(messenger.SignatureHeader, messenger.SignPayload(body, fleetSecret))
-		rec := httptest.NewRecorder()
-		wh.ServeHTTP(rec, req)
-		codes = append(codes, rec.Code)
-		if rec.Code == http.StatusOK {
+		codes = append(codes, postCode(wh, body))
+		if codes[len(codes)-1] == http.StatusOK {
 			return codes
 		}
 	}

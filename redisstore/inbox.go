@@ -36,7 +36,7 @@ func (s *Store) Append(ctx context.Context, body []byte, received time.Time, lea
 	if err := lease.Check("Append"); err != nil {
 		return "", err
 	}
-	id, err := inboxAppendScript.Run(ctx, s.rdb, s.inboxKeys(),
+	id, err := s.runAcked(ctx, inboxAppendScript, s.inboxKeys(),
 		s.entryPrefix(), body, stamp(received), lease.Owner, stamp(lease.Until)).Text()
 	if err != nil {
 		return "", wrap("Append", err)

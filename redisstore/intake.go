@@ -62,7 +62,7 @@ func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, er
 	for _, id := range d.Done {
 		args = append(args, id)
 	}
-	res, err := admitScript.Run(ctx, s.rdb, keys, args...).Slice()
+	res, err := s.runAcked(ctx, admitScript, keys, args...).Slice()
 	if err != nil {
 		return store.Admitted{}, wrap("Admit", err)
 	}

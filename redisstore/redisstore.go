@@ -56,6 +56,17 @@
 // more to do. Renew takes 256 ids per script; Append, Release, Done and Redrive
 // are one script each, O(log N).
 //
+// # Durability
+//
+// The store keeps what Redis keeps. An event the webhook acknowledged to Meta is
+// in Redis, and in nothing else, until it has run: run Redis with an append-only
+// file (appendonly yes; appendfsync always loses nothing a crash of Redis could
+// take, everysec up to about a second of writes), not with snapshots alone, and
+// never without persistence as tests do. Replication is asynchronous: a replica
+// promoted after its primary failed may lack the last writes, among them events
+// Meta was answered 200 for. [WithReplicaAck] makes those writes wait for replicas
+// before they return, so that the webhook answers 200 only for what a replica has.
+//
 // # Redis Cluster
 //
 // The store is tested against a real Redis Cluster of 3 masters: the conformance
@@ -121,6 +132,7 @@ type Store struct {
 	bound  bool                  // rdb honours context deadlines
 	prefix string
 	now    func() time.Time
+	ack    replicaAck
 	closed atomic.Bool
 }
 
@@ -181,6 +193,9 @@ func New(client redis.UniversalClient, opts ...Option) (*Store, error) {
 		if err := o(s); err != nil {
 			return nil, err
 		}
+	}
+	if err := checkReplicaAck(s, client); err != nil {
+		return nil, err
 	}
 	s.rdb, s.own, s.bound = deadlineClient(client)
 	return s, nil

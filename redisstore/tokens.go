@@ -108,22 +108,40 @@ func (s *Store) ClaimToken(ctx context.Context, q store.TokenQuery, now time.Tim
 	if err := checkPage("ClaimToken", "page", q.Page); err != nil {
 		return store.Token{}, err
 	}
-	res, err := claimTokenScript.Run(ctx, s.rdb, []string{s.userTokensKey(q.Page, q.User)},
+	cmd := s.runAcked(ctx, claimTokenScript, []string{s.userTokensKey(q.Page, q.User)},
 		s.tokenPrefix(q.Page), string(q.Kind), q.Topic, secs(now), nanos(now),
-		string(store.OneTimeKind), string(store.TokenClaimed), string(store.TokenLive)).Slice()
+		string(store.OneTimeKind), string(store.TokenClaimed), string(store.TokenLive))
+	err := cmd.Err()
 	if errors.Is(err, redis.Nil) {
 		return store.Token{}, store.ErrNoToken
+	}
+	if errors.Is(err, ErrNotReplicated) {
+		// The claim is on the primary only: give the token back there, as a send
+		// that provably did not go out does, so that it is not held for nothing.
+		if res, ok := cmd.Val().([]any); ok {
+			_ = s.ReleaseToken(context.WithoutCancel(ctx), claimedToken(res))
+		}
 	}
 	if err != nil {
 		return store.Token{}, wrap("ClaimToken", err)
 	}
+	res, err := cmd.Slice()
+	if err != nil {
+		return store.Token{}, wrap("ClaimToken", err)
+	}
+	return claimedToken(res), nil
+}
+
+// claimedToken decodes the token claim_token answers with: a flat list of its
+// hash's fields and values.
+func claimedToken(res []any) store.Token {
 	h := make(map[string]string, len(res)/2)
 	for i := 0; i+1 < len(res); i += 2 {
 		k, _ := res[i].(string)
 		v, _ := res[i+1].(string)
 		h[k] = v
 	}
-	return decodeToken(h), nil
+	return decodeToken(h)
 }
 
 // pageOf finds the Page of a token by its value.
