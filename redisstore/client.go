@@ -29,6 +29,10 @@ func deadlineClient(c redis.UniversalClient) (use, own redis.UniversalClient, bo
 		cp := *o
 		cp.ContextTimeoutEnabled = true
 		unsettle(unsettleTimeout, &cp.ReadTimeout, &cp.WriteTimeout, &cp.MinRetryBackoff, &cp.MaxRetryBackoff, &cp.MaxRetries)
+		// NewClient stored the client's own push-notification processor in its
+		// options, handlers registered; shared, the copy's registration fails and
+		// go-redis logs so at every start. The copy makes its own.
+		cp.PushNotificationProcessor = nil
 		d := redis.NewClient(&cp)
 		return d, d, true
 	case *redis.ClusterClient:

@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,8 +22,8 @@ import (
 )
 
 // ownRedis starts a redis-server of the test's own on a free loopback port, with
-// args added to its command line, and returns its process and address; it is stopped (and resumed first, should the
-// test have frozen it) at the end.
+// args added to its command line, and returns its process and address; it is
+// stopped (and resumed first, should the test have frozen it) at the end.
 func ownRedis(t *testing.T, args ...string) (*exec.Cmd, string) {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
@@ -217,5 +220,49 @@ func TestDeadlineBound(t *testing.T) {
 				t.Errorf("DeadlineBound() = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// goRedisLog records what go-redis logs, and passes it on to standard error.
+type goRedisLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *goRedisLog) Printf(_ context.Context, format string, v ...any) {
+	line := fmt.Sprintf(format, v...)
+	l.mu.Lock()
+	l.lines = append(l.lines, line)
+	l.mu.Unlock()
+	fmt.Fprintln(os.Stderr, "redis:", line)
+}
+
+// A store built on a caller's client, which it copies, makes go-redis log no
+// error of its set-up: the copy used to share the caller's push-notification processor, and
+// every start printed that its handlers could not be registered.
+func TestNewLogsNothing(t *testing.T) {
+	logged := &goRedisLog{}
+	redis.SetLogger(logged) // go-redis has no getter: the recorder stays, passing lines on
+	for _, c := range []redis.UniversalClient{
+		redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"}),
+		redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", Protocol: 2}),
+		redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{"127.0.0.1:1"}}),
+	} {
+		st := newStore(t, c)
+		_ = st.Close()
+		_ = c.Close()
+	}
+	logged.mu.Lock()
+	defer logged.mu.Unlock()
+	// Only lines of this kind count: other tests' clients may log their own
+	// connection errors meanwhile.
+	var bad []string
+	for _, l := range logged.lines {
+		if strings.Contains(l, "notification") || strings.Contains(l, "handler") {
+			bad = append(bad, l)
+		}
+	}
+	if len(bad) != 0 {
+		t.Errorf("go-redis logged while stores were built:\n%s", strings.Join(bad, "\n"))
 	}
 }

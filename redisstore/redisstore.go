@@ -177,8 +177,9 @@ func WithClock(now func() time.Time) Option {
 // Every call of the store honours its context's deadline, which go-redis does only
 // for clients with ContextTimeoutEnabled. When client is a *redis.Client or
 // *redis.ClusterClient without it, New makes the store its own copy of client
-// with the same options and ContextTimeoutEnabled set; Close closes that copy, and
-// hooks added to client (tracing, metrics) do not see the store's calls. Build
+// with the same options and ContextTimeoutEnabled set; Close closes that copy;
+// hooks added to client (tracing, metrics) do not see the store's calls, and the
+// copy handles push notifications with a processor of its own. Build
 // client with ContextTimeoutEnabled to have the store use it as it is; Close
 // leaves the caller's client open.
 func New(client redis.UniversalClient, opts ...Option) (*Store, error) {
