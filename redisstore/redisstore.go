@@ -66,6 +66,10 @@
 // promoted after its primary failed may lack the last writes, among them events
 // Meta was answered 200 for. [WithReplicaAck] makes those writes wait for replicas
 // before they return, so that the webhook answers 200 only for what a replica has.
+// A maxmemory-policy other than noeviction lets a full Redis evict inbox entries
+// (allkeys-*) or dedupe keys and windows (volatile-*). [Store.Durability] reads
+// these settings from the server and says what each unsafe one can cost: call it
+// at start and log what it says.
 //
 // # Redis Cluster
 //

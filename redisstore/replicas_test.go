@@ -56,12 +56,12 @@ func TestWithReplicaAckChecksItsArguments(t *testing.T) {
 	}
 }
 
-// primaryAndReplica starts a redis-server and a second one replicating it, and
-// returns a client of each and the replica's process once the replica has the
-// primary's writes.
-func primaryAndReplica(t *testing.T) (primary, replica *redis.Client, replicaProc *exec.Cmd) {
+// primaryAndReplica starts a redis-server (with primaryArgs) and a second one
+// replicating it, and returns a client of each and the replica's process once the
+// replica has the primary's writes.
+func primaryAndReplica(t *testing.T, primaryArgs ...string) (primary, replica *redis.Client, replicaProc *exec.Cmd) {
 	t.Helper()
-	_, paddr := ownRedis(t, "--repl-diskless-sync-delay", "0")
+	_, paddr := ownRedis(t, append([]string{"--repl-diskless-sync-delay", "0"}, primaryArgs...)...)
 	host, port, _ := net.SplitHostPort(paddr)
 	replicaProc, raddr := ownRedis(t, "--replicaof", host, port)
 	primary = redis.NewClient(&redis.Options{Addr: paddr})
