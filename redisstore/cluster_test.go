@@ -475,15 +475,16 @@ func faultyClusterStore(t *testing.T, c *redis.ClusterClient, prefix string, fau
 	return st
 }
 
-// runsPerMessage is a webhook configured for a fleet on st whose handler counts
-// the runs of each message.
-func runsPerMessage(t *testing.T, st *redisstore.Store) (*messenger.Webhook, func() map[string]int) {
+// runsPerMessage is a webhook configured for a fleet on st, with opts, whose
+// handler counts the runs of each message.
+func runsPerMessage(t *testing.T, st *redisstore.Store, opts ...messenger.WebhookOption) (*messenger.Webhook, func() map[string]int) {
 	t.Helper()
 	var mu sync.Mutex
 	runs := map[string]int{}
-	wh, err := messenger.NewWebhook(fleetSecret, "verify",
+	wh, err := messenger.NewWebhook(fleetSecret, "verify", append([]messenger.WebhookOption{
 		messenger.WithInbox(st), messenger.WithDedupe(st), messenger.WithWindows(st),
-		messenger.WithErrorHandler(func(context.Context, messenger.Event, error) {}))
+		messenger.WithErrorHandler(func(context.Context, messenger.Event, error) {}),
+	}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,11 @@
 package redisstore_test
 
 import (
-	"context"
 	"errors"
 	"net"
 	"net/http"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -177,21 +175,7 @@ func TestWebhookWaitsForReplica(t *testing.T) {
 	prefix := randomPrefix()
 	st := newStore(t, primary, redisstore.WithPrefix(prefix), redisstore.WithReplicaAck(1, 300*time.Millisecond))
 	clock := storetest.NewClock(time.Now())
-	var mu sync.Mutex
-	runs := map[string]int{}
-	wh, err := messenger.NewWebhook(fleetSecret, "verify",
-		messenger.WithInbox(st), messenger.WithDedupe(st), messenger.WithWindows(st),
-		messenger.WithWebhookClock(clock.Now),
-		messenger.WithErrorHandler(func(context.Context, messenger.Event, error) {}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	messenger.On(wh, func(_ context.Context, ev *messenger.MessageEvent) error {
-		mu.Lock()
-		defer mu.Unlock()
-		runs[ev.Message.MID]++
-		return nil
-	})
+	wh, runs := runsPerMessage(t, st, messenger.WithWebhookClock(clock.Now))
 
 	signal(t, replicaProc, syscall.SIGSTOP)
 	body := deliveryBody("u1", "m_1")
@@ -211,9 +195,7 @@ func TestWebhookWaitsForReplica(t *testing.T) {
 	if err := wh.Shutdown(ctx); err != nil {
 		t.Fatal(err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if diff := cmp.Diff(map[string]int{"m_1": 1}, runs); diff != "" {
+	if diff := cmp.Diff(map[string]int{"m_1": 1}, runs()); diff != "" {
 		t.Errorf("runs per message (-want +got):\n%s", diff)
 	}
 	if es, err := st.Entries(ctx, store.InboxPending); err != nil || len(es) != 0 {
