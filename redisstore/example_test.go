@@ -29,15 +29,15 @@ func ExampleNew() {
 
 // A fleet whose Redis has a replica (and Sentinel to promote it) makes the webhook
 // answer Meta 200 only once the replica has the delivery. New checks the option
-// against the client: a timeout past the client's reads is refused.
+// against the client: a wait that could end in a read timeout is refused.
 func ExampleWithReplicaAck() {
 	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379", ReadTimeout: 3 * time.Second})
 	defer rdb.Close()
 	st, err := redisstore.New(rdb, redisstore.WithReplicaAck(1, 500*time.Millisecond))
 	fmt.Println(st != nil, err)
-	_, err = redisstore.New(rdb, redisstore.WithReplicaAck(1, 5*time.Second))
+	_, err = redisstore.New(rdb, redisstore.WithReplicaAck(1, 2*time.Second))
 	fmt.Println(err)
 	// Output:
 	// true <nil>
-	// redisstore: WithReplicaAck: timeout must be under the client's ReadTimeout (3s), got 5s
+	// redisstore: WithReplicaAck: timeout must be at most half the client's ReadTimeout (3s), got 2s
 }

@@ -30,13 +30,18 @@ type replicaAck struct {
 // it, a write fewer replicas acknowledged in time fails with an error matching
 // [ErrNotReplicated]: the webhook answers 500 and Meta delivers again; ClaimToken
 // gives the token back. The write may still be on the primary; an inbox entry then
-// runs when its lease ends, as one whose answer was lost does.
+// runs when its lease ends, as one whose answer was lost does. WAIT does not make
+// Redis strongly consistent: with more replicas than replicas, whether the one
+// promoted acknowledged the write is the failover's choice (Sentinel prefers, at
+// equal priority, the replica with the most replicated data).
 //
 // WAIT costs no extra round trip (it goes in the same pipeline as the write) but
-// adds the replicas' delay to each of these calls: keep timeout well inside the
-// webhook's ack budget (3 s) and under the client's ReadTimeout. The option needs a
-// *redis.Client (one primary, or a Sentinel failover client): on a Redis Cluster or
-// a Ring, WAIT would not reach the node that took the write, and [New] refuses it.
+// adds the replicas' delay to each of these calls. A call waits at most half the
+// time its context has left, and timeout must be at most half the client's
+// ReadTimeout, so that the wait never ends in a read timeout, after which go-redis
+// would send the write again. The option needs a *redis.Client (one primary, or a
+// Sentinel failover client): on a Redis Cluster or a Ring, WAIT would not reach
+// the node that took the write, and [New] refuses it.
 func WithReplicaAck(replicas int, timeout time.Duration) Option {
 	return func(s *Store) error {
 		if replicas < 1 {
@@ -61,44 +66,59 @@ func checkReplicaAck(s *Store, client redis.UniversalClient) error {
 		return fmt.Errorf("redisstore: WithReplicaAck needs a *redis.Client (one primary, or a Sentinel failover client), got %T", client)
 	}
 	// A pipeline's reads end at the client's ReadTimeout, WAIT's included.
-	if rt := c.Options().ReadTimeout; rt > 0 && s.ack.timeout >= rt {
-		return fmt.Errorf("redisstore: WithReplicaAck: timeout must be under the client's ReadTimeout (%v), got %v", rt, s.ack.timeout)
+	if rt := c.Options().ReadTimeout; rt > 0 && s.ack.timeout > rt/2 {
+		return fmt.Errorf("redisstore: WithReplicaAck: timeout must be at most half the client's ReadTimeout (%v), got %v", rt, s.ack.timeout)
 	}
 	return nil
 }
 
 // runAcked is sc.Run and, with WithReplicaAck, Redis's WAIT on the same
-// connection right after it: one pipeline, one round trip. A script Redis does not
-// have cached is sent again whole, as Run does.
+// connection right after it: one pipeline, one round trip. Between the two goes a
+// write of the store's ack key: WAIT waits for the connection's last write, which
+// Redis 7.2 and later do not move for a script that wrote nothing (a redelivery
+// whose every event was seen), and whose first copy, written by another call, may
+// not be replicated yet. A replica that has the ack key has all that came before.
 func (s *Store) runAcked(ctx context.Context, sc *redis.Script, keys []string, args ...any) *redis.Cmd {
 	if s.ack.replicas == 0 {
 		return sc.Run(ctx, s.rdb, keys, args...)
 	}
-	cmd, wait := s.pipeWait(ctx, sc.EvalSha, keys, args)
+	wait := s.ack.timeout
+	if dl, ok := ctx.Deadline(); ok {
+		wait = min(wait, time.Until(dl)/2)
+	}
+	wait = max(wait, time.Millisecond)
+	if _, loaded := s.loaded.Load(sc); !loaded {
+		// Load it first, so that a NOSCRIPT does not cost a wait.
+		if err := sc.Load(ctx, s.rdb).Err(); err == nil {
+			s.loaded.Store(sc, struct{}{})
+		}
+	}
+	cmd, ack := s.pipeWait(ctx, sc.EvalSha, wait, keys, args)
 	if redis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
-		cmd, wait = s.pipeWait(ctx, sc.Eval, keys, args)
+		cmd, ack = s.pipeWait(ctx, sc.Eval, wait, keys, args)
 	}
 	if cmd.Err() != nil {
 		return cmd
 	}
-	n, err := wait.Result()
+	n, err := ack.Result()
 	switch {
 	case err != nil:
 		cmd.SetErr(fmt.Errorf("waiting for %d replica(s) to acknowledge the write (WithReplicaAck): %w", s.ack.replicas, err))
 	case n < int64(s.ack.replicas):
 		cmd.SetErr(fmt.Errorf("%d of %d replica(s) acknowledged the write within %v (WithReplicaAck): %w",
-			n, s.ack.replicas, s.ack.timeout, ErrNotReplicated))
+			n, s.ack.replicas, wait, ErrNotReplicated))
 	}
 	return cmd
 }
 
 type evalFunc func(ctx context.Context, c redis.Scripter, keys []string, args ...any) *redis.Cmd
 
-func (s *Store) pipeWait(ctx context.Context, eval evalFunc, keys []string, args []any) (*redis.Cmd, *redis.IntCmd) {
+func (s *Store) pipeWait(ctx context.Context, eval evalFunc, wait time.Duration, keys []string, args []any) (*redis.Cmd, *redis.IntCmd) {
 	pipe := s.rdb.Pipeline()
 	cmd := eval(ctx, pipe, keys, args...)
-	wait := redis.NewIntCmd(ctx, "wait", s.ack.replicas, s.ack.timeout.Milliseconds())
-	_ = pipe.Process(ctx, wait)
+	pipe.Set(ctx, s.ackKey(), "1", 0)
+	ack := redis.NewIntCmd(ctx, "wait", s.ack.replicas, wait.Milliseconds())
+	_ = pipe.Process(ctx, ack)
 	_, _ = pipe.Exec(ctx) // each command keeps its own error
-	return cmd, wait
+	return cmd, ack
 }

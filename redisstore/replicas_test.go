@@ -1,6 +1,7 @@
 package redisstore_test
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -32,8 +33,9 @@ func TestWithReplicaAckChecksItsArguments(t *testing.T) {
 			"redisstore: WithReplicaAck: replicas must be at least 1, got 0"},
 		{"no timeout", redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"}), redisstore.WithReplicaAck(1, 0),
 			"redisstore: WithReplicaAck: timeout must be at least 1ms (Redis's WAIT 0 waits for ever), got 0s"},
-		{"timeout past the reads", redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", ReadTimeout: time.Second}), redisstore.WithReplicaAck(1, 2*time.Second),
-			"redisstore: WithReplicaAck: timeout must be under the client's ReadTimeout (1s), got 2s"},
+		{"timeout half the reads", redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", ReadTimeout: time.Second}), redisstore.WithReplicaAck(1, 500*time.Millisecond), ""},
+		{"timeout past half the reads", redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", ReadTimeout: time.Second}), redisstore.WithReplicaAck(1, 501*time.Millisecond),
+			"redisstore: WithReplicaAck: timeout must be at most half the client's ReadTimeout (1s), got 501ms"},
 		{"cluster", redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{"127.0.0.1:1"}}), redisstore.WithReplicaAck(1, time.Second),
 			"redisstore: WithReplicaAck needs a *redis.Client (one primary, or a Sentinel failover client), got *redis.ClusterClient"},
 	}
@@ -65,8 +67,14 @@ func primaryAndReplica(t *testing.T, primaryArgs ...string) (primary, replica *r
 	primary = redis.NewClient(&redis.Options{Addr: paddr})
 	replica = redis.NewClient(&redis.Options{Addr: raddr})
 	t.Cleanup(func() { _ = primary.Close(); _ = replica.Close() })
-	// WAIT counts the replicas that have this connection's writes: one, once the
-	// replica has synchronised.
+	caughtUp(t, primary)
+	return primary, replica, replicaProc
+}
+
+// caughtUp waits until the replica of primary has all of primary's writes: WAIT
+// counts the replicas that have this connection's last write.
+func caughtUp(t *testing.T, primary *redis.Client) {
+	t.Helper()
 	var wait *redis.IntCmd
 	_, err := primary.Pipelined(t.Context(), func(p redis.Pipeliner) error {
 		p.Set(t.Context(), "replica-test", "1", 0)
@@ -74,9 +82,8 @@ func primaryAndReplica(t *testing.T, primaryArgs ...string) (primary, replica *r
 		return p.Process(t.Context(), wait)
 	})
 	if err != nil || wait.Val() != 1 {
-		t.Fatalf("the replica did not synchronise within 30 s: WAIT = %d, %v", wait.Val(), err)
+		t.Fatalf("the replica did not catch up within 30 s: WAIT = %d, %v", wait.Val(), err)
 	}
-	return primary, replica, replicaProc
 }
 
 func signal(t *testing.T, p *exec.Cmd, sig syscall.Signal) {
@@ -146,9 +153,18 @@ func TestReplicaAck(t *testing.T) {
 	if _, err := st.ClaimToken(ctx, claim, now); !errors.Is(err, redisstore.ErrNotReplicated) {
 		t.Errorf("ClaimToken with the replica frozen: %v; want ErrNotReplicated", err)
 	}
+	// A caller with less time than the option's timeout: the wait takes half of
+	// what it has left, so the call still ends in ErrNotReplicated, not in a
+	// deadline that would leave the claim unanswered.
+	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	_, err = st.ClaimToken(short, claim, now)
+	cancel()
+	if !errors.Is(err, redisstore.ErrNotReplicated) {
+		t.Errorf("ClaimToken with 100ms left and the replica frozen: %v; want ErrNotReplicated", err)
+	}
 	toks, err := st.ListTokens(ctx, "1001", "u1")
 	if err != nil || len(toks) != 1 || toks[0].State != store.TokenLive {
-		t.Errorf("tokens after a claim no replica acknowledged: %+v, %v; want the token live again", toks, err)
+		t.Errorf("tokens after claims no replica acknowledged: %+v, %v; want the token live again", toks, err)
 	}
 	// Without the option the primary alone is enough.
 	if adm, err := plain.Admit(ctx, delivery()); err != nil || adm.ID == "" {
@@ -157,6 +173,7 @@ func TestReplicaAck(t *testing.T) {
 
 	// The replica back: the token is claimed, once.
 	signal(t, replicaProc, syscall.SIGCONT)
+	caughtUp(t, primary)
 	got, err := st.ClaimToken(ctx, claim, now)
 	if err != nil || got.Value != tok.Value {
 		t.Fatalf("ClaimToken with the replica back = %+v, %v; want %s", got, err, tok.Value)
@@ -183,10 +200,20 @@ func TestWebhookWaitsForReplica(t *testing.T) {
 		t.Errorf("with the replica frozen the webhook answered %d, want 500", code)
 	}
 	signal(t, replicaProc, syscall.SIGCONT)
+	caughtUp(t, primary)
 	// Meta delivers again: the first try's entry and key are on the primary, so
 	// this is a duplicate, acknowledged, and the entry runs once its lease ends.
 	if diff := cmp.Diff([]int{200}, deliverLikeMeta(t, wh, body)); diff != "" {
 		t.Errorf("answers to the redelivery (-want +got):\n%s", diff)
+	}
+	// The 200 came once a replica had all that came before it: the first try's
+	// entry too, which the redelivery itself did not write.
+	es, err := st.Entries(ctx, store.InboxPending)
+	if err != nil || len(es) != 1 {
+		t.Fatalf("inbox after the redelivery: %d entries, %v; want the first try's", len(es), err)
+	}
+	if n, err := replica.Exists(ctx, prefix+":{"+prefix+":inbox}:e:"+es[0].ID).Result(); err != nil || n != 1 {
+		t.Errorf("the replica lacks the entry the 200 stands for: %d, %v", n, err)
 	}
 	clock.Advance(messenger.DefaultInboxLease + time.Second)
 	if _, err := wh.Replay(ctx); err != nil {

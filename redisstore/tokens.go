@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -115,14 +116,18 @@ func (s *Store) ClaimToken(ctx context.Context, q store.TokenQuery, now time.Tim
 	if errors.Is(err, redis.Nil) {
 		return store.Token{}, store.ErrNoToken
 	}
-	if errors.Is(err, ErrNotReplicated) {
-		// The claim is on the primary only: give the token back there, as a send
-		// that provably did not go out does, so that it is not held for nothing.
-		if res, ok := cmd.Val().([]any); ok {
-			_ = s.ReleaseToken(context.WithoutCancel(ctx), claimedToken(res))
-		}
-	}
 	if err != nil {
+		if res, ok := cmd.Val().([]any); ok && s.ack.replicas > 0 {
+			// The script claimed a token, but the call failed after it (the
+			// replicas did not answer in time, or the connection broke): the caller
+			// sends nothing, so the token goes back, as after a send that provably
+			// did not go out, instead of staying claimed for nothing.
+			gctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.ack.timeout)
+			defer cancel()
+			if rerr := s.ReleaseToken(gctx, claimedToken(res)); rerr != nil {
+				err = fmt.Errorf("%w (and giving the token back failed: %w)", err, rerr)
+			}
+		}
 		return store.Token{}, wrap("ClaimToken", err)
 	}
 	res, err := cmd.Slice()
