@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -92,7 +93,11 @@ func (s *Store) Admit(ctx context.Context, d store.Delivery) (store.Admitted, er
 //     counts as new and its event runs: claimed first, a key whose answer was lost
 //     would have made the redelivery a duplicate of an event no one ran.
 //
-// When no key is new the body is removed again.
+// A delivery whose every key is already claimed (Meta's redelivery of a body taken
+// in before) is told so by one read of its keys, before step 3: storing its body
+// would leave an entry that, should its removal fail, runs events that already
+// ran. When the claims of step 4 still find no key new (a copy taken in
+// meanwhile), the body is removed again.
 func (s *Store) admitInSteps(ctx context.Context, d store.Delivery) (store.Admitted, error) {
 	if err := s.Complete(ctx, d.Done); err != nil {
 		return store.Admitted{}, err
@@ -101,6 +106,9 @@ func (s *Store) admitInSteps(ctx context.Context, d store.Delivery) (store.Admit
 		if err := s.RecordAction(ctx, a.Page, a.User, a.Action); err != nil {
 			return store.Admitted{}, err
 		}
+	}
+	if s.allSeen(ctx, d.Keys) {
+		return store.Admitted{New: make([]bool, len(d.Keys))}, nil
 	}
 	id, err := s.Append(ctx, d.Body, d.Received, d.Lease)
 	if err != nil {
@@ -115,11 +123,42 @@ func (s *Store) admitInSteps(ctx context.Context, d store.Delivery) (store.Admit
 	}
 	if !anyNew {
 		if err := s.Done(ctx, id); err != nil {
-			return store.Admitted{}, fmt.Errorf("redisstore: Admit: removing the body of a delivery whose events were all seen before: %w", err)
+			// Once more, past the caller's deadline should that be what ended it.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+			err = s.Done(rctx, id)
+			cancel()
+			if err != nil {
+				return store.Admitted{}, fmt.Errorf("redisstore: Admit: removing entry %s, whose events were all seen before: %w", id, err)
+			}
 		}
 		out.ID = ""
 	}
 	return out, nil
+}
+
+// allSeen reports whether every key is claimed and unexpired in the dedupe store,
+// as FirstSeen would find it, by one read (a pipeline, one round trip per master
+// on a cluster). Any failure, or no keys, is false.
+func (s *Store) allSeen(ctx context.Context, keys []string) bool {
+	if len(keys) == 0 {
+		return false
+	}
+	pipe := s.rdb.Pipeline()
+	gets := make([]*redis.StringCmd, len(keys))
+	for i, k := range keys {
+		gets[i] = pipe.Get(ctx, s.dedupeKey(k))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return false
+	}
+	now := s.now()
+	for _, g := range gets {
+		exp, ok := parseClockPair(g.Val())
+		if !ok || !now.Before(exp) {
+			return false
+		}
+	}
+	return true
 }
 
 // Complete implements [store.Intake]: the entries are removed by one script per

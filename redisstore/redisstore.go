@@ -27,6 +27,7 @@
 //	<prefix>:pages                  set     Pages that have tokens, for PurgeTokens
 //	<prefix>:tokpage:<value>        string  the Page of a token, for KillToken
 //	<prefix>:dedupe:<key>           string  a dedupe key and its expiry
+//	<prefix>:ack                    string  written before each WAIT ([WithReplicaAck])
 //
 // The inbox's keys carry "<prefix>:inbox" in a hash tag, so they share one slot
 // with each other and with the stream older versions kept the inbox in:
@@ -58,18 +59,26 @@
 //
 // # Durability
 //
-// The store keeps what Redis keeps. An event the webhook acknowledged to Meta is
-// in Redis, and in nothing else, until it has run: run Redis with an append-only
-// file (appendonly yes; appendfsync always loses nothing a crash of Redis could
-// take, everysec up to about a second of writes), not with snapshots alone, and
-// never without persistence as tests do. Replication is asynchronous: a replica
-// promoted after its primary failed may lack the last writes, among them events
-// Meta was answered 200 for. [WithReplicaAck] makes those writes wait for replicas
-// before they return, so that the webhook answers 200 only for what a replica has.
-// A maxmemory-policy other than noeviction lets a full Redis evict inbox entries
-// (allkeys-*) or dedupe keys and windows (volatile-*). [Store.Durability] reads
-// these settings from the server and says what each unsafe one can cost: call it
-// at start and log what it says.
+// The store keeps what Redis keeps. Append and Admit return once Redis has the
+// entry, and Release, Renew, Done and Redrive once Redis has the change; each is
+// one script, so no other client ever sees an entry half claimed or half
+// released. An event the webhook acknowledged to Meta is in Redis, and nowhere
+// else, until it has run: run Redis with an append-only file (appendonly yes), not
+// with snapshots alone, and never without persistence as tests do. With
+// appendfsync everysec (Redis's default) a crash of Redis loses nothing, but a
+// crash of the machine can lose the last second or two of writes; appendfsync
+// always loses none, at a cost in latency.
+//
+// Replication is asynchronous: a replica promoted after its primary failed may
+// lack the last writes, among them events Meta was answered 200 for.
+// [WithReplicaAck] makes those writes wait for replicas before they return, so
+// that the webhook answers 200 only for what replicas have.
+//
+// With maxmemory set, a maxmemory-policy other than noeviction lets a full Redis
+// evict inbox entries (allkeys-*) or dedupe keys and windows (volatile-*); with
+// noeviction a full Redis refuses the write and the webhook answers 500.
+// [Store.Durability] reads these settings from the server and says what each
+// unsafe one can cost: call it at start and log what it says.
 //
 // # Redis Cluster
 //
@@ -97,14 +106,6 @@
 // expires (so PurgeTokens and ListTokens still see it when it has just expired);
 // tokens without an expiry and inbox entries stay until deleted. Inbox leases and
 // retry times are the times passed to the inbox's calls, to the nanosecond.
-//
-// # Durability
-//
-// Append returns once Redis has the entry, and Release, Renew, Done and Redrive
-// once Redis has the change. Whether they survive a Redis restart is Redis's
-// configuration: use appendonly yes (with appendfsync always for no loss at all)
-// when the inbox must survive one. Each inbox call is one script, so no other
-// client ever sees an entry half claimed or half released.
 package redisstore
 
 import (
@@ -113,6 +114,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -137,6 +139,7 @@ type Store struct {
 	prefix string
 	now    func() time.Time
 	ack    replicaAck
+	loaded sync.Map // the scripts runAcked has loaded: *redis.Script → struct{}
 	closed atomic.Bool
 }
 
@@ -259,6 +262,7 @@ func (s *Store) topicsMarkerKey(page string) string { return s.pageKey(page) + "
 func (s *Store) pagesKey() string                   { return s.prefix + ":pages" }
 func (s *Store) tokenPageKey(value string) string   { return s.prefix + ":tokpage:" + value }
 func (s *Store) dedupeKey(key string) string        { return s.prefix + ":dedupe:" + key }
+func (s *Store) ackKey() string                     { return s.prefix + ":ack" }
 
 // checkPage refuses Page IDs that would break the hash tag.
 func checkPage(op, field, page string) error {
@@ -279,6 +283,20 @@ func clockPair(t time.Time) string {
 	b = strconv.AppendInt(b, t.Unix(), 10)
 	b = append(b, ':')
 	return string(strconv.AppendInt(b, int64(t.Nanosecond()), 10))
+}
+
+// parseClockPair reads a clockPair back.
+func parseClockPair(v string) (time.Time, bool) {
+	sec, nsec, ok := strings.Cut(v, ":")
+	if !ok {
+		return time.Time{}, false
+	}
+	s, err1 := strconv.ParseInt(sec, 10, 64)
+	n, err2 := strconv.ParseInt(nsec, 10, 64)
+	if err1 != nil || err2 != nil || n < 0 || n >= 1e9 {
+		return time.Time{}, false
+	}
+	return time.Unix(s, n), true
 }
 
 // ttlMillis is d in whole milliseconds, rounded up and at least 1, for PX/PEXPIRE.
