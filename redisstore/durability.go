@@ -25,8 +25,10 @@ type Durability struct {
 	// Save is the snapshot schedule; "" with SaveKnown: no snapshots.
 	Save      string
 	SaveKnown bool
-	// MaxMemoryPolicy is what Redis does when it reaches maxmemory:
-	// "noeviction", or a policy that evicts keys.
+	// MaxMemory is the maxmemory setting in bytes ("0": no limit), and
+	// MaxMemoryPolicy what Redis does when it reaches it: "noeviction", or a
+	// policy that evicts keys.
+	MaxMemory       string
 	MaxMemoryPolicy string
 	// Replicas is the number of replicas connected to the server (-1: unknown).
 	Replicas int
@@ -97,6 +99,7 @@ func (s *Store) durabilityOf(ctx context.Context, c redis.Cmdable, addr string) 
 		{"appendonly", &d.AppendOnly, nil},
 		{"appendfsync", &d.AppendFsync, nil},
 		{"save", &d.Save, &d.SaveKnown},
+		{"maxmemory", &d.MaxMemory, nil},
 		{"maxmemory-policy", &d.MaxMemoryPolicy, nil},
 	} {
 		kv, err := c.ConfigGet(ctx, f.name).Result()
@@ -110,7 +113,8 @@ func (s *Store) durabilityOf(ctx context.Context, c redis.Cmdable, addr string) 
 			*f.known = true
 		}
 	}
-	d.Warnings = durabilityWarnings(d, s.ack.replicas)
+	_, cluster := s.rdb.(*redis.ClusterClient)
+	d.Warnings = durabilityWarnings(d, s.ack.replicas, cluster)
 	if len(unknown) > 0 {
 		d.Warnings = append(d.Warnings, fmt.Sprintf("the server did not tell %s (CONFIG GET refused?): check them by hand", strings.Join(unknown, ", ")))
 	}
@@ -118,8 +122,8 @@ func (s *Store) durabilityOf(ctx context.Context, c redis.Cmdable, addr string) 
 }
 
 // durabilityWarnings says what each unsafe setting of d can cost; acked is the
-// store's WithReplicaAck replica count.
-func durabilityWarnings(d Durability, acked int) []string {
+// store's WithReplicaAck replica count, cluster whether d is a cluster master.
+func durabilityWarnings(d Durability, acked int, cluster bool) []string {
 	var w []string
 	switch {
 	case d.AppendOnly == "no" && d.SaveKnown && d.Save == "":
@@ -128,18 +132,22 @@ func durabilityWarnings(d Durability, acked int) []string {
 		w = append(w, fmt.Sprintf("snapshots only (appendonly no, save %q): a crash of Redis loses what was written since the last snapshot, events Meta was answered 200 for among it; set appendonly yes", d.Save))
 	case d.AppendOnly == "yes" && d.AppendFsync == "no":
 		w = append(w, "appendfsync no: the operating system decides when writes reach the disk, so a crash of the machine loses up to its write-back delay of acknowledged events; set appendfsync everysec or always")
+	case d.AppendOnly == "yes" && d.AppendFsync == "everysec":
+		w = append(w, "appendfsync everysec: a crash of Redis loses nothing, but a crash of the machine loses up to about two seconds of acknowledged events; appendfsync always loses none, at a cost in write latency")
 	}
 	switch p := d.MaxMemoryPolicy; {
-	case p == "" || p == "noeviction":
+	case p == "" || p == "noeviction" || d.MaxMemory == "0":
 	case strings.HasPrefix(p, "volatile-"):
 		w = append(w, fmt.Sprintf("maxmemory-policy %s: with memory full Redis evicts keys that expire, dedupe keys and windows among them, so redeliveries run again and windows are forgotten; set noeviction", p))
 	default:
 		w = append(w, fmt.Sprintf("maxmemory-policy %s: with memory full Redis evicts any key, inbox entries among them, so acknowledged events are lost; set noeviction", p))
 	}
-	if d.Replicas > 0 && acked == 0 {
+	switch {
+	case d.Replicas > 0 && cluster:
+		w = append(w, fmt.Sprintf("%d replica(s): a failover to a replica that lacks the last writes loses the events Meta was just answered 200 for (WithReplicaAck is not available on a Redis Cluster)", d.Replicas))
+	case d.Replicas > 0 && acked == 0:
 		w = append(w, fmt.Sprintf("%d replica(s) and no WithReplicaAck: a failover to a replica that lacks the last writes loses the events Meta was just answered 200 for", d.Replicas))
-	}
-	if acked > 0 && d.Replicas >= 0 && d.Replicas < acked {
+	case acked > 0 && d.Replicas >= 0 && d.Replicas < acked:
 		w = append(w, fmt.Sprintf("WithReplicaAck waits for %d replica(s) but %d are connected: every Admit, Append and ClaimToken fails", acked, d.Replicas))
 	}
 	return w
