@@ -353,6 +353,7 @@ func (c *webhookCore) persist(ctx context.Context, body []byte, evs []Event, b *
 		case !forgotten:
 			// A key still claimed makes Meta's redelivery of its event a duplicate:
 			// the entry stays, and runs when its lease ends.
+			c.report(c.storeCtx, nil, fmt.Errorf("messenger: inbox entry %q, appended after its POST was refused, is kept to run when its lease ends: not every dedupe key of it could be forgotten", adm.ID))
 		default:
 			if err := c.inbox.Done(c.storeCtx, adm.ID); err != nil {
 				c.report(c.storeCtx, nil, fmt.Errorf("messenger: removing inbox entry %q appended after its POST was refused: %w", adm.ID, err))

@@ -73,7 +73,6 @@ func TestCallsKeepTheirDeadlineWhenRedisStalls(t *testing.T) {
 	c := redis.NewClient(&redis.Options{Addr: addr, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second})
 	t.Cleanup(func() { _ = c.Close() })
 	s := newStore(t, c)
-	t.Cleanup(func() { _ = s.Close() })
 	now := time.Now()
 	lease := store.Lease{Owner: "a", Until: now.Add(time.Minute)}
 	if _, err := s.Append(t.Context(), []byte("before"), now, lease); err != nil {
@@ -175,7 +174,6 @@ func TestNewKeepsTheClientsOptions(t *testing.T) {
 		c := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{"127.0.0.1:1"}, ReadTimeout: -1, MaxRetries: 2})
 		t.Cleanup(func() { _ = c.Close() })
 		s := newStore(t, c)
-		t.Cleanup(func() { _ = s.Close() })
 		own, ok := s.Client().(*redis.ClusterClient)
 		if !ok || own == c {
 			t.Fatalf("Client() = %T (the caller's: %v), want the store's own *redis.ClusterClient", s.Client(), own == c)
@@ -215,7 +213,6 @@ func TestDeadlineBound(t *testing.T) {
 			c := tc.client()
 			t.Cleanup(func() { _ = c.Close() })
 			s := newStore(t, c)
-			t.Cleanup(func() { _ = s.Close() })
 			if got := s.DeadlineBound(); got != tc.want {
 				t.Errorf("DeadlineBound() = %v, want %v", got, tc.want)
 			}

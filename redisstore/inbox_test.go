@@ -43,7 +43,6 @@ func TestInboxMovesTheOldStream(t *testing.T) {
 			c := client(t)
 			prefix := freshPrefix(t, c)
 			s := newStore(t, c, redisstore.WithPrefix(prefix))
-			t.Cleanup(func() { _ = s.Close() })
 			ctx := t.Context()
 			var want []store.InboxEntry
 			for i := range 600 {
@@ -104,7 +103,6 @@ func TestInboxMovesTheOldStream(t *testing.T) {
 func TestInboxClaimOrderInALargeInbox(t *testing.T) {
 	c := client(t)
 	s := newStore(t, c, redisstore.WithPrefix(freshPrefix(t, c)))
-	t.Cleanup(func() { _ = s.Close() })
 	ctx := t.Context()
 	const leased, free = 700, 600
 	later := inboxNow.Add(time.Hour)
@@ -149,7 +147,6 @@ func TestInboxClaimOrderInALargeInbox(t *testing.T) {
 func TestInboxManyEntries(t *testing.T) {
 	c := client(t)
 	s := newStore(t, c, redisstore.WithPrefix(freshPrefix(t, c)))
-	t.Cleanup(func() { _ = s.Close() })
 	ctx := t.Context()
 	const n = 600
 	lease := store.Lease{Owner: "a", Until: inboxNow.Add(time.Minute)}

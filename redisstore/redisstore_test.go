@@ -44,6 +44,7 @@ func newStore(tb testing.TB, c redis.UniversalClient, opts ...redisstore.Option)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	tb.Cleanup(func() { _ = s.Close() }) // closing twice is harmless
 	return s
 }
 
