@@ -575,6 +575,8 @@ func TestClusterAdmitStepFails(t *testing.T) {
 		{
 			// The window cannot be written, and no key could be forgotten either
 			// (their master is away): nothing was claimed, so the redelivery runs.
+			// (The second fault is for an undo that claims before it writes: the
+			// intake makes none, so it does not fire.)
 			name: "window refused, keys cannot be forgotten",
 			faults: func() []*fault {
 				return []*fault{newFault("", ":win:", false, 1), newFault("del", ":dedupe:", false, 1000)}

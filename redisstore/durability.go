@@ -133,7 +133,7 @@ func durabilityWarnings(d Durability, acked int, cluster bool) []string {
 	case d.AppendOnly == "yes" && d.AppendFsync == "no":
 		w = append(w, "appendfsync no: the operating system decides when writes reach the disk, so a crash of the machine loses up to its write-back delay of acknowledged events; set appendfsync everysec or always")
 	case d.AppendOnly == "yes" && d.AppendFsync == "everysec":
-		w = append(w, "appendfsync everysec: a crash of Redis loses nothing, but a crash of the machine loses up to about two seconds of acknowledged events; appendfsync always loses none, at a cost in write latency")
+		w = append(w, "appendfsync everysec: a crash of Redis or of its machine can lose up to about two seconds of acknowledged events; appendfsync always loses none, at a cost in write latency")
 	}
 	switch p := d.MaxMemoryPolicy; {
 	case p == "" || p == "noeviction" || d.MaxMemory == "0":

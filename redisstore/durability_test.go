@@ -30,7 +30,7 @@ func TestDurability(t *testing.T) {
 			name: "append-only file synced every second (Redis's default)",
 			args: []string{"--appendonly", "yes"},
 			want: redisstore.Durability{AppendOnly: "yes", AppendFsync: "everysec", SaveKnown: true, MaxMemory: "0", MaxMemoryPolicy: "noeviction",
-				Warnings: []string{"appendfsync everysec: a crash of Redis loses nothing, but a crash of the machine loses up to about two seconds of acknowledged events; appendfsync always loses none, at a cost in write latency"}},
+				Warnings: []string{"appendfsync everysec: a crash of Redis or of its machine can lose up to about two seconds of acknowledged events; appendfsync always loses none, at a cost in write latency"}},
 		},
 		{
 			name: "no persistence",

@@ -138,10 +138,18 @@ func (s *Store) admitInSteps(ctx context.Context, d store.Delivery) (store.Admit
 
 // allSeen reports whether every key is claimed and unexpired in the dedupe store,
 // as FirstSeen would find it, by one read (a pipeline, one round trip per master
-// on a cluster). Any failure, or no keys, is false.
+// on a cluster). Any failure, or no keys, is false. So is a client that may read
+// from replicas (ReadOnly, RouteByLatency, RouteRandomly): a replica may not have
+// the removal of a key yet, and a key seen there but gone from its master would
+// drop an event no one ran.
 func (s *Store) allSeen(ctx context.Context, keys []string) bool {
 	if len(keys) == 0 {
 		return false
+	}
+	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
+		if o := cc.Options(); o.ReadOnly || o.RouteByLatency || o.RouteRandomly {
+			return false
+		}
 	}
 	pipe := s.rdb.Pipeline()
 	gets := make([]*redis.StringCmd, len(keys))

@@ -65,9 +65,9 @@
 // released. An event the webhook acknowledged to Meta is in Redis, and nowhere
 // else, until it has run: run Redis with an append-only file (appendonly yes), not
 // with snapshots alone, and never without persistence as tests do. With
-// appendfsync everysec (Redis's default) a crash of Redis loses nothing, but a
-// crash of the machine can lose the last second or two of writes; appendfsync
-// always loses none, at a cost in latency.
+// appendfsync everysec (Redis's default) a crash can lose the last second or two
+// of writes (while a slow fsync runs, Redis answers writes it has not yet written
+// to the file); appendfsync always loses none, at a cost in latency.
 //
 // Replication is asynchronous: a replica promoted after its primary failed may
 // lack the last writes, among them events Meta was answered 200 for.
