@@ -20,8 +20,10 @@ type Durability struct {
 	// AppendOnly is the appendonly setting: "yes" or "no".
 	AppendOnly string
 	// AppendFsync is when the append-only file reaches the disk: "always",
-	// "everysec" or "no".
-	AppendFsync string
+	// "everysec" or "no"; NoAppendFsyncOnRewrite "yes" skips it while Redis
+	// rewrites the file.
+	AppendFsync            string
+	NoAppendFsyncOnRewrite string
 	// Save is the snapshot schedule; "" with SaveKnown: no snapshots.
 	Save      string
 	SaveKnown bool
@@ -98,6 +100,7 @@ func (s *Store) durabilityOf(ctx context.Context, c redis.Cmdable, addr string) 
 	}{
 		{"appendonly", &d.AppendOnly, nil},
 		{"appendfsync", &d.AppendFsync, nil},
+		{"no-appendfsync-on-rewrite", &d.NoAppendFsyncOnRewrite, nil},
 		{"save", &d.Save, &d.SaveKnown},
 		{"maxmemory", &d.MaxMemory, nil},
 		{"maxmemory-policy", &d.MaxMemoryPolicy, nil},
@@ -134,6 +137,9 @@ func durabilityWarnings(d Durability, acked int, cluster bool) []string {
 		w = append(w, "appendfsync no: the operating system decides when writes reach the disk, so a crash of the machine loses up to its write-back delay of acknowledged events; set appendfsync everysec or always")
 	case d.AppendOnly == "yes" && d.AppendFsync == "everysec":
 		w = append(w, "appendfsync everysec: a crash of Redis or of its machine can lose up to about two seconds of acknowledged events; appendfsync always loses none, at a cost in write latency")
+	}
+	if d.AppendOnly == "yes" && d.AppendFsync != "no" && d.NoAppendFsyncOnRewrite == "yes" {
+		w = append(w, "no-appendfsync-on-rewrite yes: while Redis rewrites its append-only file, writes are not synced, so a crash then can lose up to about 30 seconds of acknowledged events; set it to no")
 	}
 	switch p := d.MaxMemoryPolicy; {
 	case p == "" || p == "noeviction" || d.MaxMemory == "0":

@@ -24,23 +24,23 @@ func TestDurability(t *testing.T) {
 		{
 			name: "append-only file synced on every write, no eviction",
 			args: []string{"--appendonly", "yes", "--appendfsync", "always", "--maxmemory", "100mb", "--maxmemory-policy", "noeviction"},
-			want: redisstore.Durability{AppendOnly: "yes", AppendFsync: "always", SaveKnown: true, MaxMemory: "104857600", MaxMemoryPolicy: "noeviction"},
+			want: redisstore.Durability{AppendOnly: "yes", AppendFsync: "always", NoAppendFsyncOnRewrite: "no", SaveKnown: true, MaxMemory: "104857600", MaxMemoryPolicy: "noeviction"},
 		},
 		{
 			name: "append-only file synced every second (Redis's default)",
 			args: []string{"--appendonly", "yes"},
-			want: redisstore.Durability{AppendOnly: "yes", AppendFsync: "everysec", SaveKnown: true, MaxMemory: "0", MaxMemoryPolicy: "noeviction",
+			want: redisstore.Durability{AppendOnly: "yes", AppendFsync: "everysec", NoAppendFsyncOnRewrite: "no", SaveKnown: true, MaxMemory: "0", MaxMemoryPolicy: "noeviction",
 				Warnings: []string{"appendfsync everysec: a crash of Redis or of its machine can lose up to about two seconds of acknowledged events; appendfsync always loses none, at a cost in write latency"}},
 		},
 		{
 			name: "no persistence",
-			want: redisstore.Durability{AppendOnly: "no", AppendFsync: "everysec", SaveKnown: true, MaxMemory: "0", MaxMemoryPolicy: "noeviction",
+			want: redisstore.Durability{AppendOnly: "no", AppendFsync: "everysec", NoAppendFsyncOnRewrite: "no", SaveKnown: true, MaxMemory: "0", MaxMemoryPolicy: "noeviction",
 				Warnings: []string{`no persistence (appendonly no, save ""): a restart of Redis loses every stored event, dedupe key, window and token; set appendonly yes`}},
 		},
 		{
 			name: "a cache: snapshots and LRU",
 			args: []string{"--save", "3600 1", "--maxmemory", "100mb", "--maxmemory-policy", "allkeys-lru"},
-			want: redisstore.Durability{AppendOnly: "no", AppendFsync: "everysec", Save: "3600 1", SaveKnown: true, MaxMemory: "104857600", MaxMemoryPolicy: "allkeys-lru",
+			want: redisstore.Durability{AppendOnly: "no", AppendFsync: "everysec", NoAppendFsyncOnRewrite: "no", Save: "3600 1", SaveKnown: true, MaxMemory: "104857600", MaxMemoryPolicy: "allkeys-lru",
 				Warnings: []string{
 					`snapshots only (appendonly no, save "3600 1"): a crash of Redis loses what was written since the last snapshot, events Meta was answered 200 for among it; set appendonly yes`,
 					"maxmemory-policy allkeys-lru: with memory full Redis evicts any key, inbox entries among them, so acknowledged events are lost; set noeviction",
@@ -49,22 +49,28 @@ func TestDurability(t *testing.T) {
 		{
 			name: "fsync left to the system, volatile keys evicted",
 			args: []string{"--appendonly", "yes", "--appendfsync", "no", "--maxmemory", "100mb", "--maxmemory-policy", "volatile-lru"},
-			want: redisstore.Durability{AppendOnly: "yes", AppendFsync: "no", SaveKnown: true, MaxMemory: "104857600", MaxMemoryPolicy: "volatile-lru",
+			want: redisstore.Durability{AppendOnly: "yes", AppendFsync: "no", NoAppendFsyncOnRewrite: "no", SaveKnown: true, MaxMemory: "104857600", MaxMemoryPolicy: "volatile-lru",
 				Warnings: []string{
 					"appendfsync no: the operating system decides when writes reach the disk, so a crash of the machine loses up to its write-back delay of acknowledged events; set appendfsync everysec or always",
 					"maxmemory-policy volatile-lru: with memory full Redis evicts keys that expire, dedupe keys and windows among them, so redeliveries run again and windows are forgotten; set noeviction",
 				}},
 		},
 		{
+			name: "fsync skipped during rewrites",
+			args: []string{"--appendonly", "yes", "--appendfsync", "always", "--no-appendfsync-on-rewrite", "yes"},
+			want: redisstore.Durability{AppendOnly: "yes", AppendFsync: "always", NoAppendFsyncOnRewrite: "yes", SaveKnown: true, MaxMemory: "0", MaxMemoryPolicy: "noeviction",
+				Warnings: []string{"no-appendfsync-on-rewrite yes: while Redis rewrites its append-only file, writes are not synced, so a crash then can lose up to about 30 seconds of acknowledged events; set it to no"}},
+		},
+		{
 			name: "an evicting policy without maxmemory evicts nothing",
 			args: []string{"--appendonly", "yes", "--appendfsync", "always", "--maxmemory-policy", "allkeys-lru"},
-			want: redisstore.Durability{AppendOnly: "yes", AppendFsync: "always", SaveKnown: true, MaxMemory: "0", MaxMemoryPolicy: "allkeys-lru"},
+			want: redisstore.Durability{AppendOnly: "yes", AppendFsync: "always", NoAppendFsyncOnRewrite: "no", SaveKnown: true, MaxMemory: "0", MaxMemoryPolicy: "allkeys-lru"},
 		},
 		{
 			name: "CONFIG renamed away",
 			args: []string{"--appendonly", "yes", "--rename-command", "CONFIG", ""},
 			want: redisstore.Durability{Warnings: []string{
-				"the server did not tell appendonly, appendfsync, save, maxmemory, maxmemory-policy (CONFIG GET refused?): check them by hand",
+				"the server did not tell appendonly, appendfsync, no-appendfsync-on-rewrite, save, maxmemory, maxmemory-policy (CONFIG GET refused?): check them by hand",
 			}},
 		},
 	}
