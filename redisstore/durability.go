@@ -52,7 +52,11 @@ func (s *Store) Durability(ctx context.Context) ([]Durability, error) {
 	}
 	cc, ok := s.rdb.(*redis.ClusterClient)
 	if !ok {
-		d, err := s.durabilityOf(ctx, s.rdb, "")
+		addr := ""
+		if o, ok := s.rdb.(interface{ Options() *redis.Options }); ok {
+			addr = o.Options().Addr
+		}
+		d, err := s.durabilityOf(ctx, s.rdb, addr, false)
 		if err != nil {
 			return nil, err
 		}
@@ -61,7 +65,7 @@ func (s *Store) Durability(ctx context.Context) ([]Durability, error) {
 	var mu sync.Mutex
 	var out []Durability
 	err := cc.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
-		d, err := s.durabilityOf(ctx, m, m.Options().Addr)
+		d, err := s.durabilityOf(ctx, m, m.Options().Addr, true)
 		mu.Lock()
 		out = append(out, d)
 		mu.Unlock()
@@ -74,13 +78,10 @@ func (s *Store) Durability(ctx context.Context) ([]Durability, error) {
 	return out, nil
 }
 
-func (s *Store) durabilityOf(ctx context.Context, c redis.Cmdable, addr string) (Durability, error) {
+// durabilityOf reads the settings of the server c, at addr; cluster says it is a
+// cluster master.
+func (s *Store) durabilityOf(ctx context.Context, c redis.Cmdable, addr string, cluster bool) (Durability, error) {
 	d := Durability{Addr: addr, Replicas: -1}
-	if addr == "" {
-		if o, ok := c.(interface{ Options() *redis.Options }); ok {
-			d.Addr = o.Options().Addr
-		}
-	}
 	info, err := c.Info(ctx, "replication").Result()
 	if err != nil {
 		return d, wrap("Durability", err)
@@ -116,7 +117,6 @@ func (s *Store) durabilityOf(ctx context.Context, c redis.Cmdable, addr string) 
 			*f.known = true
 		}
 	}
-	_, cluster := s.rdb.(*redis.ClusterClient)
 	d.Warnings = durabilityWarnings(d, s.ack.replicas, cluster)
 	if len(unknown) > 0 {
 		d.Warnings = append(d.Warnings, fmt.Sprintf("the server did not tell %s (CONFIG GET refused?): check them by hand", strings.Join(unknown, ", ")))

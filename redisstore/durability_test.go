@@ -18,7 +18,6 @@ func TestDurability(t *testing.T) {
 	cases := []struct {
 		name string
 		args []string
-		opts []redisstore.Option
 		want redisstore.Durability
 	}{
 		{
@@ -79,7 +78,7 @@ func TestDurability(t *testing.T) {
 			_, addr := ownRedis(t, tc.args...)
 			c := redis.NewClient(&redis.Options{Addr: addr})
 			t.Cleanup(func() { _ = c.Close() })
-			st := newStore(t, c, tc.opts...)
+			st := newStore(t, c)
 			got, err := st.Durability(t.Context())
 			if err != nil {
 				t.Fatal(err)

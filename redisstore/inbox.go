@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gomessenger/messenger/store"
@@ -262,13 +261,8 @@ func stamp(t time.Time) string {
 
 // unstamp reads a stamp; "" or a malformed stamp is the zero time.
 func unstamp(v string) time.Time {
-	sv, nv, ok := strings.Cut(v, ".")
+	sec, nsec, ok := parseIntPair(v, ".")
 	if !ok {
-		return time.Time{}
-	}
-	sec, err1 := strconv.ParseInt(sv, 10, 64)
-	nsec, err2 := strconv.ParseInt(nv, 10, 64)
-	if err1 != nil || err2 != nil {
 		return time.Time{}
 	}
 	return time.Unix(sec+yearOne, nsec).UTC()

@@ -287,16 +287,23 @@ func clockPair(t time.Time) string {
 
 // parseClockPair reads a clockPair back.
 func parseClockPair(v string) (time.Time, bool) {
-	sec, nsec, ok := strings.Cut(v, ":")
-	if !ok {
-		return time.Time{}, false
-	}
-	s, err1 := strconv.ParseInt(sec, 10, 64)
-	n, err2 := strconv.ParseInt(nsec, 10, 64)
-	if err1 != nil || err2 != nil || n < 0 || n >= 1e9 {
+	s, n, ok := parseIntPair(v, ":")
+	if !ok || n < 0 || n >= 1e9 {
 		return time.Time{}, false
 	}
 	return time.Unix(s, n), true
+}
+
+// parseIntPair reads "<a><sep><b>", two decimal integers: the form of clock pairs
+// and of stamps.
+func parseIntPair(v, sep string) (a, b int64, ok bool) {
+	av, bv, ok := strings.Cut(v, sep)
+	if !ok {
+		return 0, 0, false
+	}
+	a, err1 := strconv.ParseInt(av, 10, 64)
+	b, err2 := strconv.ParseInt(bv, 10, 64)
+	return a, b, err1 == nil && err2 == nil
 }
 
 // ttlMillis is d in whole milliseconds, rounded up and at least 1, for PX/PEXPIRE.
