@@ -34,6 +34,9 @@ func TestWithReplicaAckChecksItsArguments(t *testing.T) {
 			"redisstore: WithReplicaAck: replicas must be at least 1, got 0"},
 		{"no timeout", redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"}), redisstore.WithReplicaAck(1, 0),
 			"redisstore: WithReplicaAck: timeout must be at least 1ms (Redis's WAIT 0 waits for ever), got 0s"},
+		{"timeout 1ms", redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"}), redisstore.WithReplicaAck(1, time.Millisecond), ""},
+		{"timeout under 1ms", redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"}), redisstore.WithReplicaAck(1, 999*time.Microsecond),
+			"redisstore: WithReplicaAck: timeout must be at least 1ms (Redis's WAIT 0 waits for ever), got 999µs"},
 		{"timeout half the reads", redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", ReadTimeout: time.Second}), redisstore.WithReplicaAck(1, 500*time.Millisecond), ""},
 		{"timeout past half the reads", redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", ReadTimeout: time.Second}), redisstore.WithReplicaAck(1, 501*time.Millisecond),
 			"redisstore: WithReplicaAck: timeout must be at most half the client's ReadTimeout (1s), got 501ms"},
@@ -319,4 +322,35 @@ func blockedInWait(clientList string) bool {
 		}
 	}
 	return false
+}
+
+// A call with too little time left to wait for a replica (Redis may answer a WAIT
+// up to 100 ms late) writes nothing: ErrNotReplicated, and the token stays as it
+// was, never claimed.
+func TestReplicaAckWithoutTimeWritesNothing(t *testing.T) {
+	c := client(t)
+	ctx := t.Context()
+	st := newStore(t, c, redisstore.WithPrefix(freshPrefix(t, c)), redisstore.WithReplicaAck(1, time.Second))
+	now := time.Now().UTC()
+	tok := store.Token{Value: "tok-late", Kind: store.OneTimeKind, Page: "1001", User: "u1", Topic: "restock",
+		IssuedAt: now, ExpiresAt: now.Add(time.Hour), State: store.TokenLive}
+	if err := st.PutToken(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	_, err := st.ClaimToken(short, store.TokenQuery{Page: "1001", User: "u1", Topic: "restock", Kind: store.OneTimeKind}, now)
+	if !errors.Is(err, redisstore.ErrNotReplicated) || !strings.Contains(err.Error(), "too little time left") {
+		t.Errorf("ClaimToken with 100ms left = %v; want ErrNotReplicated, too little time left", err)
+	}
+	toks, err := st.ListTokens(ctx, "1001", "u1")
+	if err != nil || len(toks) != 1 || toks[0].State != store.TokenLive || toks[0].Uses != 0 || !toks[0].LastUsed.IsZero() {
+		t.Errorf("tokens after a claim with no time to wait = %+v, %v; want the token untouched", toks, err)
+	}
+	if _, err := st.Append(short, []byte("body"), now, store.Lease{Owner: "a", Until: now.Add(time.Minute)}); !errors.Is(err, redisstore.ErrNotReplicated) {
+		t.Errorf("Append with 100ms left = %v; want ErrNotReplicated", err)
+	}
+	if es, err := st.Entries(ctx, store.InboxPending); err != nil || len(es) != 0 {
+		t.Errorf("inbox after an Append with no time to wait: %d entries, %v; want none", len(es), err)
+	}
 }

@@ -78,6 +78,30 @@ func (s *suite) intakeAdmit(t *testing.T) {
 	}
 }
 
+// A delivery's keys last their TTL as FirstSeen's do: a redelivery 1ns before the
+// TTL ends is not new and appends nothing; one when it ends is new again.
+func (s *suite) intakeTTL(t *testing.T) {
+	clock := s.needClock(t)
+	st := s.fresh(t)
+	in := intake(t, st)
+	start := clock.Now()
+	first := admit(t, in, delivery("one", start, "k1", "k2"))
+	if first.ID == "" {
+		t.Fatalf("first Admit = %+v, want an entry", first)
+	}
+	clock.Set(start.Add(time.Hour - time.Nanosecond))
+	if got := admit(t, in, delivery("one", clock.Now(), "k1", "k2")); got.ID != "" || !cmp.Equal([]bool{false, false}, got.New) {
+		t.Errorf("Admit 1ns before the TTL ended = %+v, want no entry and no key new", got)
+	}
+	clock.Set(start.Add(time.Hour))
+	if got := admit(t, in, delivery("one", clock.Now(), "k1", "k2")); got.ID == "" || !cmp.Equal([]bool{true, true}, got.New) {
+		t.Errorf("Admit when the TTL ended = %+v, want an entry and both keys new", got)
+	}
+	if n := len(entries(t, st, store.InboxPending)); n != 2 {
+		t.Errorf("inbox holds %d entries, want 2: the first and the one after the TTL", n)
+	}
+}
+
 // Admit removes the finished entries it is given, in the same call, whether or not
 // the delivery itself is new; unknown ids are skipped.
 func (s *suite) intakeAdmitDone(t *testing.T) {

@@ -119,6 +119,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store, opts ...Option) {
 		{"Inbox/Invalid", s.inboxInvalid},
 		{"Intake/Admit", s.intakeAdmit},
 		{"Intake/AdmitDone", s.intakeAdmitDone},
+		{"Intake/TTL", s.intakeTTL},
 		{"Intake/Concurrent", s.intakeConcurrent},
 		{"Intake/Invalid", s.intakeInvalid},
 		{"Intake/Closed", s.intakeClosed},
